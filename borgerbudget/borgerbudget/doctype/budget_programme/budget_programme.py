@@ -1,0 +1,112 @@
+# Copyright (c) 2026, Borgerbudget contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from borgerbudget import rules
+
+
+class BudgetProgramme(Document):
+	def before_validate(self):
+		self.set_missing_values()
+
+	def validate(self):
+		self.validate_accounts()
+		self.validate_limits()
+		self.validate_criteria()
+
+	def set_missing_values(self):
+		if self.is_new() and not self.criteria:
+			for kind, number, benefit_type in rules.AARHUS_CRITERIA:
+				if benefit_type and not frappe.db.exists("Benefit Type", benefit_type):
+					continue
+				self.append("criteria", {"criterion": kind, "number": number, "benefit_type": benefit_type})
+		if self.company:
+			company = frappe.get_cached_doc("Company", self.company)
+			self.currency = self.currency or company.default_currency
+			self.cost_center = self.cost_center or company.cost_center
+			self.expense_account = self.expense_account or company.default_expense_account
+
+	def validate_accounts(self):
+		for fieldname, root_type in (
+			("expense_account", "Expense"),
+			("advance_account", "Asset"),
+			("receivable_account", "Asset"),
+		):
+			account = self.get(fieldname)
+			if not account:
+				continue
+			details = frappe.db.get_value("Account", account, ["company", "is_group", "root_type"], as_dict=True)
+			label = _(self.meta.get_label(fieldname))
+			if details.company != self.company:
+				frappe.throw(
+					_("{0} {1} does not belong to company {2}.").format(label, frappe.bold(account), self.company),
+					title=_("Invalid account"),
+				)
+			if details.is_group:
+				frappe.throw(
+					_("{0} {1} is a group account; choose an account that can be booked.").format(label, frappe.bold(account)),
+					title=_("Invalid account"),
+				)
+			if details.root_type != root_type:
+				frappe.throw(
+					_("{0} {1} must be an {2} account.").format(label, frappe.bold(account), _(root_type)),
+					title=_("Invalid account"),
+				)
+		if self.cost_center:
+			details = frappe.db.get_value("Cost Center", self.cost_center, ["company", "is_group"], as_dict=True)
+			if details.company != self.company or details.is_group:
+				frappe.throw(
+					_("Cost Center {0} must be a non-group cost center of company {1}.").format(
+						frappe.bold(self.cost_center), self.company
+					),
+					title=_("Invalid cost center"),
+				)
+
+	def validate_limits(self):
+		if self.maximum_per_participant <= 0:
+			frappe.throw(_("Maximum per Participant must be greater than zero."), title=_("Invalid amount"))
+		if self.reimbursement_limit > self.maximum_per_participant:
+			frappe.throw(
+				_("The reimbursement limit per line cannot exceed the maximum per participant."),
+				title=_("Invalid amount"),
+			)
+		for fieldname in ("days_to_decide", "weeks_to_write_plan", "course_months"):
+			if self.get(fieldname) < 1:
+				frappe.throw(
+					_("{0} must be at least 1.").format(_(self.meta.get_label(fieldname))), title=_("Invalid deadline")
+				)
+		if self.max_course_months < self.course_months:
+			frappe.throw(
+				_("The maximum course length ({0} months) cannot be shorter than the course length ({1} months).").format(
+					self.max_course_months, self.course_months
+				),
+				title=_("Invalid course length"),
+			)
+
+	def validate_criteria(self):
+		messages = {
+			"number": _("Row {0}: criterion {1} needs a number of zero or more."),
+			"benefit_type": _("Row {0}: criterion {1} needs a benefit type."),
+		}
+		for row in self.criteria:
+			problem = rules.criterion_problem(to_criterion(row))
+			if problem:
+				frappe.throw(messages[problem].format(row.idx, _(row.criterion)), title=_("Invalid criterion"))
+
+
+def to_criterion(row) -> rules.Criterion:
+	is_numeric = row.criterion in rules.NUMERIC_KINDS
+	return rules.Criterion(
+		kind=row.criterion,
+		number=row.number if is_numeric else None,
+		benefit_type=row.benefit_type if row.criterion == rules.BENEFIT_TYPE else None,
+	)
+
+
+def get_criteria(programme: str) -> list[rules.Criterion]:
+	if not programme:
+		return []
+	return [to_criterion(row) for row in frappe.get_cached_doc("Budget Programme", programme).criteria]

@@ -1,0 +1,67 @@
+// Copyright (c) 2026, Borgerbudget contributors
+// For license information, please see license.txt
+
+frappe.ui.form.on("Participant", {
+	refresh(frm) {
+		if (frm.is_new()) return;
+		const actions = {
+			Screening: [
+				["offer", __("Offer a Place")],
+				["mark_not_eligible", __("Mark Not Eligible")],
+			],
+			Offered: [
+				["accept", __("Accept Offer")],
+				["decline", __("Decline Offer")],
+			],
+			Accepted: [["enroll", __("Enroll")]],
+			Declined: [["rescreen", __("Screen Again")]],
+			"Not Eligible": [["rescreen", __("Screen Again")]],
+		};
+		for (const [method, label] of actions[frm.doc.status] || []) {
+			frm.add_custom_button(label, () => run_intake_action(frm, method), __("Intake"));
+		}
+		if (frappe.user.has_role("Borgerbudget CPR Access")) {
+			frm.add_custom_button(__("Reveal CPR Number"), () => reveal_cpr(frm));
+		}
+		if (frm.doc.plan_deadline) {
+			frm.dashboard.add_comment(
+				__("Plan deadline: {0}", [frappe.datetime.str_to_user(frm.doc.plan_deadline)]),
+				"blue",
+				true
+			);
+		} else if (frm.doc.status === "Offered" && frm.doc.decision_deadline) {
+			frm.dashboard.add_comment(
+				__("The citizen must decide by {0}", [frappe.datetime.str_to_user(frm.doc.decision_deadline)]),
+				"orange",
+				true
+			);
+		}
+	},
+});
+
+function run_intake_action(frm, method) {
+	const call = (args) => frm.call(method, args).then(() => frm.reload_doc());
+	if (method === "decline") {
+		frappe.prompt(
+			{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason for Declining") },
+			(values) => call(values),
+			__("Decline Offer")
+		);
+	} else {
+		call({});
+	}
+}
+
+function reveal_cpr(frm) {
+	frappe.prompt(
+		{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 },
+		(values) =>
+			frm.call("reveal_cpr", values).then((r) =>
+				frappe.msgprint({
+					title: __("CPR Number"),
+					message: __("{0}. This reveal has been logged.", [frappe.utils.escape_html(r.message)]),
+				})
+			),
+		__("Reveal CPR Number")
+	);
+}

@@ -1,0 +1,287 @@
+# Copyright (c) 2026, Borgerbudget contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import getdate, now_datetime, today
+
+from borgerbudget import cpr_vault, rules
+from borgerbudget.borgerbudget.doctype.budget_programme.budget_programme import get_criteria
+
+# Roles that see every participant; everybody else sees the ones assigned to them or their team.
+ROLES_SEEING_ALL = {"System Manager", "Borgerbudget Admin", "Borgerbudget Finance", "Borgerbudget Auditor"}
+
+
+class Participant(Document):
+	def before_insert(self):
+		# The caseworker web form inserts with ignore_permissions, so creation is checked here.
+		if not frappe.has_permission(self.doctype, "create", doc=self):
+			frappe.throw(_("You are not allowed to register participants."), frappe.PermissionError)
+
+	def validate(self):
+		self.set_cpr()
+		self.set_eligibility()
+		self.validate_intake_status()
+
+	def set_cpr(self):
+		entered = (self.cpr_number or "").strip()
+		# The clear number lives only in this request: it is never stored or versioned.
+		self.cpr_number = None
+		if not entered:
+			if not self.cpr_hash:
+				frappe.throw(_("CPR number is required."), title=_("Missing CPR number"))
+			return
+		try:
+			cpr = rules.parse_cpr(entered)
+		except rules.CprError as e:
+			if e.code == rules.CprError.DATE:
+				frappe.throw(_("CPR number does not start with a real date (DDMMYY)."), title=_("Invalid CPR number"))
+			frappe.throw(_("CPR number must have the form DDMMYY-SSSS."), title=_("Invalid CPR number"))
+		self.cpr_encrypted = cpr_vault.encrypt(cpr.digits)
+		self.cpr_hash = cpr_vault.keyed_hash(cpr.digits)
+		self.cpr_masked = cpr.masked
+		self.birth_date = cpr.birth_date
+		self.validate_unique_cpr()
+
+	def validate_unique_cpr(self):
+		# A friendly message; the unique key (see on_doctype_update) holds under concurrent inserts.
+		duplicate = frappe.db.exists(
+			"Participant", {"programme": self.programme, "cpr_hash": self.cpr_hash, "name": ("!=", self.name)}
+		)
+		if duplicate:
+			frappe.throw(
+				_("A participant with this CPR number is already registered in programme {0}.").format(
+					frappe.bold(self.programme)
+				),
+				frappe.UniqueValidationError,
+				title=_("Duplicate participant"),
+			)
+
+	def set_eligibility(self):
+		screening_date = getdate(self.screening_date or today())
+		self.age = rules.age_on(getdate(self.birth_date), screening_date) if self.birth_date else None
+		facts = rules.ScreeningFacts(
+			age=self.age,
+			months_unemployed=self.months_unemployed if self.months_unemployed is not None else None,
+			job_ready=bool(self.job_ready),
+			benefit_type=self.benefit_type,
+			available=bool(self.available_to_labour_market),
+		)
+		failures = rules.evaluate_eligibility(get_criteria(self.programme), facts)
+		self.eligible = 0 if failures else 1
+		self.eligibility_result = "\n".join(describe_failure(f) for f in failures) or _("All criteria met")
+
+	def validate_intake_status(self):
+		previous = self.get_doc_before_save()
+		old_status = previous.status if previous else rules.SCREENING
+		if self.is_new() and self.status != rules.SCREENING:
+			frappe.throw(_("A new participant starts in Screening."), title=_("Invalid status"))
+		if not rules.can_move(old_status, self.status):
+			frappe.throw(
+				_("A participant cannot move from {0} to {1}.").format(_(old_status), _(self.status)),
+				title=_("Invalid status change"),
+			)
+		if old_status != self.status:
+			{
+				rules.SCREENING: self.enter_screening,
+				rules.OFFERED: self.enter_offered,
+				rules.ACCEPTED: self.enter_accepted,
+				rules.DECLINED: self.enter_declined,
+				rules.NOT_ELIGIBLE: lambda: None,
+				rules.ENROLLED: self.enter_enrolled,
+			}[self.status]()
+
+	def enter_offered(self):
+		if not self.eligible:
+			frappe.throw(
+				_("Only an eligible citizen can be offered a place. Not met: {0}").format(self.eligibility_result),
+				title=_("Not eligible"),
+			)
+		if self.screening_assessment != "Suitable":
+			frappe.throw(
+				_("Record the caseworker's assessment as Suitable before making an offer."),
+				title=_("Assessment missing"),
+			)
+		programme = self.get_programme()
+		self.offer_date = getdate(today())
+		self.decision_deadline = rules.decision_deadline(self.offer_date, programme.days_to_decide)
+		self.decision_date = None
+
+	def enter_accepted(self):
+		if getdate(today()) > getdate(self.decision_deadline):
+			frappe.throw(
+				_("The decision deadline {0} has passed. Screen the citizen again to make a new offer.").format(
+					frappe.format(self.decision_deadline, "Date")
+				),
+				title=_("Deadline passed"),
+			)
+		missing = [
+			label
+			for label, value in (
+				(_("Voluntary Consent Given"), self.consent_given),
+				(_("Declaration on Honour Signed On"), self.declaration_signed_on),
+				(_("Signed Declaration on Honour"), self.declaration_file),
+			)
+			if not value
+		]
+		if missing:
+			frappe.throw(
+				_("Acceptance needs the citizen's voluntary consent and the signed declaration on honour. Missing: {0}").format(
+					", ".join(missing)
+				),
+				title=_("Consent missing"),
+			)
+		self.decision_date = getdate(today())
+
+	def enter_declined(self):
+		self.decision_date = getdate(today())
+
+	def enter_screening(self):
+		self.offer_date = self.decision_deadline = self.decision_date = None
+
+	def enter_enrolled(self):
+		programme = self.get_programme()
+		self.enrolment_date = getdate(today())
+		self.validate_capacity(programme)
+		self.plan_deadline = rules.plan_deadline(self.enrolment_date, programme.weeks_to_write_plan)
+
+	def validate_capacity(self, programme):
+		# The programme row lock makes concurrent enrolments count one another.
+		frappe.db.get_value("Budget Programme", programme.name, "name", for_update=True)
+		year = self.enrolment_date.year
+		enrolled = frappe.db.count(
+			"Participant",
+			{
+				"programme": programme.name,
+				"status": rules.ENROLLED,
+				"enrolment_date": ("between", (f"{year}-01-01", f"{year}-12-31")),
+				"name": ("!=", self.name),
+			},
+		)
+		if enrolled >= programme.yearly_capacity:
+			frappe.throw(
+				_("Programme {0} has no capacity left in {1}: {2} of {3} places are taken.").format(
+					frappe.bold(programme.name), year, enrolled, programme.yearly_capacity
+				),
+				title=_("Capacity reached"),
+			)
+
+	def get_programme(self):
+		return frappe.get_cached_doc("Budget Programme", self.programme)
+
+	def set_intake_status(self, status):
+		self.status = status
+		self.save()
+		return self.status
+
+	@frappe.whitelist()
+	def offer(self):
+		return self.set_intake_status(rules.OFFERED)
+
+	@frappe.whitelist()
+	def accept(self):
+		return self.set_intake_status(rules.ACCEPTED)
+
+	@frappe.whitelist()
+	def decline(self, reason=None):
+		if reason:
+			self.decline_reason = reason
+		return self.set_intake_status(rules.DECLINED)
+
+	@frappe.whitelist()
+	def mark_not_eligible(self):
+		return self.set_intake_status(rules.NOT_ELIGIBLE)
+
+	@frappe.whitelist()
+	def rescreen(self):
+		return self.set_intake_status(rules.SCREENING)
+
+	@frappe.whitelist()
+	def enroll(self):
+		return self.set_intake_status(rules.ENROLLED)
+
+	@frappe.whitelist()
+	def reveal_cpr(self, reason):
+		"""The clear CPR number, for a user with the CPR access role; every reveal is logged."""
+		if not (reason or "").strip():
+			frappe.throw(_("Give the reason for revealing the CPR number."), title=_("Reason required"))
+		if "Borgerbudget CPR Access" not in frappe.get_roles():
+			frappe.throw(_("You are not allowed to reveal CPR numbers."), frappe.PermissionError)
+		self.check_permission("read")
+		log = frappe.get_doc(
+			{
+				"doctype": "CPR Access Log",
+				"participant": self.name,
+				"user": frappe.session.user,
+				"accessed_on": now_datetime(),
+				"reason": reason.strip(),
+			}
+		)
+		# The audit log is written by the system: users must not be able to create or edit it.
+		log.insert(ignore_permissions=True)
+		encrypted = frappe.db.get_value("Participant", self.name, "cpr_encrypted")
+		return rules.parse_cpr(cpr_vault.decrypt(encrypted)).formatted
+
+
+def describe_failure(failure: rules.Failure) -> str:
+	kind = failure.kind
+	if kind == rules.MIN_AGE:
+		return _("Age is {0}; the programme requires at least {1}.").format(_unknown(failure.actual), failure.required)
+	if kind == rules.MAX_AGE:
+		return _("Age is {0}; the programme allows at most {1}.").format(_unknown(failure.actual), failure.required)
+	if kind == rules.MIN_MONTHS_UNEMPLOYED:
+		return _("Unemployed for {0} months; the programme requires at least {1}.").format(
+			_unknown(failure.actual), failure.required
+		)
+	if kind == rules.JOB_READY:
+		return _("The citizen is not assessed as job-ready.")
+	if kind == rules.AVAILABLE:
+		return _("The citizen is not available to the labour market.")
+	if kind == rules.BENEFIT_TYPE:
+		return _("Benefit type is {0}; the programme requires {1}.").format(
+			_unknown(failure.actual), _(" or ").join(failure.required)
+		)
+	return _(kind)
+
+
+def _unknown(value):
+	return _("not recorded") if value in (None, "") else value
+
+
+def on_doctype_update():
+	frappe.db.add_unique("Participant", ["programme", "cpr_hash"], constraint_name="unique_cpr_per_programme")
+	frappe.db.add_index("Participant", ["cpr_hash"])
+	frappe.db.add_index("Participant", ["assigned_caseworker"])
+	frappe.db.add_index("Participant", ["caseworker_team"])
+
+
+def sees_all_participants(user: str) -> bool:
+	return user == "Administrator" or bool(ROLES_SEEING_ALL.intersection(frappe.get_roles(user)))
+
+
+def get_caseworker_teams(user: str) -> list[str]:
+	member_of = frappe.get_all("Caseworker Team Member", filters={"user": user}, pluck="parent")
+	leads = frappe.get_all("Caseworker Team", filters={"team_lead": user}, pluck="name")
+	return sorted(set(member_of) | set(leads))
+
+
+def get_permission_query_conditions(user=None, doctype=None):
+	user = user or frappe.session.user
+	if sees_all_participants(user):
+		return ""
+	condition = f"`tabParticipant`.`assigned_caseworker` = {frappe.db.escape(user)}"
+	teams = get_caseworker_teams(user)
+	if teams:
+		team_list = ", ".join(frappe.db.escape(team) for team in teams)
+		condition = f"({condition} or `tabParticipant`.`caseworker_team` in ({team_list}))"
+	return condition
+
+
+def has_permission(doc, ptype=None, user=None, debug=False):
+	user = user or frappe.session.user
+	if sees_all_participants(user):
+		return True
+	if doc.assigned_caseworker == user:
+		return True
+	return bool(doc.caseworker_team) and doc.caseworker_team in get_caseworker_teams(user)

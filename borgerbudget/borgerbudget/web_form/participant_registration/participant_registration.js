@@ -1,0 +1,3 @@
+frappe.ready(function () {
+	// Eligibility, masking and deadlines are computed on the server when the form is saved.
+});

@@ -1,0 +1,169 @@
+"""Realistic demo data: two programmes, a caseworker team, users for every role and a
+cohort of participants at every intake stage. Idempotent: records that exist are kept.
+
+    bench --site S execute borgerbudget.demo.make_demo
+"""
+
+import frappe
+from frappe.utils import add_days, getdate, today
+
+from borgerbudget import rules
+from borgerbudget.site_setup import DEFAULT_COMPANY
+
+DEMO_PASSWORD = "Borgerbudget-demo-2026"
+
+USERS = (
+	("lise.jobkonsulent@demo.borgerbudget.dk", "Lise", "Holm", ["Caseworker", "Borgerbudget CPR Access"]),
+	("anders.jobkonsulent@demo.borgerbudget.dk", "Anders", "Kjær", ["Caseworker"]),
+	("mette.teamleder@demo.borgerbudget.dk", "Mette", "Vestergaard", ["Caseworker Team Lead", "Caseworker"]),
+	("ole.oekonomi@demo.borgerbudget.dk", "Ole", "Brandt", ["Borgerbudget Finance", "Accounts User"]),
+	("karen.revisor@demo.borgerbudget.dk", "Karen", "Lund", ["Borgerbudget Auditor"]),
+	("admin@demo.borgerbudget.dk", "Sofie", "Madsen", ["Borgerbudget Admin", "Borgerbudget CPR Access"]),
+)
+
+PROGRAMMES = (
+	{
+		"programme_name": "Langtidsledige tager teten 2026",
+		"method": "Langtidsledige tager teten",
+		"target_group": "Borgere over 30 år på kontanthjælp, ledige i mere end 12 måneder, jobparate og til rådighed for arbejdsmarkedet.",
+		"yearly_capacity": 25,
+	},
+	{
+		"programme_name": "Mit liv – min styring 2026",
+		"method": "Mit liv – min styring",
+		"target_group": "Udsatte voksne med misbrug eller psykisk sygdom. Målet kan være et bedre liv, ikke nødvendigvis selvforsørgelse.",
+		"yearly_capacity": 25,
+		"criteria": [
+			{"criterion": rules.MIN_AGE, "number": 18},
+			{"criterion": rules.BENEFIT_TYPE, "benefit_type": "Kontanthjælp"},
+			{"criterion": rules.BENEFIT_TYPE, "benefit_type": "Ressourceforløbsydelse"},
+		],
+	},
+)
+
+# (name, CPR, programme index, caseworker index, months unemployed, benefit, job-ready, available, target status)
+PARTICIPANTS = (
+	("Jens Nielsen", "120378-1235", 0, 0, 26, "Kontanthjælp", 1, 1, rules.ENROLLED),
+	("Camilla Rasmussen", "030985-2468", 0, 0, 18, "Kontanthjælp", 1, 1, rules.ENROLLED),
+	("Mohammed Hassan", "150771-3571", 0, 1, 40, "Kontanthjælp", 1, 1, rules.ACCEPTED),
+	("Pia Sørensen", "280690-0682", 0, 1, 14, "Kontanthjælp", 1, 1, rules.OFFERED),
+	("Thomas Jensen", "071182-1793", 0, 0, 30, "Kontanthjælp", 1, 1, rules.SCREENING),
+	("Maria Andersen", "220299-2804", 0, 1, 15, "Kontanthjælp", 1, 1, rules.NOT_ELIGIBLE),
+	("Henrik Poulsen", "010465-3915", 0, 0, 8, "Kontanthjælp", 1, 1, rules.SCREENING),
+	("Birgitte Larsen", "190575-0026", 0, 1, 24, "Sygedagpenge", 0, 1, rules.NOT_ELIGIBLE),
+	("Ali Yilmaz", "050887-1137", 0, 0, 20, "Kontanthjælp", 1, 1, rules.DECLINED),
+	("Susanne Mikkelsen", "111168-2248", 1, 1, 60, "Kontanthjælp", 0, 0, rules.ENROLLED),
+	("Kasper Christensen", "300494-3359", 1, 0, 36, "Ressourceforløbsydelse", 0, 0, rules.OFFERED),
+	("Hanne Pedersen", "170760-0460", 1, 1, 72, "Kontanthjælp", 0, 0, rules.SCREENING),
+)
+
+# The steps that lead from Screening to each target status.
+PATHS = {
+	rules.SCREENING: (),
+	rules.NOT_ELIGIBLE: ("mark_not_eligible",),
+	rules.OFFERED: ("offer",),
+	rules.DECLINED: ("offer", "decline"),
+	rules.ACCEPTED: ("offer", "accept"),
+	rules.ENROLLED: ("offer", "accept", "enroll"),
+}
+
+
+def make_demo(company=DEFAULT_COMPANY):
+	users = [make_user(*user) for user in USERS]
+	team = make_team(users)
+	programmes = [make_programme(company, data) for data in PROGRAMMES]
+	for row in PARTICIPANTS:
+		make_participant(row, programmes, users, team)
+	frappe.db.commit()
+	print("Demo data ready: %d programmes, %d participants" % (len(programmes), len(PARTICIPANTS)))
+
+
+def make_user(email, first_name, last_name, roles):
+	if not frappe.db.exists("User", email):
+		user = frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": first_name,
+				"last_name": last_name,
+				"send_welcome_email": 0,
+				"language": "da",
+				"new_password": DEMO_PASSWORD,
+			}
+		)
+		user.insert()
+		user.add_roles(*roles)
+	return email
+
+
+def make_team(users):
+	name = "Jobcenter Team Nord"
+	if not frappe.db.exists("Caseworker Team", name):
+		frappe.get_doc(
+			{
+				"doctype": "Caseworker Team",
+				"team_name": name,
+				"team_lead": users[2],
+				"members": [{"user": users[0]}, {"user": users[1]}],
+			}
+		).insert()
+	return name
+
+
+def make_programme(company, data):
+	if not frappe.db.exists("Budget Programme", data["programme_name"]):
+		frappe.get_doc({"doctype": "Budget Programme", "company": company, **data}).insert()
+	return data["programme_name"]
+
+
+def make_participant(row, programmes, users, team):
+	name, cpr, programme_index, caseworker_index, months, benefit, job_ready, available, target = row
+	if frappe.db.exists("Participant", {"full_name": name}):
+		return
+	first = name.split()[0].lower()
+	doc = frappe.get_doc(
+		{
+			"doctype": "Participant",
+			"full_name": name,
+			"cpr_number": cpr,
+			"programme": programmes[programme_index],
+			"email": f"{first}@borger.example",
+			"phone": "+45 20 00 00 00",
+			"assigned_caseworker": users[caseworker_index],
+			"caseworker_team": team,
+			"referral_source": "Citizen request" if caseworker_index else "Caseworker referral",
+			"screening_date": add_days(today(), -20),
+			"months_unemployed": months,
+			"benefit_type": benefit,
+			"job_ready": job_ready,
+			"available_to_labour_market": available,
+			"screening_assessment": "Suitable" if target not in (rules.NOT_ELIGIBLE, rules.SCREENING) else "",
+		}
+	).insert()
+	for step in PATHS[target]:
+		if step == "accept":
+			doc.consent_given = 1
+			doc.declaration_signed_on = getdate(today())
+			doc.declaration_file = attach_declaration(doc)
+		if step == "decline":
+			doc.decline_reason = "Ønsker et almindeligt tilbud i stedet."
+		getattr(doc, step)()
+
+
+def attach_declaration(doc):
+	content = (
+		"Tro- og loveerklæring\n\nJeg erklærer på tro og love, at jeg vil bruge mit personlige budget "
+		f"som aftalt i min plan.\n\nNavn: {doc.full_name}\nDato: {today()}\n"
+	)
+	file = frappe.get_doc(
+		{
+			"doctype": "File",
+			"file_name": f"tro-og-loveerklaering-{doc.name}.txt",
+			"attached_to_doctype": "Participant",
+			"attached_to_name": doc.name,
+			"attached_to_field": "declaration_file",
+			"is_private": 1,
+			"content": content,
+		}
+	).insert()
+	return file.file_url

@@ -1,0 +1,38 @@
+import frappe
+
+from borgerbudget.hooks import BORGERBUDGET_ROLES
+
+# The Danish benefit types a screening refers to. Municipalities may add their own.
+BENEFIT_TYPES = (
+	("Kontanthjælp", "Cash benefit"),
+	("Uddannelseshjælp", "Education benefit for young people without education"),
+	("Integrationsydelse", "Integration benefit"),
+	("Selvforsørgelses- og hjemrejseydelse", "Self-support and return benefit"),
+	("Ressourceforløbsydelse", "Benefit during a resource course"),
+	("Sygedagpenge", "Sickness benefit"),
+	("Arbejdsløshedsdagpenge", "Unemployment insurance benefit"),
+	("Ledighedsydelse", "Benefit for persons approved for flexjob"),
+	("Ingen ydelse", "No public benefit"),
+)
+
+
+def after_install():
+	create_benefit_types()
+
+
+def create_benefit_types():
+	for name, description in BENEFIT_TYPES:
+		if not frappe.db.exists("Benefit Type", name):
+			frappe.get_doc(
+				{"doctype": "Benefit Type", "benefit_type_name": name, "description": description}
+			).insert()
+
+
+def before_uninstall():
+	# Frappe removes the module's doctypes and records; roles have no module, so they go here.
+	for role in BORGERBUDGET_ROLES:
+		frappe.db.delete("Has Role", {"role": role})
+		frappe.db.delete("Custom DocPerm", {"role": role})
+		frappe.db.delete("DocPerm", {"role": role})
+		if frappe.db.exists("Role", role):
+			frappe.delete_doc("Role", role, force=True, ignore_permissions=True)

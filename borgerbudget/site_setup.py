@@ -1,0 +1,54 @@
+"""Bring a fresh ERPNext site to a state a Danish municipality can work in.
+
+Called by the set-up script (`bench --site S execute borgerbudget.site_setup.setup_municipality`)
+and by the test bootstrap. Idempotent: it completes ERPNext's setup wizard only once.
+"""
+
+import frappe
+from frappe.utils import getdate, today
+
+DEFAULT_COMPANY = "Demo Kommune"
+DEFAULT_ABBR = "DK"
+
+
+def setup_municipality(company_name=DEFAULT_COMPANY, abbr=DEFAULT_ABBR, language="Dansk"):
+	from frappe.desk.page.setup_wizard.setup_wizard import setup_complete
+
+	if not frappe.is_setup_complete():
+		year = getdate(today()).year
+		setup_complete(
+			{
+				"language": language,
+				"country": "Denmark",
+				"timezone": "Europe/Copenhagen",
+				"currency": "DKK",
+				"company_name": company_name,
+				"company_abbr": abbr,
+				"chart_of_accounts": "Standard",
+				"fy_start_date": f"{year}-01-01",
+				"fy_end_date": f"{year}-12-31",
+				"full_name": "Administrator",
+				"email": "admin@example.com",
+			}
+		)
+	ensure_fiscal_years(company_name)
+	frappe.db.commit()
+	return company_name
+
+
+def ensure_fiscal_years(company):
+	"""Fiscal years for last, this and next calendar year, so need dates near New Year book."""
+	year = getdate(today()).year
+	for fiscal_year in (year - 1, year, year + 1):
+		name = str(fiscal_year)
+		if frappe.db.exists("Fiscal Year", {"year_start_date": f"{fiscal_year}-01-01"}):
+			continue
+		frappe.get_doc(
+			{
+				"doctype": "Fiscal Year",
+				"year": name,
+				"year_start_date": f"{fiscal_year}-01-01",
+				"year_end_date": f"{fiscal_year}-12-31",
+				"companies": [{"company": company}],
+			}
+		).insert()
