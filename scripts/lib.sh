@@ -33,6 +33,20 @@ ERPNEXT_BRANCH="${ERPNEXT_BRANCH:-version-15}"
 DB_PASSWORD_FILE="${BENCH_HOME:-/home/$BENCH_USER}/.borgerbudget-db-root-password"
 
 say() { printf '\n==> %s\n' "$*"; }
+
+# Run a noisy command with its output in a log; show the log's end only when it fails.
+quietly() {
+	local log
+	log="$(mktemp)"
+	if "$@" >"$log" 2>&1; then
+		rm -f "$log"
+	else
+		local status=$?
+		tr '\r' '\n' <"$log" | grep -v 'Updating DocTypes' | tail -60 >&2
+		rm -f "$log"
+		return "$status"
+	fi
+}
 warn() { printf '\n!!! %s\n' "$*" >&2; }
 
 as_root() {
@@ -119,15 +133,15 @@ ensure_site() {
 	local site="$1" language="$2"
 	if ! site_present "$site"; then
 		say "Creating site $site with ERPNext (takes a few minutes)"
-		as_bench_user "bench new-site '$site' --db-root-username root --db-root-password '$(db_root_password)' --admin-password '$ADMIN_PASSWORD' --install-app erpnext"
+		quietly as_bench_user "bench new-site '$site' --db-root-username root --db-root-password '$(db_root_password)' --admin-password '$ADMIN_PASSWORD' --install-app erpnext"
 	fi
 	as_bench_user "bench --site '$site' set-config allow_tests true >/dev/null"
 	if app_installed_on "$site"; then
 		say "Migrating $site"
-		as_bench_user "bench --site '$site' migrate"
+		quietly as_bench_user "bench --site '$site' migrate"
 	else
 		say "Installing borgerbudget on $site"
-		as_bench_user "bench --site '$site' install-app borgerbudget"
+		quietly as_bench_user "bench --site '$site' install-app borgerbudget"
 	fi
 	say "Setting $site up as a Danish municipality"
 	as_bench_user "bench --site '$site' execute borgerbudget.site_setup.setup_municipality --kwargs \"{'language': '$language'}\""

@@ -4,7 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import getdate, now_datetime, today
+from frappe.utils import comma_or, getdate, now_datetime, today
 
 from borgerbudget import cpr_vault, rules
 from borgerbudget.borgerbudget.doctype.budget_programme.budget_programme import get_criteria
@@ -20,29 +20,33 @@ class Participant(Document):
 			frappe.throw(_("You are not allowed to register participants."), frappe.PermissionError)
 
 	def validate(self):
+		self.set_caseworker_team()
 		self.set_cpr()
 		self.set_eligibility()
 		self.validate_intake_status()
 
+	def set_caseworker_team(self):
+		if not self.caseworker_team and self.assigned_caseworker:
+			teams = get_caseworker_teams(self.assigned_caseworker, as_member=True)
+			if len(teams) == 1:
+				self.caseworker_team = teams[0]
+
 	def set_cpr(self):
-		entered = (self.cpr_number or "").strip()
+		entered = (self.get("cpr_number") or "").strip()
 		# The clear number lives only in this request: it is never stored or versioned.
 		self.cpr_number = None
-		if not entered:
-			if not self.cpr_hash:
-				frappe.throw(_("CPR number is required."), title=_("Missing CPR number"))
-			return
-		try:
-			cpr = rules.parse_cpr(entered)
-		except rules.CprError as e:
-			if e.code == rules.CprError.DATE:
-				frappe.throw(_("CPR number does not start with a real date (DDMMYY)."), title=_("Invalid CPR number"))
-			frappe.throw(_("CPR number must have the form DDMMYY-SSSS."), title=_("Invalid CPR number"))
-		self.cpr_encrypted = cpr_vault.encrypt(cpr.digits)
-		self.cpr_hash = cpr_vault.keyed_hash(cpr.digits)
+		if entered:
+			cpr = parse_cpr_or_throw(entered)
+			self.cpr_encrypted = cpr_vault.encrypt(cpr.digits)
+			self.cpr_hash = cpr_vault.keyed_hash(cpr.digits)
+			self.validate_unique_cpr()
+		elif self.cpr_encrypted:
+			cpr = rules.parse_cpr(cpr_vault.decrypt(self.cpr_encrypted))
+		else:
+			frappe.throw(_("CPR number is required."), title=_("Missing CPR number"))
+		# Derived on every save, so a form that sends these fields back cannot change them.
 		self.cpr_masked = cpr.masked
 		self.birth_date = cpr.birth_date
-		self.validate_unique_cpr()
 
 	def validate_unique_cpr(self):
 		# A friendly message; the unique key (see on_doctype_update) holds under concurrent inserts.
@@ -75,6 +79,8 @@ class Participant(Document):
 	def validate_intake_status(self):
 		previous = self.get_doc_before_save()
 		old_status = previous.status if previous else rules.SCREENING
+		# Web forms send read-only fields back empty; an empty status means "unchanged".
+		self.status = self.status or old_status
 		if self.is_new() and self.status != rules.SCREENING:
 			frappe.throw(_("A new participant starts in Screening."), title=_("Invalid status"))
 		if not rules.can_move(old_status, self.status):
@@ -224,6 +230,15 @@ class Participant(Document):
 		return rules.parse_cpr(cpr_vault.decrypt(encrypted)).formatted
 
 
+def parse_cpr_or_throw(value: str) -> rules.Cpr:
+	try:
+		return rules.parse_cpr(value)
+	except rules.CprError as e:
+		if e.code == rules.CprError.DATE:
+			frappe.throw(_("CPR number does not start with a real date (DDMMYY)."), title=_("Invalid CPR number"))
+		frappe.throw(_("CPR number must have the form DDMMYY-SSSS."), title=_("Invalid CPR number"))
+
+
 def describe_failure(failure: rules.Failure) -> str:
 	kind = failure.kind
 	if kind == rules.MIN_AGE:
@@ -240,7 +255,7 @@ def describe_failure(failure: rules.Failure) -> str:
 		return _("The citizen is not available to the labour market.")
 	if kind == rules.BENEFIT_TYPE:
 		return _("Benefit type is {0}; the programme requires {1}.").format(
-			_unknown(failure.actual), _(" or ").join(failure.required)
+			_unknown(failure.actual), comma_or(failure.required)
 		)
 	return _(kind)
 
@@ -260,10 +275,12 @@ def sees_all_participants(user: str) -> bool:
 	return user == "Administrator" or bool(ROLES_SEEING_ALL.intersection(frappe.get_roles(user)))
 
 
-def get_caseworker_teams(user: str) -> list[str]:
-	member_of = frappe.get_all("Caseworker Team Member", filters={"user": user}, pluck="parent")
-	leads = frappe.get_all("Caseworker Team", filters={"team_lead": user}, pluck="name")
-	return sorted(set(member_of) | set(leads))
+def get_caseworker_teams(user: str, as_member=False) -> list[str]:
+	"""The teams `user` belongs to, and unless `as_member`, also the teams they lead."""
+	teams = set(frappe.get_all("Caseworker Team Member", filters={"user": user}, pluck="parent"))
+	if not as_member:
+		teams.update(frappe.get_all("Caseworker Team", filters={"team_lead": user}, pluck="name"))
+	return sorted(teams)
 
 
 def get_permission_query_conditions(user=None, doctype=None):

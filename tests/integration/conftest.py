@@ -1,0 +1,89 @@
+"""Connects the tests to a real site.
+
+Settings, from the environment:
+  BB_SITES_PATH   the bench's sites folder   (default: $BENCH_DIR/sites, BENCH_DIR defaulting to ~/frappe-bench)
+  BB_SITE         the site to test against   (default: borgerbudget.test; it must have allow_tests set)
+
+Each test runs as Administrator unless it says otherwise and is rolled back afterwards.
+Tests that need committed data (the HTTP server, parallel connections) use unique names
+and delete what they made.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+frappe = pytest.importorskip("frappe", reason="integration tests run inside a bench's Python environment")
+
+SITES_PATH = os.environ.get("BB_SITES_PATH") or os.path.join(
+	os.environ.get("BENCH_DIR") or os.path.expanduser("~/frappe-bench"), "sites"
+)
+SITE = os.environ.get("BB_SITE", "borgerbudget.test")
+
+
+def connect():
+	frappe.init(site=SITE, sites_path=SITES_PATH)
+	frappe.connect()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def site():
+	os.chdir(SITES_PATH)
+	connect()
+	if not frappe.conf.allow_tests:
+		pytest.exit(f"Site {SITE} does not allow tests: bench --site {SITE} set-config allow_tests true", 2)
+	frappe.flags.in_test = True
+	from tests.integration import factories
+
+	factories.ensure_test_users()
+	frappe.db.commit()
+	yield SITE
+	frappe.destroy()
+
+
+@pytest.fixture(autouse=True)
+def rollback():
+	frappe.set_user("Administrator")
+	frappe.local.lang = "en"
+	yield
+	frappe.db.rollback()
+	frappe.set_user("Administrator")
+	frappe.local.lang = "en"
+
+
+def _free_port():
+	with socket.socket() as s:
+		s.bind(("127.0.0.1", 0))
+		return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server_url():
+	"""A real gunicorn serving the test site on loopback, for REST calls as real users."""
+	port = _free_port()
+	process = subprocess.Popen(
+		[sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", "2", "--threads", "4", "-t", "120",
+		 "frappe.app:application"],
+		cwd=SITES_PATH,
+		stdout=subprocess.DEVNULL,
+		stderr=subprocess.DEVNULL,
+	)
+	url = f"http://127.0.0.1:{port}"
+	import requests
+
+	for _ in range(120):
+		try:
+			if requests.get(f"{url}/api/method/ping", headers={"X-Frappe-Site-Name": SITE}, timeout=2).ok:
+				break
+		except requests.ConnectionError:
+			time.sleep(0.5)
+	else:
+		process.kill()
+		pytest.fail("gunicorn did not start")
+	yield url
+	process.terminate()
+	process.wait(10)

@@ -1,0 +1,139 @@
+"""Idempotent factories for integration tests. Nothing here commits unless it says so."""
+
+import random
+
+import frappe
+import requests
+from frappe.utils import add_days, getdate, today
+
+from borgerbudget import rules
+
+TEST_PASSWORD = "Borgerbudget-test-2026!"
+TEAM = "_Test Caseworker Team"
+
+# key -> (email, roles)
+USERS = {
+	"caseworker_a": ("bb-caseworker-a@example.com", ["Caseworker"]),
+	"caseworker_b": ("bb-caseworker-b@example.com", ["Caseworker"]),
+	"teammate": ("bb-teammate@example.com", ["Caseworker"]),
+	"team_lead": ("bb-team-lead@example.com", ["Caseworker Team Lead"]),
+	"cpr_caseworker": ("bb-cpr-caseworker@example.com", ["Caseworker", "Borgerbudget CPR Access"]),
+	"finance": ("bb-finance@example.com", ["Borgerbudget Finance"]),
+	"auditor": ("bb-auditor@example.com", ["Borgerbudget Auditor"]),
+	"admin": ("bb-admin@example.com", ["Borgerbudget Admin"]),
+	"citizen": ("bb-citizen@example.com", ["Borgerbudget Citizen"]),
+}
+
+
+def user(key):
+	return USERS[key][0]
+
+
+def ensure_test_users():
+	"""Users for every role, and a team of caseworker A, the teammate and the team lead (committed)."""
+	for email, roles in USERS.values():
+		if not frappe.db.exists("User", email):
+			doc = frappe.get_doc(
+				{
+					"doctype": "User",
+					"email": email,
+					"first_name": email.split("@")[0],
+					"send_welcome_email": 0,
+					"user_type": "Website User" if "Borgerbudget Citizen" in roles else "System User",
+					"new_password": TEST_PASSWORD,
+				}
+			)
+			doc.insert()
+			doc.add_roles(*roles)
+	if not frappe.db.exists("Caseworker Team", TEAM):
+		frappe.get_doc(
+			{
+				"doctype": "Caseworker Team",
+				"team_name": TEAM,
+				"team_lead": user("team_lead"),
+				"members": [{"user": user("caseworker_a")}, {"user": user("teammate")}],
+			}
+		).insert()
+	frappe.db.commit()
+
+
+def company():
+	return frappe.defaults.get_global_default("company") or frappe.get_all("Company", pluck="name", limit=1)[0]
+
+
+def make_programme(**values):
+	doc = frappe.get_doc(
+		{
+			"doctype": "Budget Programme",
+			"programme_name": "_Test Programme " + frappe.generate_hash(length=8),
+			"target_group": "Long-term unemployed citizens over 30",
+			"company": company(),
+			**values,
+		}
+	)
+	return doc.insert()
+
+
+def random_cpr(birth_year=1980):
+	"""A valid CPR number for someone born in `birth_year` (1900-1999 use serials 0-3)."""
+	birth_date = add_days(f"{birth_year}-01-01", random.randrange(365))
+	birth_date = getdate(birth_date)
+	assert 1900 <= birth_year <= 1999
+	serial = f"{random.randrange(4)}{random.randrange(1000):03d}"
+	return birth_date.strftime("%d%m%y") + "-" + serial
+
+
+def make_participant(programme, insert=True, **values):
+	doc = frappe.get_doc(
+		{
+			"doctype": "Participant",
+			"full_name": "Test Borger " + frappe.generate_hash(length=6),
+			"programme": programme if isinstance(programme, str) else programme.name,
+			"cpr_number": random_cpr(),
+			"assigned_caseworker": "Administrator",
+			"screening_date": today(),
+			"months_unemployed": 18,
+			"benefit_type": "Kontanthjælp",
+			"job_ready": 1,
+			"available_to_labour_market": 1,
+			**values,
+		}
+	)
+	return doc.insert() if insert else doc
+
+
+def make_offered(programme, **values):
+	doc = make_participant(programme, screening_assessment="Suitable", **values)
+	doc.offer()
+	return doc
+
+
+def give_consent(doc):
+	doc.consent_given = 1
+	doc.declaration_signed_on = today()
+	doc.declaration_file = "/private/files/declaration.pdf"
+
+
+class Api:
+	"""A logged-in HTTP session against the real server."""
+
+	def __init__(self, base_url, site, email=None, password=TEST_PASSWORD):
+		self.base_url = base_url
+		self.session = requests.Session()
+		self.session.headers["X-Frappe-Site-Name"] = site
+		self.session.headers["Accept"] = "application/json"
+		if email:
+			response = self.session.post(f"{base_url}/api/method/login", data={"usr": email, "pwd": password})
+			assert response.ok, response.text
+
+	def request(self, method, path, **kwargs):
+		return self.session.request(method, self.base_url + path, timeout=60, **kwargs)
+
+	def get(self, path, **kwargs):
+		return self.request("GET", path, **kwargs)
+
+	def post(self, path, **kwargs):
+		return self.request("POST", path, **kwargs)
+
+	def put(self, path, **kwargs):
+		return self.request("PUT", path, **kwargs)

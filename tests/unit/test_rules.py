@@ -1,0 +1,148 @@
+"""Fast tests of the pure domain rules: no frappe, no database."""
+
+from datetime import date
+
+import pytest
+
+from borgerbudget import rules
+from borgerbudget.rules import Criterion, ScreeningFacts
+
+
+@pytest.mark.parametrize(
+	"value, birth_date",
+	[
+		("120378-1235", date(1978, 3, 12)),
+		("1203781235", date(1978, 3, 12)),
+		("  120378-1235 ", date(1978, 3, 12)),
+		# 7th digit 0-3: always 1900-1999
+		("010100-3999", date(1900, 1, 1)),
+		# 7th digit 4 and 9: 00-36 is 2000-2036, 37-99 is 1937-1999
+		("010120-4000", date(2020, 1, 1)),
+		("010136-9000", date(2036, 1, 1)),
+		("010137-4000", date(1937, 1, 1)),
+		("010199-9000", date(1999, 1, 1)),
+		# 7th digit 5-8: 00-57 is 2000-2057, 58-99 is 1858-1899
+		("010157-5000", date(2057, 1, 1)),
+		("010158-8000", date(1858, 1, 1)),
+		("290200-4000", date(2000, 2, 29)),
+	],
+)
+def test_parse_cpr_and_century_rule(value, birth_date):
+	cpr = rules.parse_cpr(value)
+	assert cpr.birth_date == birth_date
+	assert cpr.digits == value.strip().replace("-", "")
+	assert cpr.formatted == f"{cpr.digits[:6]}-{cpr.digits[6:]}"
+	assert cpr.masked == f"{cpr.digits[:6]}-XXXX"
+
+
+@pytest.mark.parametrize("value", ["", "12345", "120378-12345", "12-03-78-1235", "abcdef-ghij", "120378_1235", None])
+def test_parse_cpr_rejects_wrong_format(value):
+	with pytest.raises(rules.CprError) as error:
+		rules.parse_cpr(value)
+	assert error.value.code == rules.CprError.FORMAT
+
+
+@pytest.mark.parametrize("value", ["320178-1235", "311178-1235", "001078-1235", "120078-1235", "290201-4000", "290200-3000"])
+def test_parse_cpr_rejects_impossible_dates(value):
+	# 29 Feb 1900 (serial 3 -> 1900) is not a leap day; 29 Feb 2000 is (see above).
+	with pytest.raises(rules.CprError) as error:
+		rules.parse_cpr(value)
+	assert error.value.code == rules.CprError.DATE
+
+
+def test_age_on_birthday_boundaries():
+	born = date(1990, 6, 15)
+	assert rules.age_on(born, date(2026, 6, 14)) == 35
+	assert rules.age_on(born, date(2026, 6, 15)) == 36
+
+
+AARHUS = [Criterion(kind, number, benefit) for kind, number, benefit in rules.AARHUS_CRITERIA]
+GOOD = ScreeningFacts(age=35, months_unemployed=13, job_ready=True, benefit_type="Kontanthjælp", available=True)
+
+
+def facts(**changes):
+	return ScreeningFacts(**{**GOOD.__dict__, **changes})
+
+
+def test_aarhus_defaults_accept_the_target_group():
+	assert rules.evaluate_eligibility(AARHUS, GOOD) == []
+	assert rules.evaluate_eligibility(AARHUS, facts(age=30, months_unemployed=12)) == []
+
+
+@pytest.mark.parametrize(
+	"changes, kind",
+	[
+		({"age": 29}, rules.MIN_AGE),
+		({"age": None}, rules.MIN_AGE),
+		({"months_unemployed": 11}, rules.MIN_MONTHS_UNEMPLOYED),
+		({"job_ready": False}, rules.JOB_READY),
+		({"benefit_type": "Sygedagpenge"}, rules.BENEFIT_TYPE),
+		({"benefit_type": None}, rules.BENEFIT_TYPE),
+		({"available": False}, rules.AVAILABLE),
+	],
+)
+def test_each_aarhus_criterion_fails_alone(changes, kind):
+	failures = rules.evaluate_eligibility(AARHUS, facts(**changes))
+	assert [f.kind for f in failures] == [kind]
+
+
+def test_failures_carry_required_and_actual_values():
+	[failure] = rules.evaluate_eligibility(AARHUS, facts(age=27))
+	assert (failure.required, failure.actual) == (30, 27)
+
+
+def test_several_failures_are_all_named_in_programme_order():
+	failures = rules.evaluate_eligibility(AARHUS, facts(age=20, job_ready=False, available=False))
+	assert [f.kind for f in failures] == [rules.MIN_AGE, rules.JOB_READY, rules.AVAILABLE]
+
+
+def test_benefit_rows_mean_any_of():
+	criteria = [Criterion(rules.BENEFIT_TYPE, benefit_type="Kontanthjælp"), Criterion(rules.BENEFIT_TYPE, benefit_type="Uddannelseshjælp")]
+	assert rules.evaluate_eligibility(criteria, facts(benefit_type="Uddannelseshjælp")) == []
+	failures = rules.evaluate_eligibility(criteria, facts(benefit_type="Sygedagpenge"))
+	assert len(failures) == 1 and failures[0].required == ("Kontanthjælp", "Uddannelseshjælp")
+
+
+def test_maximum_age():
+	criteria = [Criterion(rules.MAX_AGE, 29)]
+	assert rules.evaluate_eligibility(criteria, facts(age=29)) == []
+	assert [f.kind for f in rules.evaluate_eligibility(criteria, facts(age=30))] == [rules.MAX_AGE]
+
+
+def test_no_criteria_means_everyone_is_eligible():
+	assert rules.evaluate_eligibility([], facts(age=None, job_ready=False)) == []
+
+
+@pytest.mark.parametrize(
+	"criterion, problem",
+	[
+		(Criterion(rules.MIN_AGE, None), "number"),
+		(Criterion(rules.MIN_MONTHS_UNEMPLOYED, -1), "number"),
+		(Criterion(rules.BENEFIT_TYPE), "benefit_type"),
+		(Criterion("Favourite colour"), "kind"),
+		(Criterion(rules.MIN_AGE, 30), None),
+		(Criterion(rules.JOB_READY), None),
+	],
+)
+def test_criterion_problem(criterion, problem):
+	assert rules.criterion_problem(criterion) == problem
+
+
+def test_intake_transitions():
+	assert rules.can_move(rules.SCREENING, rules.OFFERED)
+	assert rules.can_move(rules.OFFERED, rules.ACCEPTED)
+	assert rules.can_move(rules.ACCEPTED, rules.ENROLLED)
+	assert rules.can_move(rules.DECLINED, rules.SCREENING)
+	assert not rules.can_move(rules.SCREENING, rules.ENROLLED)
+	assert not rules.can_move(rules.SCREENING, rules.ACCEPTED)
+	assert not rules.can_move(rules.OFFERED, rules.ENROLLED)
+	assert not rules.can_move(rules.ENROLLED, rules.SCREENING)
+	assert set(rules.INTAKE_TRANSITIONS) == set(rules.INTAKE_STATUSES)
+
+
+def test_deadlines():
+	assert rules.decision_deadline(date(2026, 12, 28), 7) == date(2027, 1, 4)
+	assert rules.plan_deadline(date(2026, 2, 1), 4) == date(2026, 3, 1)
+	assert rules.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+	assert rules.add_months(date(2027, 8, 31), 6) == date(2028, 2, 29)
+	assert rules.add_months(date(2026, 11, 15), 12) == date(2027, 11, 15)
