@@ -33,7 +33,7 @@ def ensure_test_users():
 	"""Users for every role, and a team of caseworker A, the teammate and the team lead (committed)."""
 	for email, roles in USERS.values():
 		if not frappe.db.exists("User", email):
-			doc = frappe.get_doc(
+			frappe.get_doc(
 				{
 					"doctype": "User",
 					"email": email,
@@ -42,9 +42,9 @@ def ensure_test_users():
 					"user_type": "Website User" if "Borgerbudget Citizen" in roles else "System User",
 					"new_password": TEST_PASSWORD,
 				}
-			)
-			doc.insert()
-			doc.add_roles(*roles)
+			).insert()
+		# Again on every run: uninstalling the app removes its roles from users.
+		frappe.get_doc("User", email).add_roles(*roles)
 	if not frappe.db.exists("Caseworker Team", TEAM):
 		frappe.get_doc(
 			{
