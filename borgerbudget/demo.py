@@ -69,6 +69,8 @@ PATHS = {
 
 
 def make_demo(company=DEFAULT_COMPANY):
+	# Stored texts such as the eligibility result are written in the site's language.
+	frappe.local.lang = frappe.db.get_default("lang") or "da"
 	users = [make_user(*user) for user in USERS]
 	team = make_team(users)
 	programmes = [make_programme(company, data) for data in PROGRAMMES]
