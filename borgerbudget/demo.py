@@ -77,7 +77,7 @@ def make_demo(company=DEFAULT_COMPANY):
 	for row in PARTICIPANTS:
 		make_participant(row, programmes, users, team)
 	frappe.db.commit()
-	print("Demo data ready: %d programmes, %d participants" % (len(programmes), len(PARTICIPANTS)))
+	print(f"Demo data ready: {len(programmes)} programmes, {len(PARTICIPANTS)} participants")
 
 
 def make_user(email, first_name, last_name, roles):

@@ -66,8 +66,20 @@ def server_url():
 	"""A real gunicorn serving the test site on loopback, for REST calls as real users."""
 	port = _free_port()
 	process = subprocess.Popen(
-		[sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{port}", "-w", "2", "--threads", "4", "-t", "120",
-		 "frappe.app:application"],
+		[
+			sys.executable,
+			"-m",
+			"gunicorn",
+			"-b",
+			f"127.0.0.1:{port}",
+			"-w",
+			"2",
+			"--threads",
+			"4",
+			"-t",
+			"120",
+			"frappe.app:application",
+		],
 		cwd=SITES_PATH,
 		stdout=subprocess.DEVNULL,
 		stderr=subprocess.DEVNULL,

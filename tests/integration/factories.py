@@ -58,7 +58,9 @@ def ensure_test_users():
 
 
 def company():
-	return frappe.defaults.get_global_default("company") or frappe.get_all("Company", pluck="name", limit=1)[0]
+	return (
+		frappe.defaults.get_global_default("company") or frappe.get_all("Company", pluck="name", limit=1)[0]
+	)
 
 
 def make_programme(**values):

@@ -7,6 +7,7 @@ import pytest
 
 from borgerbudget.hooks import BORGERBUDGET_ROLES
 
+
 def app_doctypes():
 	folder = frappe.get_app_path("borgerbudget", "borgerbudget", "doctype")
 	names = []

@@ -31,7 +31,13 @@ def test_valid_cpr_sets_birth_date_age_and_mask(programme):
 
 @pytest.mark.parametrize(
 	"cpr, birth_date",
-	[("010137-4000", "1937-01-01"), ("010120-4000", "2020-01-01"), ("010160-5000", "1860-01-01"), ("010150-8000", "2050-01-01"), ("010199-9000", "1999-01-01")],
+	[
+		("010137-4000", "1937-01-01"),
+		("010120-4000", "2020-01-01"),
+		("010160-5000", "1860-01-01"),
+		("010150-8000", "2050-01-01"),
+		("010199-9000", "1999-01-01"),
+	],
 )
 def test_century_rule(programme, cpr, birth_date):
 	assert make_participant(programme, cpr_number=cpr).birth_date == getdate(birth_date)
@@ -61,7 +67,9 @@ def test_cpr_is_never_stored_in_clear(programme):
 	stored = " ".join(str(value) for value in row.values())
 	assert "1203781235" not in stored and "120378-1235" not in stored
 	assert "cpr_number" not in row
-	versions = frappe.get_all("Version", filters={"ref_doctype": "Participant", "docname": doc.name}, pluck="data")
+	versions = frappe.get_all(
+		"Version", filters={"ref_doctype": "Participant", "docname": doc.name}, pluck="data"
+	)
 	assert not any("1235" in (data or "") for data in versions)
 
 
@@ -71,7 +79,10 @@ def test_saving_without_cpr_keeps_the_stored_number(programme):
 	doc = frappe.get_doc("Participant", doc.name)
 	doc.phone = "+45 11 22 33 44"
 	doc.save()
-	assert frappe.db.get_value("Participant", doc.name, ["cpr_encrypted", "cpr_masked"]) == (encrypted, "120378-XXXX")
+	assert frappe.db.get_value("Participant", doc.name, ["cpr_encrypted", "cpr_masked"]) == (
+		encrypted,
+		"120378-XXXX",
+	)
 
 
 # Duplicates
@@ -220,7 +231,11 @@ def test_accept_needs_consent_and_the_signed_declaration(programme):
 
 def test_accept_after_the_decision_deadline_is_refused(programme):
 	doc = make_offered(programme)
-	frappe.db.set_value("Participant", doc.name, {"offer_date": add_days(today(), -8), "decision_deadline": add_days(today(), -1)})
+	frappe.db.set_value(
+		"Participant",
+		doc.name,
+		{"offer_date": add_days(today(), -8), "decision_deadline": add_days(today(), -1)},
+	)
 	doc = frappe.get_doc("Participant", doc.name)
 	give_consent(doc)
 	with pytest.raises(frappe.ValidationError, match="decision deadline"):
@@ -289,6 +304,8 @@ def test_programme_rules(values, message):
 
 
 def test_programme_accounts_must_belong_to_its_company():
-	income = frappe.get_all("Account", filters={"root_type": "Income", "is_group": 0}, pluck="name", limit=1)[0]
+	income = frappe.get_all("Account", filters={"root_type": "Income", "is_group": 0}, pluck="name", limit=1)[
+		0
+	]
 	with pytest.raises(frappe.ValidationError, match="must be an Expense account"):
 		make_programme(expense_account=income)

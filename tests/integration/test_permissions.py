@@ -16,7 +16,9 @@ def people(site):
 	made = {
 		"a": make_participant(programme, assigned_caseworker=user("caseworker_a"), cpr_number="120378-1235"),
 		"b": make_participant(programme, assigned_caseworker=user("caseworker_b"), cpr_number="030985-2468"),
-		"team": make_participant(programme, assigned_caseworker=user("teammate"), caseworker_team=TEAM, cpr_number="150771-3571"),
+		"team": make_participant(
+			programme, assigned_caseworker=user("teammate"), caseworker_team=TEAM, cpr_number="150771-3571"
+		),
 	}
 	frappe.db.commit()
 	yield {key: doc.name for key, doc in made.items()} | {"programme": programme.name}
@@ -42,7 +44,11 @@ def api(server_url, site):
 def listed(api_session, programme):
 	response = api_session.get(
 		"/api/resource/Participant",
-		params={"filters": json.dumps([["programme", "=", programme]]), "fields": json.dumps(["name"]), "limit_page_length": 100},
+		params={
+			"filters": json.dumps([["programme", "=", programme]]),
+			"fields": json.dumps(["name"]),
+			"limit_page_length": 100,
+		},
 	)
 	assert response.status_code == 200, response.text
 	return {row["name"] for row in response.json()["data"]}
@@ -75,7 +81,9 @@ def test_a_caseworker_cannot_read_or_change_another_caseworkers_participant(peop
 
 
 def test_auditor_is_read_only(people, api):
-	response = api("auditor").put(f"/api/resource/Participant/{people['a']}", json={"phone": "+45 11 11 11 11"})
+	response = api("auditor").put(
+		f"/api/resource/Participant/{people['a']}", json={"phone": "+45 11 11 11 11"}
+	)
 	assert response.status_code == 403
 
 
@@ -97,7 +105,11 @@ def test_link_search_report_view_and_count_are_scoped(people, api):
 
 	response = b.post(
 		"/api/method/frappe.desk.reportview.get",
-		data={"doctype": "Participant", "fields": json.dumps(["`tabParticipant`.`name`"]), "filters": json.dumps([["programme", "=", people["programme"]]])},
+		data={
+			"doctype": "Participant",
+			"fields": json.dumps(["`tabParticipant`.`name`"]),
+			"filters": json.dumps([["programme", "=", people["programme"]]]),
+		},
 	)
 	assert response.status_code == 200, response.text
 	values = response.json()["message"]["values"]
@@ -113,7 +125,9 @@ def test_link_search_report_view_and_count_are_scoped(people, api):
 
 def test_global_search_does_not_leak_other_caseworkers_participants(people, api):
 	full_name = frappe.db.get_value("Participant", people["a"], "full_name")
-	response = api("caseworker_b").post("/api/method/frappe.utils.global_search.search", data={"text": full_name})
+	response = api("caseworker_b").post(
+		"/api/method/frappe.utils.global_search.search", data={"text": full_name}
+	)
 	assert response.status_code == 200, response.text
 	assert people["a"] not in json.dumps(response.json())
 
@@ -122,21 +136,33 @@ def test_the_api_never_returns_the_cpr_number_or_its_ciphertext(people, api):
 	a = api("caseworker_a")
 	for response in (
 		a.get(f"/api/resource/Participant/{people['a']}"),
-		a.get("/api/resource/Participant", params={"fields": json.dumps(["*"]), "filters": json.dumps([["name", "=", people["a"]]])}),
-		a.get("/api/resource/Participant", params={"fields": json.dumps(["name", "cpr_encrypted", "cpr_hash"])}),
+		a.get(
+			"/api/resource/Participant",
+			params={"fields": json.dumps(["*"]), "filters": json.dumps([["name", "=", people["a"]]])},
+		),
+		a.get(
+			"/api/resource/Participant", params={"fields": json.dumps(["name", "cpr_encrypted", "cpr_hash"])}
+		),
 	):
 		assert response.status_code == 200, response.text
 		body = response.text
 		assert "1203781235" not in body and "120378-1235" not in body
 		assert "cpr_encrypted" not in body and "cpr_hash" not in body
-	assert '"cpr_masked":"120378-XXXX"' in a.get(f"/api/resource/Participant/{people['a']}").text.replace(" ", "")
+	assert '"cpr_masked":"120378-XXXX"' in a.get(f"/api/resource/Participant/{people['a']}").text.replace(
+		" ", ""
+	)
 
 
 def test_reveal_needs_the_cpr_role_read_access_and_a_reason_and_is_logged(people, api):
 	def reveal(key, name, reason="Statement to the pension office"):
 		return api(key).post(
 			"/api/method/run_doc_method",
-			data={"dt": "Participant", "dn": name, "method": "reveal_cpr", "args": json.dumps({"reason": reason})},
+			data={
+				"dt": "Participant",
+				"dn": name,
+				"method": "reveal_cpr",
+				"args": json.dumps({"reason": reason}),
+			},
 		)
 
 	logs_before = frappe.db.count("CPR Access Log", {"participant": people["a"]})
@@ -174,7 +200,11 @@ def test_caseworker_web_form_lists_and_saves_through_the_same_rules(people, api)
 
 	response = b.get(
 		"/api/method/frappe.website.doctype.web_form.web_form.get_form_data",
-		params={"doctype": "Participant", "docname": people["a"], "web_form_name": "participant-registration"},
+		params={
+			"doctype": "Participant",
+			"docname": people["a"],
+			"web_form_name": "participant-registration",
+		},
 	)
 	assert response.status_code == 403
 
@@ -190,9 +220,14 @@ def test_caseworker_web_form_lists_and_saves_through_the_same_rules(people, api)
 		"available_to_labour_market": 1,
 	}
 	accept = "/api/method/frappe.website.doctype.web_form.web_form.accept"
-	response = api("citizen").post(accept, data={"web_form": "participant-registration", "data": json.dumps(data)})
+	response = api("citizen").post(
+		accept, data={"web_form": "participant-registration", "data": json.dumps(data)}
+	)
 	assert response.status_code == 403
-	response = b.post(accept, data={"web_form": "participant-registration", "data": json.dumps({**data, "cpr_number": "99"})})
+	response = b.post(
+		accept,
+		data={"web_form": "participant-registration", "data": json.dumps({**data, "cpr_number": "99"})},
+	)
 	assert response.status_code == 417 and "DDMMYY-SSSS" in response.text
 	response = b.post(accept, data={"web_form": "participant-registration", "data": json.dumps(data)})
 	assert response.status_code == 200, response.text
@@ -200,4 +235,3 @@ def test_caseworker_web_form_lists_and_saves_through_the_same_rules(people, api)
 	assert saved.assigned_caseworker == user("caseworker_b")
 	assert saved.cpr_masked == "071182-XXXX"
 	assert saved.eligible == 0 and "Unemployed for 5 months" in saved.eligibility_result
-

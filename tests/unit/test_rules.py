@@ -35,14 +35,18 @@ def test_parse_cpr_and_century_rule(value, birth_date):
 	assert cpr.masked == f"{cpr.digits[:6]}-XXXX"
 
 
-@pytest.mark.parametrize("value", ["", "12345", "120378-12345", "12-03-78-1235", "abcdef-ghij", "120378_1235", None])
+@pytest.mark.parametrize(
+	"value", ["", "12345", "120378-12345", "12-03-78-1235", "abcdef-ghij", "120378_1235", None]
+)
 def test_parse_cpr_rejects_wrong_format(value):
 	with pytest.raises(rules.CprError) as error:
 		rules.parse_cpr(value)
 	assert error.value.code == rules.CprError.FORMAT
 
 
-@pytest.mark.parametrize("value", ["320178-1235", "311178-1235", "001078-1235", "120078-1235", "290201-4000", "290200-3000"])
+@pytest.mark.parametrize(
+	"value", ["320178-1235", "311178-1235", "001078-1235", "120078-1235", "290201-4000", "290200-3000"]
+)
 def test_parse_cpr_rejects_impossible_dates(value):
 	# 29 Feb 1900 (serial 3 -> 1900) is not a leap day; 29 Feb 2000 is (see above).
 	with pytest.raises(rules.CprError) as error:
@@ -57,7 +61,9 @@ def test_age_on_birthday_boundaries():
 
 
 AARHUS = [Criterion(kind, number, benefit) for kind, number, benefit in rules.AARHUS_CRITERIA]
-GOOD = ScreeningFacts(age=35, months_unemployed=13, job_ready=True, benefit_type="Kontanthjælp", available=True)
+GOOD = ScreeningFacts(
+	age=35, months_unemployed=13, job_ready=True, benefit_type="Kontanthjælp", available=True
+)
 
 
 def facts(**changes):
@@ -97,7 +103,10 @@ def test_several_failures_are_all_named_in_programme_order():
 
 
 def test_benefit_rows_mean_any_of():
-	criteria = [Criterion(rules.BENEFIT_TYPE, benefit_type="Kontanthjælp"), Criterion(rules.BENEFIT_TYPE, benefit_type="Uddannelseshjælp")]
+	criteria = [
+		Criterion(rules.BENEFIT_TYPE, benefit_type="Kontanthjælp"),
+		Criterion(rules.BENEFIT_TYPE, benefit_type="Uddannelseshjælp"),
+	]
 	assert rules.evaluate_eligibility(criteria, facts(benefit_type="Uddannelseshjælp")) == []
 	failures = rules.evaluate_eligibility(criteria, facts(benefit_type="Sygedagpenge"))
 	assert len(failures) == 1 and failures[0].required == ("Kontanthjælp", "Uddannelseshjælp")

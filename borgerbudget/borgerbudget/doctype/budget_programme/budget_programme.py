@@ -38,16 +38,22 @@ class BudgetProgramme(Document):
 			account = self.get(fieldname)
 			if not account:
 				continue
-			details = frappe.db.get_value("Account", account, ["company", "is_group", "root_type"], as_dict=True)
+			details = frappe.db.get_value(
+				"Account", account, ["company", "is_group", "root_type"], as_dict=True
+			)
 			label = _(self.meta.get_label(fieldname))
 			if details.company != self.company:
 				frappe.throw(
-					_("{0} {1} does not belong to company {2}.").format(label, frappe.bold(account), self.company),
+					_("{0} {1} does not belong to company {2}.").format(
+						label, frappe.bold(account), self.company
+					),
 					title=_("Invalid account"),
 				)
 			if details.is_group:
 				frappe.throw(
-					_("{0} {1} is a group account; choose an account that can be booked.").format(label, frappe.bold(account)),
+					_("{0} {1} is a group account; choose an account that can be booked.").format(
+						label, frappe.bold(account)
+					),
 					title=_("Invalid account"),
 				)
 			if details.root_type != root_type:
@@ -56,7 +62,9 @@ class BudgetProgramme(Document):
 					title=_("Invalid account"),
 				)
 		if self.cost_center:
-			details = frappe.db.get_value("Cost Center", self.cost_center, ["company", "is_group"], as_dict=True)
+			details = frappe.db.get_value(
+				"Cost Center", self.cost_center, ["company", "is_group"], as_dict=True
+			)
 			if details.company != self.company or details.is_group:
 				frappe.throw(
 					_("Cost Center {0} must be a non-group cost center of company {1}.").format(
@@ -76,13 +84,14 @@ class BudgetProgramme(Document):
 		for fieldname in ("days_to_decide", "weeks_to_write_plan", "course_months"):
 			if self.get(fieldname) < 1:
 				frappe.throw(
-					_("{0} must be at least 1.").format(_(self.meta.get_label(fieldname))), title=_("Invalid deadline")
+					_("{0} must be at least 1.").format(_(self.meta.get_label(fieldname))),
+					title=_("Invalid deadline"),
 				)
 		if self.max_course_months < self.course_months:
 			frappe.throw(
-				_("The maximum course length ({0} months) cannot be shorter than the course length ({1} months).").format(
-					self.max_course_months, self.course_months
-				),
+				_(
+					"The maximum course length ({0} months) cannot be shorter than the course length ({1} months)."
+				).format(self.max_course_months, self.course_months),
 				title=_("Invalid course length"),
 			)
 
@@ -94,7 +103,9 @@ class BudgetProgramme(Document):
 		for row in self.criteria:
 			problem = rules.criterion_problem(to_criterion(row))
 			if problem:
-				frappe.throw(messages[problem].format(row.idx, _(row.criterion)), title=_("Invalid criterion"))
+				frappe.throw(
+					messages[problem].format(row.idx, _(row.criterion)), title=_("Invalid criterion")
+				)
 
 
 def to_criterion(row) -> rules.Criterion:

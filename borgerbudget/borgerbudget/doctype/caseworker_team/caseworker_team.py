@@ -15,7 +15,9 @@ class CaseworkerTeam(Document):
 		for row in self.members:
 			if row.user in seen:
 				frappe.throw(
-					_("Row {0}: {1} is already a member of this team.").format(row.idx, frappe.bold(row.user)),
+					_("Row {0}: {1} is already a member of this team.").format(
+						row.idx, frappe.bold(row.user)
+					),
 					title=_("Duplicate member"),
 				)
 			seen.add(row.user)

@@ -101,7 +101,9 @@ class Participant(Document):
 	def enter_offered(self):
 		if not self.eligible:
 			frappe.throw(
-				_("Only an eligible citizen can be offered a place. Not met: {0}").format(self.eligibility_result),
+				_("Only an eligible citizen can be offered a place. Not met: {0}").format(
+					self.eligibility_result
+				),
 				title=_("Not eligible"),
 			)
 		if self.screening_assessment != "Suitable":
@@ -117,9 +119,9 @@ class Participant(Document):
 	def enter_accepted(self):
 		if getdate(today()) > getdate(self.decision_deadline):
 			frappe.throw(
-				_("The decision deadline {0} has passed. Screen the citizen again to make a new offer.").format(
-					frappe.format(self.decision_deadline, "Date")
-				),
+				_(
+					"The decision deadline {0} has passed. Screen the citizen again to make a new offer."
+				).format(frappe.format(self.decision_deadline, "Date")),
 				title=_("Deadline passed"),
 			)
 		missing = [
@@ -133,9 +135,9 @@ class Participant(Document):
 		]
 		if missing:
 			frappe.throw(
-				_("Acceptance needs the citizen's voluntary consent and the signed declaration on honour. Missing: {0}").format(
-					", ".join(missing)
-				),
+				_(
+					"Acceptance needs the citizen's voluntary consent and the signed declaration on honour. Missing: {0}"
+				).format(", ".join(missing)),
 				title=_("Consent missing"),
 			)
 		self.decision_date = getdate(today())
@@ -235,16 +237,22 @@ def parse_cpr_or_throw(value: str) -> rules.Cpr:
 		return rules.parse_cpr(value)
 	except rules.CprError as e:
 		if e.code == rules.CprError.DATE:
-			frappe.throw(_("CPR number does not start with a real date (DDMMYY)."), title=_("Invalid CPR number"))
+			frappe.throw(
+				_("CPR number does not start with a real date (DDMMYY)."), title=_("Invalid CPR number")
+			)
 		frappe.throw(_("CPR number must have the form DDMMYY-SSSS."), title=_("Invalid CPR number"))
 
 
 def describe_failure(failure: rules.Failure) -> str:
 	kind = failure.kind
 	if kind == rules.MIN_AGE:
-		return _("Age is {0}; the programme requires at least {1}.").format(_unknown(failure.actual), failure.required)
+		return _("Age is {0}; the programme requires at least {1}.").format(
+			_unknown(failure.actual), failure.required
+		)
 	if kind == rules.MAX_AGE:
-		return _("Age is {0}; the programme allows at most {1}.").format(_unknown(failure.actual), failure.required)
+		return _("Age is {0}; the programme allows at most {1}.").format(
+			_unknown(failure.actual), failure.required
+		)
 	if kind == rules.MIN_MONTHS_UNEMPLOYED:
 		return _("Unemployed for {0} months; the programme requires at least {1}.").format(
 			_unknown(failure.actual), failure.required
