@@ -39,7 +39,6 @@ class Participant(Document):
 			cpr = parse_cpr_or_throw(entered)
 			self.cpr_encrypted = cpr_vault.encrypt(cpr.digits)
 			self.cpr_hash = cpr_vault.keyed_hash(cpr.digits)
-			self.validate_unique_cpr()
 		elif self.cpr_encrypted:
 			cpr = rules.parse_cpr(cpr_vault.decrypt(self.cpr_encrypted))
 		else:
@@ -47,6 +46,7 @@ class Participant(Document):
 		# Derived on every save, so a form that sends these fields back cannot change them.
 		self.cpr_masked = cpr.masked
 		self.birth_date = cpr.birth_date
+		self.validate_unique_cpr()
 
 	def validate_unique_cpr(self):
 		# A friendly message; the unique key (see on_doctype_update) holds under concurrent inserts.
@@ -67,7 +67,7 @@ class Participant(Document):
 		self.age = rules.age_on(getdate(self.birth_date), screening_date) if self.birth_date else None
 		facts = rules.ScreeningFacts(
 			age=self.age,
-			months_unemployed=self.months_unemployed if self.months_unemployed is not None else None,
+			months_unemployed=self.months_unemployed,
 			job_ready=bool(self.job_ready),
 			benefit_type=self.benefit_type,
 			available=bool(self.available_to_labour_market),
