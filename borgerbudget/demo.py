@@ -41,6 +41,12 @@ PROGRAMMES = (
 	},
 )
 
+# Portal logins for enrolled citizens: (email, first name, last name, participant).
+CITIZENS = (
+	("jens.borger@demo.borgerbudget.dk", "Jens", "Nielsen", "Jens Nielsen"),
+	("camilla.borger@demo.borgerbudget.dk", "Camilla", "Rasmussen", "Camilla Rasmussen"),
+)
+
 # (name, CPR, programme index, caseworker index, months unemployed, benefit, job-ready, available, target status)
 PARTICIPANTS = (
 	("Jens Nielsen", "120378-1235", 0, 0, 26, "Kontanthjælp", 1, 1, rules.ENROLLED),
@@ -76,6 +82,9 @@ def make_demo(company=DEFAULT_COMPANY):
 	programmes = [make_programme(company, data) for data in PROGRAMMES]
 	for row in PARTICIPANTS:
 		make_participant(row, programmes, users, team)
+	for email, first_name, last_name, participant_name in CITIZENS:
+		make_citizen(email, first_name, last_name, participant_name)
+	make_draft_plan("Jens Nielsen")
 	frappe.db.commit()
 	print(f"Demo data ready: {len(programmes)} programmes, {len(PARTICIPANTS)} participants")
 
@@ -96,6 +105,70 @@ def make_user(email, first_name, last_name, roles):
 		user.insert()
 		user.add_roles(*roles)
 	return email
+
+
+def make_citizen(email, first_name, last_name, participant_name):
+	if not frappe.db.exists("User", email):
+		user = frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": first_name,
+				"last_name": last_name,
+				"user_type": "Website User",
+				"send_welcome_email": 0,
+				"language": "da",
+				"new_password": DEMO_PASSWORD,
+			}
+		)
+		user.insert()
+		user.add_roles("Borgerbudget Citizen")
+	participant = frappe.get_doc("Participant", {"full_name": participant_name})
+	if participant.user != email:
+		participant.user = email
+		participant.save()
+
+
+def make_draft_plan(participant_name):
+	"""A plan half written, as a citizen leaves it after a first evening's work."""
+	participant = frappe.get_doc("Participant", {"full_name": participant_name})
+	participant.create_budget_plan()
+	plan = frappe.get_doc("Budget Plan", {"participant": participant.name})
+	if plan.lines:
+		return
+	start = getdate(plan.course_start_date)
+	plan.motivation = (
+		"Jeg vil gerne arbejde som chauffør. Jeg mangler kørekort til lastbil, og jeg har brug for "
+		"tænder, der gør, at jeg tør smile til en jobsamtale."
+	)
+	plan.append("goals", {"goal": "Job som chauffør", "how_to_measure": "Ansat inden for et år"})
+	plan.append("goals", {"goal": "Mere selvtillid", "how_to_measure": "Jeg tør gå til jobsamtale"})
+	plan.append(
+		"lines",
+		{
+			"description": "Kørekort kategori C",
+			"category": "Driving licence",
+			"amount": 24500,
+			"need_date": add_days(start, 30),
+			"supplier_text": "Trafikskolen Nord",
+			"goal": "Job som chauffør",
+			"theory_of_change": "Med kørekort til lastbil kan jeg søge de mange chaufførjob i området.",
+			"price_research": "Tre køreskoler: 24.500, 26.000 og 27.900 kr.",
+		},
+	)
+	plan.append(
+		"lines",
+		{
+			"description": "Tandbehandling",
+			"category": "Dental treatment",
+			"amount": 12000,
+			"need_date": add_days(start, 60),
+			"supplier_text": "Tandlægerne i Centrum",
+			"goal": "Mere selvtillid",
+		},
+	)
+	plan.strategy_continue = "Gå ture hver dag."
+	plan.save()
 
 
 def make_team(users):

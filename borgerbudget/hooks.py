@@ -25,9 +25,16 @@ fixtures = [
 	{"dt": "Role", "filters": [["role_name", "in", BORGERBUDGET_ROLES]]},
 ]
 
+# Frappe adds these to a web form's script only when the form has a .js file of its own.
+webform_include_js = {"Budget Plan": "public/js/budget_plan_web_form.js"}
+
 permission_query_conditions = {
 	"Participant": "borgerbudget.borgerbudget.doctype.participant.participant.get_permission_query_conditions",
+	"Budget Plan": "borgerbudget.borgerbudget.doctype.budget_plan.budget_plan.get_permission_query_conditions",
+	"Budget Plan Note": "borgerbudget.borgerbudget.doctype.budget_plan_note.budget_plan_note.get_permission_query_conditions",
 }
 has_permission = {
 	"Participant": "borgerbudget.borgerbudget.doctype.participant.participant.has_permission",
+	"Budget Plan": "borgerbudget.borgerbudget.doctype.budget_plan.budget_plan.has_permission",
+	"Budget Plan Note": "borgerbudget.borgerbudget.doctype.budget_plan_note.budget_plan_note.has_permission",
 }

@@ -1,6 +1,7 @@
 import frappe
 
 from borgerbudget.hooks import BORGERBUDGET_ROLES
+from borgerbudget.rules import BUDGET_CATEGORIES
 
 # The Danish benefit types a screening refers to. Municipalities may add their own.
 BENEFIT_TYPES = (
@@ -18,6 +19,7 @@ BENEFIT_TYPES = (
 
 def after_install():
 	create_benefit_types()
+	create_budget_categories()
 
 
 def create_benefit_types():
@@ -26,6 +28,12 @@ def create_benefit_types():
 			frappe.get_doc(
 				{"doctype": "Benefit Type", "benefit_type_name": name, "description": description}
 			).insert()
+
+
+def create_budget_categories():
+	for name in BUDGET_CATEGORIES:
+		if not frappe.db.exists("Budget Category", name):
+			frappe.get_doc({"doctype": "Budget Category", "category_name": name}).insert()
 
 
 def before_uninstall():

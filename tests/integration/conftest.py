@@ -63,7 +63,7 @@ def _free_port():
 
 @pytest.fixture(scope="session")
 def server_url():
-	"""A real gunicorn serving the test site on loopback, for REST calls as real users."""
+	"""A real gunicorn serving the test site (and its assets) on loopback, for REST calls and the browser."""
 	port = _free_port()
 	process = subprocess.Popen(
 		[
@@ -78,7 +78,7 @@ def server_url():
 			"4",
 			"-t",
 			"120",
-			"frappe.app:application",
+			"frappe.app:application_with_statics()",
 		],
 		cwd=SITES_PATH,
 		stdout=subprocess.DEVNULL,

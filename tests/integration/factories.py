@@ -22,6 +22,7 @@ USERS = {
 	"auditor": ("bb-auditor@example.com", ["Borgerbudget Auditor"]),
 	"admin": ("bb-admin@example.com", ["Borgerbudget Admin"]),
 	"citizen": ("bb-citizen@example.com", ["Borgerbudget Citizen"]),
+	"citizen_2": ("bb-citizen-2@example.com", ["Borgerbudget Citizen"]),
 }
 
 
@@ -114,6 +115,44 @@ def give_consent(doc):
 	doc.consent_given = 1
 	doc.declaration_signed_on = today()
 	doc.declaration_file = "/private/files/declaration.pdf"
+
+
+def make_enrolled(programme, **values):
+	"""An enrolled participant; enrolment creates their draft plan."""
+	doc = make_offered(programme, **values)
+	give_consent(doc)
+	doc.accept()
+	doc.enroll()
+	return doc
+
+
+def plan_of(participant):
+	return frappe.get_doc("Budget Plan", {"participant": participant.name})
+
+
+def budget_line(plan, **values):
+	return {
+		"description": "Forklift course",
+		"category": "Course / education",
+		"amount": 1000,
+		"need_date": add_days(plan.course_start_date, 10),
+		"payment_route": "Supplier invoice",
+		"theory_of_change": "Warehouses in town ask for a forklift certificate.",
+		**values,
+	}
+
+
+def complete(plan):
+	"""Fill every part of the plan so it can be submitted."""
+	plan.motivation = "I want to work in a warehouse."
+	plan.strategy_continue = "Running"
+	plan.strategy_stop = "Sleeping late"
+	plan.strategy_start = "Applying for two jobs a week"
+	if not plan.goals:
+		plan.append("goals", {"goal": "A job in a warehouse"})
+	if not plan.lines:
+		plan.append("lines", budget_line(plan, goal="A job in a warehouse"))
+	return plan
 
 
 class Api:

@@ -155,3 +155,48 @@ def test_deadlines():
 	assert rules.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
 	assert rules.add_months(date(2027, 8, 31), 6) == date(2028, 2, 29)
 	assert rules.add_months(date(2026, 11, 15), 12) == date(2027, 11, 15)
+
+
+def test_timeline_places_items_by_month_and_clamps_the_ends():
+	start = date(2026, 11, 20)
+	dates = [
+		date(2026, 11, 25),
+		date(2026, 12, 31),
+		date(2027, 1, 2),
+		date(2027, 5, 1),
+		date(2026, 10, 1),
+		None,
+	]
+	assert rules.timeline(start, dates) == [[0, 4, 5], [1], [2, 3]]
+
+
+def test_line_problems():
+	start, end = date(2026, 1, 1), date(2026, 6, 30)
+	ok = rules.Line(amount=100, need_date=date(2026, 3, 1), payment_route=rules.SUPPLIER_INVOICE, goal="Job")
+	assert rules.line_problems([ok], 3000, start, end, ["Job"]) == []
+	lines = [
+		rules.Line(amount=0, need_date=date(2026, 3, 1), payment_route=rules.SUPPLIER_INVOICE),
+		rules.Line(amount=100, need_date=date(2026, 7, 1), payment_route=rules.SUPPLIER_INVOICE),
+		rules.Line(amount=3001, need_date=None, payment_route=rules.REIMBURSEMENT),
+		rules.Line(amount=10, need_date=None, payment_route=rules.SUPPLIER_INVOICE, goal="Moon"),
+	]
+	assert rules.line_problems(lines, 3000, start, end, ["Job"]) == [
+		("amount", 0),
+		("need_date", 1),
+		("reimbursement_limit", 2),
+		("goal", 3),
+	]
+
+
+def test_missing_for_submission():
+	lines = [
+		rules.Line(100, None, rules.SUPPLIER_INVOICE, theory_of_change="x"),
+		rules.Line(100, None, rules.SUPPLIER_INVOICE),
+	]
+	assert rules.missing_for_submission({"motivation": "Why", "goals": [1]}, lines) == ["theory_of_change:2"]
+	assert rules.missing_for_submission({"motivation": "  ", "goals": []}, []) == [
+		"motivation",
+		"goals",
+		"lines",
+	]
+	assert rules.plan_total(lines) == 200

@@ -153,6 +153,19 @@ class Participant(Document):
 		self.enrolment_date = getdate(today())
 		self.validate_capacity(programme)
 		self.plan_deadline = rules.plan_deadline(self.enrolment_date, programme.weeks_to_write_plan)
+		# The expected course period; the approval of the plan sets it again.
+		self.course_start_date = self.enrolment_date
+		self.course_end_date = rules.add_months(self.enrolment_date, programme.course_months)
+
+	def on_update(self):
+		previous = self.get_doc_before_save()
+		if self.status == rules.ENROLLED and previous and previous.status != rules.ENROLLED:
+			self.create_budget_plan()
+
+	def create_budget_plan(self):
+		"""The empty plan the citizen writes in the portal."""
+		if not frappe.db.exists("Budget Plan", {"participant": self.name}):
+			frappe.get_doc({"doctype": "Budget Plan", "participant": self.name}).insert()
 
 	def validate_capacity(self, programme):
 		# The programme row lock makes concurrent enrolments count one another.
@@ -295,18 +308,35 @@ def get_permission_query_conditions(user=None, doctype=None):
 	user = user or frappe.session.user
 	if sees_all_participants(user):
 		return ""
-	condition = f"`tabParticipant`.`assigned_caseworker` = {frappe.db.escape(user)}"
+	escaped = frappe.db.escape(user)
+	# Citizens match only their own record; their role decides what they may do with it.
+	conditions = [
+		f"`tabParticipant`.`assigned_caseworker` = {escaped}",
+		f"`tabParticipant`.`user` = {escaped}",
+	]
 	teams = get_caseworker_teams(user)
 	if teams:
 		team_list = ", ".join(frappe.db.escape(team) for team in teams)
-		condition = f"({condition} or `tabParticipant`.`caseworker_team` in ({team_list}))"
-	return condition
+		conditions.append(f"`tabParticipant`.`caseworker_team` in ({team_list})")
+	return "(" + " or ".join(conditions) + ")"
+
+
+def is_visible_to(participant, user: str) -> bool:
+	"""`participant` is a document or a dict with assigned_caseworker, caseworker_team and user."""
+	if sees_all_participants(user):
+		return True
+	if user in (participant.get("assigned_caseworker"), participant.get("user")):
+		return True
+	team = participant.get("caseworker_team")
+	return bool(team) and team in get_caseworker_teams(user)
+
+
+def can_see_participant(name: str, user: str) -> bool:
+	participant = frappe.db.get_value(
+		"Participant", name, ["assigned_caseworker", "caseworker_team", "user"], as_dict=True
+	)
+	return bool(participant) and is_visible_to(participant, user)
 
 
 def has_permission(doc, ptype=None, user=None, debug=False):
-	user = user or frappe.session.user
-	if sees_all_participants(user):
-		return True
-	if doc.assigned_caseworker == user:
-		return True
-	return bool(doc.caseworker_team) and doc.caseworker_team in get_caseworker_teams(user)
+	return is_visible_to(doc, user or frappe.session.user)

@@ -1,0 +1,57 @@
+// Copyright (c) 2026, Borgerbudget contributors
+// For license information, please see license.txt
+
+frappe.ui.form.on("Budget Plan", {
+	refresh(frm) {
+		if (frm.is_new()) return;
+		if (frm.doc.__onload && frm.doc.__onload.deadline_passed) {
+			frm.dashboard.add_comment(
+				__("The plan deadline {0} has passed. Extend it, or talk to the citizen.", [
+					frappe.datetime.str_to_user(frm.doc.plan_deadline),
+				]),
+				"red",
+				true
+			);
+		}
+		if (frm.doc.status === "Draft") {
+			frm.add_custom_button(__("Submit for Assessment"), () =>
+				frm.call("submit_for_assessment").then(() => frm.reload_doc())
+			);
+			if (frappe.user.has_role(["Caseworker", "Caseworker Team Lead", "Borgerbudget Admin"])) {
+				frm.add_custom_button(__("Extend Plan Deadline"), () => extend_deadline(frm));
+			}
+		}
+		frm.add_custom_button(__("One-Page Plan"), () =>
+			frappe.utils.print(frm.doctype, frm.doc.name, "Randers One-Page Plan")
+		);
+		frm.set_df_property("lines", "description", budget_summary(frm));
+	},
+});
+
+frappe.ui.form.on("Budget Line", {
+	amount(frm) {
+		frm.set_df_property("lines", "description", budget_summary(frm));
+	},
+	lines_remove(frm) {
+		frm.set_df_property("lines", "description", budget_summary(frm));
+	},
+});
+
+function budget_summary(frm) {
+	const total = (frm.doc.lines || []).reduce((sum, line) => sum + flt(line.amount), 0);
+	return __("Total {0} of {1}", [
+		format_currency(total, frm.doc.currency),
+		format_currency(frm.doc.maximum_amount, frm.doc.currency),
+	]);
+}
+
+function extend_deadline(frm) {
+	frappe.prompt(
+		[
+			{ fieldname: "new_deadline", fieldtype: "Date", label: __("New Deadline"), reqd: 1 },
+			{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 },
+		],
+		(values) => frm.call("extend_deadline", values).then(() => frm.reload_doc()),
+		__("Extend Plan Deadline")
+	);
+}

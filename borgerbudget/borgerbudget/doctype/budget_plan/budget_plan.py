@@ -1,0 +1,331 @@
+# Copyright (c) 2026, Borgerbudget contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import cstr, flt, fmt_money, format_date, getdate, now_datetime
+
+from borgerbudget import rules
+from borgerbudget.borgerbudget.doctype.participant import participant as participant_permissions
+
+# What the citizen writes; locked once the plan is submitted for assessment.
+CONTENT_FIELDS = (
+	"motivation",
+	"dream",
+	"next_step",
+	"strategy_continue",
+	"strategy_stop",
+	"strategy_start",
+	"goals",
+	"lines",
+)
+CASEWORKER_ROLES = {"Caseworker", "Caseworker Team Lead", "Borgerbudget Admin", "System Manager"}
+
+
+class BudgetPlan(Document):
+	def validate(self):
+		self.enforce_field_permissions()
+		self.set_derived_values()
+		self.validate_participant()
+		self.validate_editable()
+		self.secure_quotes()
+		self.validate_lines()
+		self.set_totals()
+		self.validate_status()
+
+	def enforce_field_permissions(self):
+		# Web forms save with ignore_permissions, which skips frappe's own reset of fields
+		# the user may not write (the caseworker's comment): do it here for every route.
+		if self.flags.ignore_permissions and frappe.session.user != "Administrator":
+			self.reset_values_if_no_permlevel_access(
+				self.get_permlevel_access(), self.meta.get_high_permlevel_fields()
+			)
+
+	def set_derived_values(self):
+		"""Copied from the participant and programme on every save, so no form can set them."""
+		participant = frappe.db.get_value(
+			"Participant",
+			self.participant,
+			["full_name", "programme", "status", "plan_deadline", "course_start_date", "course_end_date"],
+			as_dict=True,
+		)
+		if not participant:
+			frappe.throw(_("Participant {0} does not exist.").format(self.participant))
+		programme = frappe.get_cached_doc("Budget Programme", participant.programme)
+		self.participant_name = participant.full_name
+		self.programme = participant.programme
+		self.method = programme.method
+		self.currency = programme.currency
+		self.maximum_amount = programme.maximum_per_participant
+		self.plan_deadline = participant.plan_deadline
+		self.course_start_date = participant.course_start_date
+		self.course_end_date = participant.course_end_date
+		self._participant_status = participant.status
+
+	def validate_participant(self):
+		if self._participant_status != rules.ENROLLED:
+			frappe.throw(
+				_("A budget plan can only be written for an enrolled participant; {0} is {1}.").format(
+					self.participant_name, _(self._participant_status)
+				),
+				title=_("Not enrolled"),
+			)
+
+	def validate_editable(self):
+		previous = self.get_doc_before_save()
+		if not previous or previous.status == rules.DRAFT:
+			return
+		if content_of(previous) != content_of(self):
+			frappe.throw(
+				_("The plan has been submitted for assessment and cannot be changed."),
+				title=_("Plan locked"),
+			)
+
+	def secure_quotes(self):
+		"""Quotes are private files attached to this plan, whichever form uploaded them."""
+		for row in self.lines:
+			if not row.quote:
+				continue
+			name = frappe.db.get_value("File", {"file_url": row.quote}, "name")
+			file = frappe.get_doc("File", name) if name else None
+			# A file the user cannot read is refused, so no one can pull another citizen's file into a plan.
+			if not file or not file.has_permission("read"):
+				frappe.throw(
+					_("Line {0} ({1}): the quote is not a file you have uploaded.").format(
+						row.idx, row.description
+					),
+					frappe.PermissionError,
+				)
+			if file.is_private and (file.attached_to_doctype, file.attached_to_name) == (
+				self.doctype,
+				self.name,
+			):
+				continue
+			file.is_private = 1
+			file.attached_to_doctype = self.doctype
+			file.attached_to_name = self.name
+			file.save()
+			row.quote = file.file_url
+
+	def validate_lines(self):
+		programme = frappe.get_cached_doc("Budget Programme", self.programme)
+		problems = rules.line_problems(
+			to_lines(self.lines),
+			flt(programme.reimbursement_limit),
+			getdate(self.course_start_date) if self.course_start_date else None,
+			getdate(self.course_end_date) if self.course_end_date else None,
+			[goal.goal for goal in self.goals],
+		)
+		messages = {
+			"amount": lambda row: _("Line {0} ({1}): the amount must be greater than zero.").format(
+				row.idx, row.description
+			),
+			"need_date": lambda row: _(
+				"Line {0} ({1}): the need date {2} is outside the course period {3} – {4}."
+			).format(
+				row.idx,
+				row.description,
+				format_date(row.need_date),
+				format_date(self.course_start_date),
+				format_date(self.course_end_date),
+			),
+			"reimbursement_limit": lambda row: _(
+				"Line {0} ({1}): at most {2} can be reimbursed to the citizen. Choose supplier invoice or lower the amount."
+			).format(
+				row.idx, row.description, fmt_money(programme.reimbursement_limit, currency=self.currency)
+			),
+			"goal": lambda row: _("Line {0} ({1}): the goal {2} is not one of the plan's goals.").format(
+				row.idx, row.description, frappe.bold(row.goal)
+			),
+		}
+		if problems:
+			frappe.throw(
+				"<br>".join(messages[code](self.lines[index]) for code, index in problems),
+				title=_("Budget lines need changes"),
+			)
+
+	def set_totals(self):
+		self.total_amount = rules.plan_total(to_lines(self.lines))
+		self.remaining_amount = flt(self.maximum_amount) - self.total_amount
+		if self.total_amount > flt(self.maximum_amount):
+			frappe.throw(
+				_("The budget total {0} is over the programme's maximum of {1}.").format(
+					fmt_money(self.total_amount, currency=self.currency),
+					fmt_money(self.maximum_amount, currency=self.currency),
+				),
+				title=_("Over the maximum"),
+			)
+
+	def validate_status(self):
+		previous = self.get_doc_before_save()
+		old_status = previous.status if previous else rules.DRAFT
+		self.status = self.status or old_status
+		if self.status == old_status:
+			return
+		if self.status == rules.SUBMITTED:
+			self.validate_complete()
+			self.submitted_on = now_datetime()
+		elif self.status == rules.DRAFT and CASEWORKER_ROLES.intersection(frappe.get_roles()):
+			self.submitted_on = None
+		else:
+			frappe.throw(
+				_("A plan cannot move from {0} to {1}.").format(_(old_status), _(self.status)),
+				title=_("Invalid status change"),
+			)
+
+	def validate_complete(self):
+		parts = {
+			"motivation": self.motivation,
+			"strategy_continue": self.strategy_continue,
+			"strategy_stop": self.strategy_stop,
+			"strategy_start": self.strategy_start,
+			"goals": self.goals,
+		}
+		if self.method == "Mit liv – min styring":
+			parts.update(dream=self.dream, next_step=self.next_step)
+		missing = rules.missing_for_submission(parts, to_lines(self.lines))
+		if missing:
+			frappe.throw(
+				_("Before the plan can be submitted, fill in: {0}").format(
+					", ".join(self.describe_missing(item) for item in missing)
+				),
+				title=_("The plan is not complete"),
+			)
+
+	def describe_missing(self, item):
+		if item.startswith("theory_of_change:"):
+			return _("the theory of change for line {0}").format(item.split(":")[1])
+		if item == "lines":
+			return _("at least one budget line")
+		return _(self.meta.get_label(item))
+
+	def on_update(self):
+		previous = self.get_doc_before_save()
+		if self.status == rules.SUBMITTED and (not previous or previous.status != rules.SUBMITTED):
+			# The approval procedure hangs on this event (doc_events "after_submit_for_assessment").
+			self.run_method("after_submit_for_assessment")
+
+	@frappe.whitelist()
+	def submit_for_assessment(self):
+		self.status = rules.SUBMITTED
+		self.save()
+		return self.status
+
+	@frappe.whitelist()
+	def add_line(self, line):
+		"""Add one budget line. Serialised on the plan row, so parallel additions cannot pass the maximum."""
+		frappe.db.get_value(self.doctype, self.name, "name", for_update=True)
+		self.reload()
+		self.append("lines", frappe.parse_json(line))
+		self.save()
+		return self.lines[-1].name
+
+	@frappe.whitelist()
+	def extend_deadline(self, new_deadline, reason):
+		"""Move the plan deadline (a caseworker decision) and record who did it and why."""
+		if not CASEWORKER_ROLES.intersection(frappe.get_roles()):
+			frappe.throw(_("Only a caseworker can extend the plan deadline."), frappe.PermissionError)
+		if not (reason or "").strip():
+			frappe.throw(_("Give the reason for the extension."), title=_("Reason required"))
+		new_deadline = getdate(new_deadline)
+		if self.plan_deadline and new_deadline <= getdate(self.plan_deadline):
+			frappe.throw(
+				_("The new deadline must be after the current one ({0}).").format(
+					format_date(self.plan_deadline)
+				),
+				title=_("Invalid deadline"),
+			)
+		self.append(
+			"deadline_extensions",
+			{
+				"previous_deadline": self.plan_deadline,
+				"new_deadline": new_deadline,
+				"reason": reason.strip(),
+				"extended_by": frappe.session.user,
+			},
+		)
+		participant = frappe.get_doc("Participant", self.participant)
+		participant.plan_deadline = new_deadline
+		participant.save()
+		self.save()
+		return self.plan_deadline
+
+	def get_timeline(self, months=3):
+		"""For the one-page plan: the active lines in monthly columns, and the parked ones."""
+		start = getdate(self.course_start_date or self.creation)
+		active = [row for row in self.lines if not row.parked]
+		columns = rules.timeline(
+			start, [getdate(row.need_date) if row.need_date else None for row in active], months
+		)
+		return {
+			"months": [
+				{
+					"start": rules.add_months(start.replace(day=1), offset),
+					"lines": [active[i] for i in column],
+				}
+				for offset, column in enumerate(columns)
+			],
+			"parked": [row for row in self.lines if row.parked],
+		}
+
+	def onload(self):
+		self.set_onload("deadline_passed", self.is_past_deadline())
+
+	def is_past_deadline(self):
+		return bool(
+			self.status == rules.DRAFT and self.plan_deadline and getdate(self.plan_deadline) < getdate()
+		)
+
+
+def to_lines(rows) -> list[rules.Line]:
+	return [
+		rules.Line(
+			amount=flt(row.amount),
+			need_date=getdate(row.need_date) if row.need_date else None,
+			payment_route=row.payment_route,
+			theory_of_change=row.theory_of_change or "",
+			goal=row.goal or "",
+		)
+		for row in rows
+	]
+
+
+def content_of(doc):
+	"""The citizen's content, normalised so values loaded from the database and sent by a form compare equal."""
+
+	def normalise(meta, row):
+		values = {}
+		for df in meta.fields:
+			if df.fieldtype in ("Section Break", "Column Break", "Table"):
+				continue
+			value = row.get(df.fieldname)
+			if df.fieldtype in ("Currency", "Float", "Int", "Check"):
+				value = flt(value)
+			elif df.fieldtype == "Date":
+				value = str(getdate(value)) if value else ""
+			else:
+				value = cstr(value).strip()
+			values[df.fieldname] = value
+		return values
+
+	content = {}
+	for fieldname in CONTENT_FIELDS:
+		df = doc.meta.get_field(fieldname)
+		if df.fieldtype == "Table":
+			child_meta = frappe.get_meta(df.options)
+			content[fieldname] = [normalise(child_meta, row) for row in doc.get(fieldname)]
+		else:
+			content[fieldname] = cstr(doc.get(fieldname)).strip()
+	return content
+
+
+def get_permission_query_conditions(user=None, doctype=None):
+	participants = participant_permissions.get_permission_query_conditions(user)
+	if not participants:
+		return ""
+	return f"`tabBudget Plan`.`participant` in (select `tabParticipant`.`name` from `tabParticipant` where {participants})"
+
+
+def has_permission(doc, ptype=None, user=None, debug=False):
+	return participant_permissions.can_see_participant(doc.participant, user or frappe.session.user)

@@ -1,0 +1,5 @@
+from borgerbudget.install import create_budget_categories
+
+
+def execute():
+	create_budget_categories()

@@ -1,0 +1,78 @@
+// The plan tool in the portal (citizen) and in the caseworker's web form: a running total
+// against the maximum, the deadline, notes meant for the citizen, and "submit for assessment".
+// Every rule is checked again on the server when the plan is saved or submitted.
+frappe.ready(() => {
+	const form = frappe.web_form;
+	if (!form || !form.doc || !form.doc.name || frappe.web_form_doc.is_list) return;
+	const doc = form.doc;
+	const money = (value) => format_currency(value || 0, doc.currency || "DKK");
+
+	const $summary = $(`<div class="budget-plan-summary alert alert-info" style="font-size: 1.05rem"></div>`);
+	$(".web-form-wrapper").before($summary);
+
+	function refresh_summary() {
+		const lines = form.get_value("lines") || doc.lines || [];
+		const total = lines.reduce((sum, line) => sum + flt(line.amount), 0);
+		const over = total > flt(doc.maximum_amount);
+		$summary
+			.toggleClass("alert-danger", over)
+			.toggleClass("alert-info", !over)
+			.html(
+				`<div><b>${__("Total")}:</b> ${money(total)} / ${money(doc.maximum_amount)}
+				${over ? " – " + __("over the maximum") : ""}</div>` +
+					(doc.plan_deadline
+						? `<div><b>${__("Plan Deadline")}:</b> ${frappe.datetime.str_to_user(doc.plan_deadline)}</div>`
+						: "") +
+					`<div><b>${__("Status")}:</b> ${__(doc.status)}</div>`
+			);
+	}
+	refresh_summary();
+	setInterval(refresh_summary, 1000);
+
+	frappe.call({
+		method: "frappe.client.get_list",
+		args: {
+			doctype: "Budget Plan Note",
+			filters: { budget_plan: doc.name, visible_to_citizen: 1 },
+			fields: ["note", "creation"],
+			order_by: "creation desc",
+		},
+		callback: (r) => {
+			if (!r.message || !r.message.length) return;
+			const notes = r.message
+				.map((n) => `<li>${frappe.utils.escape_html(n.note)}</li>`)
+				.join("");
+			$summary.after(
+				`<div class="alert alert-secondary"><b>${__("From your caseworker")}</b><ul>${notes}</ul></div>`
+			);
+		},
+	});
+
+	if (doc.status === "Draft" && frappe.web_form_doc.in_edit_mode) {
+		const $submit = $(
+			`<button type="button" class="btn btn-default btn-md submit-for-assessment">${__(
+				"Submit for Assessment"
+			)}</button>`
+		);
+		$(".web-form-footer .right-area, .web-form-footer").first().prepend($submit);
+		$submit.on("click", () => {
+			if (frappe.form_dirty) {
+				frappe.msgprint(__("Save your changes first."));
+				return;
+			}
+			frappe.confirm(__("Submit the plan to your caseworker? You cannot change it afterwards."), () =>
+				frappe.call({
+					method: "run_doc_method",
+					args: { dt: "Budget Plan", dn: doc.name, method: "submit_for_assessment" },
+					freeze: true,
+					callback: (r) => {
+						if (!r.exc) {
+							frappe.msgprint(__("Your plan has been submitted for assessment."));
+							setTimeout(() => (window.location.href = `/${form.route}/${doc.name}`), 1500);
+						}
+					},
+				})
+			);
+		});
+	}
+});
