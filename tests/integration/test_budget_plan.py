@@ -192,11 +192,10 @@ def test_the_caseworker_is_told_when_the_deadline_has_passed(plan):
 
 
 def test_the_one_page_plan_renders_the_timeline_and_parked_lines(plan):
+	plan.append("lines", budget_line(plan, description="Truck licence", need_date=plan.course_start_date))
 	plan.append(
-		"lines", budget_line(plan, description="Truck licence", need_date=plan.course_start_date)
-	)
-	plan.append(
-		"lines", budget_line(plan, description="Dentist", need_date=rules.add_months(plan.course_start_date, 2))
+		"lines",
+		budget_line(plan, description="Dentist", need_date=rules.add_months(plan.course_start_date, 2)),
 	)
 	plan.append("lines", budget_line(plan, description="Bicycle", parked=1, park_note="After the summer"))
 	plan.motivation = "I want to drive trucks"

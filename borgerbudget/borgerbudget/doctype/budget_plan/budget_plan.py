@@ -213,15 +213,6 @@ class BudgetPlan(Document):
 		return self.status
 
 	@frappe.whitelist()
-	def add_line(self, line):
-		"""Add one budget line. Serialised on the plan row, so parallel additions cannot pass the maximum."""
-		frappe.db.get_value(self.doctype, self.name, "name", for_update=True)
-		self.reload()
-		self.append("lines", frappe.parse_json(line))
-		self.save()
-		return self.lines[-1].name
-
-	@frappe.whitelist()
 	def extend_deadline(self, new_deadline, reason):
 		"""Move the plan deadline (a caseworker decision) and record who did it and why."""
 		if not CASEWORKER_ROLES.intersection(frappe.get_roles()):
@@ -276,6 +267,18 @@ class BudgetPlan(Document):
 		return bool(
 			self.status == rules.DRAFT and self.plan_deadline and getdate(self.plan_deadline) < getdate()
 		)
+
+
+@frappe.whitelist()
+def add_line(plan: str, line: str | dict):
+	"""Add one budget line. Additions are serialised on the plan's row, so parallel ones cannot pass the maximum."""
+	# A locking read: it waits for other additions and sees their lines, which a plain read
+	# (the transaction's snapshot) would not.
+	doc = frappe.get_doc("Budget Plan", plan, for_update=True)
+	doc.check_permission("write")
+	doc.append("lines", frappe.parse_json(line))
+	doc.save()
+	return doc.lines[-1].name
 
 
 def to_lines(rows) -> list[rules.Line]:
