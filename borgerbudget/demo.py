@@ -147,7 +147,7 @@ def make_draft_plan(participant_name):
 		"lines",
 		{
 			"description": "Kørekort kategori C",
-			"category": "Driving licence",
+			"category": "Kørekort",
 			"amount": 24500,
 			"need_date": add_days(start, 30),
 			"supplier_text": "Trafikskolen Nord",
@@ -160,7 +160,7 @@ def make_draft_plan(participant_name):
 		"lines",
 		{
 			"description": "Tandbehandling",
-			"category": "Dental treatment",
+			"category": "Tandbehandling",
 			"amount": 12000,
 			"need_date": add_days(start, 60),
 			"supplier_text": "Tandlægerne i Centrum",

@@ -206,21 +206,22 @@ SUBMITTED = "Submitted for Assessment"
 SUPPLIER_INVOICE = "Supplier invoice"
 REIMBURSEMENT = "Reimbursement to the citizen"
 
-# The categories of spend in the Aarhus evaluation and the seeds.
+# The categories of spend in the Aarhus evaluation and the seeds. Records, named in Danish like
+# the benefit types; municipalities add their own.
 BUDGET_CATEGORIES = (
-	"Course / education",
-	"Driving licence",
+	"Kursus / uddannelse",
+	"Kørekort",
 	"Transport",
-	"Computer / equipment",
-	"Dental treatment",
-	"Therapy / health",
-	"Dietitian",
-	"Housing / furniture",
-	"Bicycle / moped",
-	"Debt settlement",
-	"Deposit for housing",
-	"Start-up / self-employment",
-	"Other expenses",
+	"Computer / udstyr",
+	"Tandbehandling",
+	"Terapi / sundhed",
+	"Diætist",
+	"Bolig / møbler",
+	"Cykel / knallert",
+	"Gældsafvikling",
+	"Depositum til bolig",
+	"Opstart / selvstændig virksomhed",
+	"Andre udgifter",
 )
 
 

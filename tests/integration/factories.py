@@ -133,7 +133,7 @@ def plan_of(participant):
 def budget_line(plan, **values):
 	return {
 		"description": "Forklift course",
-		"category": "Course / education",
+		"category": "Kursus / uddannelse",
 		"amount": 1000,
 		"need_date": add_days(plan.course_start_date, 10),
 		"payment_route": "Supplier invoice",

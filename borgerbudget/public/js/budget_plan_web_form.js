@@ -1,6 +1,9 @@
 // The plan tool in the portal (citizen) and in the caseworker's web form: a running total
 // against the maximum, the deadline, notes meant for the citizen, and "submit for assessment".
 // Every rule is checked again on the server when the plan is saved or submitted.
+// (Rendered with Jinja: plan_messages comes from borgerbudget.portal.plan_form_context.)
+Object.assign(frappe._messages, {{ plan_messages | json }});
+
 frappe.ready(() => {
 	const form = frappe.web_form;
 	if (!form || !form.doc || !form.doc.name || frappe.web_form_doc.is_list) return;
