@@ -23,6 +23,7 @@ USERS = {
 	"admin": ("bb-admin@example.com", ["Borgerbudget Admin"]),
 	"citizen": ("bb-citizen@example.com", ["Borgerbudget Citizen"]),
 	"citizen_2": ("bb-citizen-2@example.com", ["Borgerbudget Citizen"]),
+	"citizen_browser": ("bb-citizen-browser@example.com", ["Borgerbudget Citizen"]),
 }
 
 

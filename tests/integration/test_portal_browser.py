@@ -1,0 +1,168 @@
+"""The citizen's portal in a real headless Chromium on a phone-sized screen: log in, write the
+motivation, add a budget line with a quote attached, save, and submit for assessment."""
+
+import os
+import shutil
+import tempfile
+import time
+
+import frappe
+import pytest
+from frappe.utils import formatdate
+
+from borgerbudget import rules
+from tests.integration.conftest import SITE
+from tests.integration.factories import TEST_PASSWORD, complete, make_enrolled, make_programme, plan_of, user
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed in the bench")
+pytestmark = pytest.mark.skipif(
+	not (CHROMIUM and CHROMEDRIVER),
+	reason="BROWSER TEST SKIPPED: Debian's chromium and chromium-driver are not installed",
+)
+
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+@pytest.fixture
+def browser(server_url):
+	options = webdriver.ChromeOptions()
+	options.binary_location = CHROMIUM
+	port = server_url.rsplit(":", 1)[1]
+	for argument in (
+		"--headless=new",
+		"--no-sandbox",
+		"--disable-gpu",
+		"--disable-quic",
+		"--no-first-run",
+		"--disable-background-networking",
+		"--disable-component-update",
+		"--disable-sync",
+		"--window-size=390,844",  # a phone
+		f"--host-resolver-rules=MAP {SITE} 127.0.0.1",
+		f"--user-data-dir={tempfile.mkdtemp(prefix='bb-chromium-')}",
+	):
+		options.add_argument(argument)
+	driver = webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=options)
+	driver.implicitly_wait(10)
+	driver.base_url = f"http://{SITE}:{port}"
+	yield driver
+	driver.save_screenshot(os.path.join(tempfile.gettempdir(), "borgerbudget-portal-last.png"))
+	driver.quit()
+
+
+@pytest.fixture
+def citizen_plan(site):
+	frappe.set_user("Administrator")
+	frappe.db.set_value("User", user("citizen_browser"), "language", "da")
+	participant = make_enrolled(make_programme(), user=user("citizen_browser"))
+	plan = complete(plan_of(participant))
+	plan.motivation = ""
+	plan.lines = []
+	plan.save()
+	frappe.db.commit()
+	yield plan
+	frappe.set_user("Administrator")
+	for file in frappe.get_all("File", filters={"attached_to_name": plan.name}, pluck="name"):
+		frappe.delete_doc("File", file, force=True)
+	frappe.delete_doc("Budget Plan", plan.name, force=True)
+	frappe.delete_doc("Participant", participant.name, force=True)
+	frappe.db.commit()
+
+
+def wait_for(driver, css, timeout=20):
+	return WebDriverWait(driver, timeout).until(
+		expected_conditions.element_to_be_clickable((By.CSS_SELECTOR, css))
+	)
+
+
+def click(driver, element):
+	driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+	element.click()
+
+
+def fill(container, fieldname, value, tag="input"):
+	field = container.find_element(By.CSS_SELECTOR, f'[data-fieldname="{fieldname}"] {tag}')
+	field.clear()
+	field.send_keys(value)
+	return field
+
+
+def test_citizen_writes_and_submits_a_plan_on_a_phone(browser, citizen_plan, tmp_path):
+	driver = browser
+	driver.get(driver.base_url + "/login")
+	driver.find_element(By.ID, "login_email").send_keys(user("citizen_browser"))
+	driver.find_element(By.ID, "login_password").send_keys(TEST_PASSWORD)
+	click(driver, driver.find_element(By.CSS_SELECTOR, ".btn-login"))
+	WebDriverWait(driver, 20).until(lambda d: "/login" not in d.current_url)
+
+	driver.get(driver.base_url + "/my-budget-plan")
+	WebDriverWait(driver, 20).until(
+		lambda d: d.current_url.endswith(f"/my-budget-plan/{citizen_plan.name}/edit")
+	)
+	summary = wait_for(driver, ".budget-plan-summary")
+	assert "50.000" in summary.text or "50,000" in summary.text
+	assert "I alt" in summary.text  # Danish
+
+	fill(driver, "motivation", "Jeg vil køre lastbil, og kørekortet er vejen dertil.", "textarea")
+
+	lines = driver.find_element(By.CSS_SELECTOR, '.web-form [data-fieldname="lines"]')
+	click(driver, lines.find_element(By.CSS_SELECTOR, ".grid-add-row"))
+	row = lines.find_elements(By.CSS_SELECTOR, ".grid-body .grid-row")[-1]
+	click(driver, row.find_element(By.CSS_SELECTOR, ".row-index"))
+	form = wait_for(driver, ".grid-row-open .form-in-grid")
+	fill(form, "description", "Kørekort kategori C")
+	category = form.find_element(By.CSS_SELECTOR, '[data-fieldname="category"] input')
+	category.send_keys("Kørekort")
+	time.sleep(1)
+	category.send_keys("\t")
+	fill(form, "amount", "24500")
+	need_date = formatdate(citizen_plan.course_start_date)
+	fill(form, "need_date", need_date).send_keys("\t")
+	fill(form, "goal", "A job in a warehouse")
+	fill(form, "theory_of_change", "Med kørekort kan jeg søge chaufførjob.", "textarea")
+
+	quote = tmp_path / "tilbud.pdf"
+	quote.write_bytes(b"%PDF-1.4\n% quote from the driving school\n")
+	click(driver, form.find_element(By.CSS_SELECTOR, '[data-fieldname="quote"] button'))
+	file_input = WebDriverWait(driver, 20).until(
+		lambda d: d.find_element(By.CSS_SELECTOR, '.modal.show input[type="file"]')
+	)
+	file_input.send_keys(str(quote))
+	click(driver, wait_for(driver, ".modal.show .modal-footer .btn-primary"))
+	WebDriverWait(driver, 30).until(
+		lambda d: (
+			"/private/files/tilbud"
+			in d.find_element(By.CSS_SELECTOR, '.form-in-grid [data-fieldname="quote"] .attached-file').text
+		)
+	)
+	click(driver, driver.find_element(By.CSS_SELECTOR, ".modal.show .modal-header button"))
+	WebDriverWait(driver, 10).until_not(lambda d: d.find_elements(By.CSS_SELECTOR, ".modal.show"))
+
+	click(driver, driver.find_element(By.CSS_SELECTOR, ".web-form-footer .submit-btn"))
+	WebDriverWait(driver, 30).until(lambda d: d.find_element(By.CSS_SELECTOR, ".success-page").is_displayed())
+	frappe.db.rollback()
+	saved = frappe.get_doc("Budget Plan", citizen_plan.name)
+	assert saved.motivation.startswith("Jeg vil køre lastbil")
+	[line] = saved.lines
+	assert (line.description, line.category, line.amount) == ("Kørekort kategori C", "Kørekort", 24500)
+	assert saved.total_amount == 24500
+	file = frappe.get_doc("File", {"file_url": line.quote})
+	assert (file.is_private, file.attached_to_doctype, file.attached_to_name) == (
+		1,
+		"Budget Plan",
+		saved.name,
+	)
+
+	driver.get(driver.base_url + f"/my-budget-plan/{citizen_plan.name}/edit")
+	click(driver, wait_for(driver, ".submit-for-assessment"))
+	click(driver, wait_for(driver, ".modal.show .btn-primary"))
+	WebDriverWait(driver, 30).until(
+		lambda d: (
+			frappe.db.rollback()
+			or frappe.db.get_value("Budget Plan", citizen_plan.name, "status") == rules.SUBMITTED
+		)
+	)
