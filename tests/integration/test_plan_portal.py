@@ -249,3 +249,14 @@ def test_submission_over_http(plans, api):
 		data={"dt": "Budget Plan", "dn": plans["citizen"], "method": "submit_for_assessment"},
 	)
 	assert response.status_code == 403
+
+
+def test_the_caseworker_web_form_opens_only_their_citizens_plans(plans, api):
+	page = api("caseworker_a").get(f"/budget-plan/{plans['citizen']}/edit")
+	assert page.status_code == 200 and plans["citizen"] in page.text
+	assert api("caseworker_b").get(f"/budget-plan/{plans['citizen']}/edit").status_code == 403
+	listed = api("caseworker_b").get(
+		"/api/method/frappe.www.list.get_list_data",
+		params={"doctype": "Budget Plan", "web_form_name": "budget-plan", "limit": 100},
+	)
+	assert listed.status_code == 200 and plans["citizen"] not in listed.text
