@@ -89,7 +89,7 @@ def make_demo(company=DEFAULT_COMPANY):
 	print(f"Demo data ready: {len(programmes)} programmes, {len(PARTICIPANTS)} participants")
 
 
-def make_user(email, first_name, last_name, roles):
+def make_user(email, first_name, last_name, roles, user_type="System User"):
 	if not frappe.db.exists("User", email):
 		user = frappe.get_doc(
 			{
@@ -97,6 +97,7 @@ def make_user(email, first_name, last_name, roles):
 				"email": email,
 				"first_name": first_name,
 				"last_name": last_name,
+				"user_type": user_type,
 				"send_welcome_email": 0,
 				"language": "da",
 				"new_password": DEMO_PASSWORD,
@@ -108,21 +109,7 @@ def make_user(email, first_name, last_name, roles):
 
 
 def make_citizen(email, first_name, last_name, participant_name):
-	if not frappe.db.exists("User", email):
-		user = frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": email,
-				"first_name": first_name,
-				"last_name": last_name,
-				"user_type": "Website User",
-				"send_welcome_email": 0,
-				"language": "da",
-				"new_password": DEMO_PASSWORD,
-			}
-		)
-		user.insert()
-		user.add_roles("Borgerbudget Citizen")
+	make_user(email, first_name, last_name, ["Borgerbudget Citizen"], user_type="Website User")
 	participant = frappe.get_doc("Participant", {"full_name": participant_name})
 	if participant.user != email:
 		participant.user = email

@@ -99,3 +99,18 @@ def server_url():
 	yield url
 	process.terminate()
 	process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def api(server_url, site):
+	"""api(key) is an HTTP session logged in as the test user `key` (see factories.USERS)."""
+	from tests.integration.factories import Api, user
+
+	sessions = {}
+
+	def login(key):
+		if key not in sessions:
+			sessions[key] = Api(server_url, site, user(key))
+		return sessions[key]
+
+	return login

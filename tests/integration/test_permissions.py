@@ -29,18 +29,6 @@ def people(site):
 	frappe.db.commit()
 
 
-@pytest.fixture(scope="module")
-def api(server_url, site):
-	sessions = {}
-
-	def login(key):
-		if key not in sessions:
-			sessions[key] = Api(server_url, site, user(key))
-		return sessions[key]
-
-	return login
-
-
 def listed(api_session, programme):
 	response = api_session.get(
 		"/api/resource/Participant",

@@ -34,18 +34,6 @@ def plans(site):
 	frappe.db.commit()
 
 
-@pytest.fixture(scope="module")
-def api(server_url, site):
-	sessions = {}
-
-	def login(key):
-		if key not in sessions:
-			sessions[key] = Api(server_url, site, user(key))
-		return sessions[key]
-
-	return login
-
-
 def get_plan(session, name):
 	return session.get(f"/api/resource/Budget Plan/{name}")
 
