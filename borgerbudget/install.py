@@ -1,6 +1,6 @@
 import frappe
 
-from borgerbudget.hooks import BORGERBUDGET_ROLES
+from borgerbudget.hooks import APPROVAL_WORKFLOW_ACTIONS, APPROVAL_WORKFLOW_STATES, BORGERBUDGET_ROLES
 from borgerbudget.rules import BUDGET_CATEGORIES
 
 # The Danish benefit types a screening refers to. Municipalities may add their own.
@@ -37,7 +37,17 @@ def create_budget_categories():
 
 
 def before_uninstall():
-	# Frappe removes the module's doctypes and records; roles have no module, so they go here.
+	# Frappe removes the module's doctypes and records; the workflow and roles have no module, so they go here.
+	if frappe.db.exists("Workflow", "Budget Plan Approval"):
+		frappe.delete_doc("Workflow", "Budget Plan Approval", force=True, ignore_permissions=True)
+	frappe.db.delete("Workflow Action", {"reference_doctype": "Budget Plan Approval"})
+	for doctype, names in (
+		("Workflow State", APPROVAL_WORKFLOW_STATES),
+		("Workflow Action Master", APPROVAL_WORKFLOW_ACTIONS),
+	):
+		for name in names:
+			if frappe.db.exists(doctype, name):
+				frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
 	for role in BORGERBUDGET_ROLES:
 		frappe.db.delete("Has Role", {"role": role})
 		frappe.db.delete("Custom DocPerm", {"role": role})

@@ -136,6 +136,14 @@ ensure_site() {
 		quietly as_bench_user "bench new-site '$site' --db-root-username root --db-root-password '$(db_root_password)' --admin-password '$ADMIN_PASSWORD' --install-app erpnext"
 	fi
 	as_bench_user "bench --site '$site' set-config allow_tests true >/dev/null"
+	# Notifications are queued (Email Queue in the desk) from a local sender, and muted: nothing
+	# leaves the machine until an admin sets up a real Email Account and unmutes the site.
+	if ! as_bench_user "grep -q mail_server sites/$site/site_config.json"; then
+		as_bench_user "bench --site '$site' set-config mail_server 127.0.0.1 >/dev/null"
+		as_bench_user "bench --site '$site' set-config auto_email_id 'noreply@$site' >/dev/null"
+		as_bench_user "bench --site '$site' set-config email_sender_name Borgerbudget >/dev/null"
+		as_bench_user "bench --site '$site' set-config --parse mute_emails 1 >/dev/null"
+	fi
 	if app_installed_on "$site"; then
 		say "Migrating $site"
 		quietly as_bench_user "bench --site '$site' migrate"

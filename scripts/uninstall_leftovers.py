@@ -14,10 +14,15 @@ left = frappe.db.sql(
 	union all select 'Module Def', name from `tabModule Def` where app_name = 'borgerbudget'
 	union all select 'Web Form', name from `tabWeb Form` where module = 'Borgerbudget'
 	union all select 'Workspace', name from `tabWorkspace` where module = 'Borgerbudget'
+	union all select 'Notification', name from `tabNotification` where module = 'Borgerbudget'
+	union all select 'Workflow', name from `tabWorkflow` where document_type = 'Budget Plan Approval'
+	union all select 'Workflow State', name from `tabWorkflow State`
+		where name in ('Awaiting Assessment', 'Awaiting Team Decision', 'Plan Approved', 'Plan Rejected')
 	union all select 'Role', name from `tabRole`
 		where name like 'Borgerbudget%%' or name in ('Caseworker', 'Caseworker Team Lead')
 	union all select 'Table', table_name from information_schema.tables where table_schema = database()
-		and table_name in ('tabParticipant', 'tabBudget Programme', 'tabCaseworker Team', 'tabCPR Access Log')"""
+		and table_name in ('tabParticipant', 'tabBudget Programme', 'tabCaseworker Team', 'tabCPR Access Log',
+			'tabBudget Plan Approval', 'tabApproval Vote')"""
 )
 print(" ".join(f"{kind}:{name}" for kind, name in left))
 frappe.destroy()

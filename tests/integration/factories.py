@@ -16,6 +16,7 @@ USERS = {
 	"caseworker_a": ("bb-caseworker-a@example.com", ["Caseworker"]),
 	"caseworker_b": ("bb-caseworker-b@example.com", ["Caseworker"]),
 	"teammate": ("bb-teammate@example.com", ["Caseworker"]),
+	"teammate_2": ("bb-teammate-2@example.com", ["Caseworker"]),
 	"team_lead": ("bb-team-lead@example.com", ["Caseworker Team Lead"]),
 	"cpr_caseworker": ("bb-cpr-caseworker@example.com", ["Caseworker", "Borgerbudget CPR Access"]),
 	"finance": ("bb-finance@example.com", ["Borgerbudget Finance"]),
@@ -47,15 +48,15 @@ def ensure_test_users():
 			).insert()
 		# Again on every run: uninstalling the app removes its roles from users.
 		frappe.get_doc("User", email).add_roles(*roles)
+	members = [user("caseworker_a"), user("teammate"), user("teammate_2")]
 	if not frappe.db.exists("Caseworker Team", TEAM):
 		frappe.get_doc(
-			{
-				"doctype": "Caseworker Team",
-				"team_name": TEAM,
-				"team_lead": user("team_lead"),
-				"members": [{"user": user("caseworker_a")}, {"user": user("teammate")}],
-			}
+			{"doctype": "Caseworker Team", "team_name": TEAM, "team_lead": user("team_lead")}
 		).insert()
+	team = frappe.get_doc("Caseworker Team", TEAM)
+	if [row.user for row in team.members] != members:
+		team.set("members", [{"user": member} for member in members])
+		team.save()
 	frappe.db.commit()
 
 
@@ -154,6 +155,38 @@ def complete(plan):
 	if not plan.lines:
 		plan.append("lines", budget_line(plan, goal="A job in a warehouse"))
 	return plan
+
+
+def submitted_plan(programme, **values):
+	"""A complete plan of caseworker A's team, submitted for assessment."""
+	participant = make_enrolled(
+		programme,
+		assigned_caseworker=user("caseworker_a"),
+		caseworker_team=TEAM,
+		email="borger-" + frappe.generate_hash(length=6) + "@example.com",
+		**values,
+	)
+	plan = complete(plan_of(participant))
+	plan.save()
+	plan.submit_for_assessment()
+	return plan
+
+
+def assessment(plan, scores=("Yes", "Yes", "Yes"), insert=True, **values):
+	"""Caseworker A's assessment of `plan`, classified as the scores suggest unless told otherwise."""
+	from borgerbudget.borgerbudget.doctype.budget_plan_approval.budget_plan_approval import make_approval
+
+	frappe.set_user(user("caseworker_a"))
+	doc = frappe.get_doc(make_approval(plan.name))
+	for criterion, score in zip(("difference", "ability", "coherence"), scores):
+		doc.set(f"{criterion}_score", score)
+		doc.set(f"{criterion}_note", f"{criterion}: {score}")
+	doc.classification = rules.suggest_classification(
+		dict(zip(rules.CRITERIA, scores)), rules.DEFAULT_CLASSIFICATION_RULES
+	)
+	doc.first_follow_up_date = add_days(today(), 14)
+	doc.update(values)
+	return doc.insert() if insert else doc
 
 
 class Api:

@@ -33,6 +33,7 @@ class BudgetPlan(Document):
 		self.validate_lines()
 		self.set_totals()
 		self.validate_status()
+		self.set_line_approval()
 
 	def enforce_field_permissions(self):
 		# Web forms save with ignore_permissions, which skips frappe's own reset of fields
@@ -47,7 +48,15 @@ class BudgetPlan(Document):
 		participant = frappe.db.get_value(
 			"Participant",
 			self.participant,
-			["full_name", "programme", "status", "plan_deadline", "course_start_date", "course_end_date"],
+			[
+				"full_name",
+				"programme",
+				"status",
+				"plan_deadline",
+				"course_start_date",
+				"course_end_date",
+				"assigned_caseworker",
+			],
 			as_dict=True,
 		)
 		if not participant:
@@ -61,7 +70,25 @@ class BudgetPlan(Document):
 		self.plan_deadline = participant.plan_deadline
 		self.course_start_date = participant.course_start_date
 		self.course_end_date = participant.course_end_date
+		self.caseworker = participant.assigned_caseworker
 		self._participant_status = participant.status
+		self.set_approval()
+
+	def set_approval(self):
+		"""The latest assessment that is not cancelled, read from the approvals themselves."""
+		approval = (
+			frappe.db.get_value(
+				"Budget Plan Approval",
+				{"budget_plan": self.name, "docstatus": ("<", 2)},
+				["name", "classification", "final_classification"],
+				as_dict=True,
+				order_by="creation desc",
+			)
+			if not self.is_new()
+			else None
+		)
+		self.approval = approval.name if approval else None
+		self.classification = (approval.final_classification or approval.classification) if approval else None
 
 	def validate_participant(self):
 		if self._participant_status != rules.ENROLLED:
@@ -74,11 +101,11 @@ class BudgetPlan(Document):
 
 	def validate_editable(self):
 		previous = self.get_doc_before_save()
-		if not previous or previous.status == rules.DRAFT:
+		if not previous or previous.status in rules.EDITABLE_PLAN_STATUSES:
 			return
 		if content_of(previous) != content_of(self):
 			frappe.throw(
-				_("The plan has been submitted for assessment and cannot be changed."),
+				_("The plan is {0} and cannot be changed.").format(_(previous.status)),
 				title=_("Plan locked"),
 			)
 
@@ -161,18 +188,45 @@ class BudgetPlan(Document):
 		previous = self.get_doc_before_save()
 		old_status = previous.status if previous else rules.DRAFT
 		self.status = self.status or old_status
+		self.submission_count = previous.submission_count if previous else 0
 		if self.status == old_status:
 			return
-		if self.status == rules.SUBMITTED:
+		if old_status in rules.EDITABLE_PLAN_STATUSES and self.status == rules.SUBMITTED:
 			self.validate_complete()
 			self.submitted_on = now_datetime()
-		elif self.status == rules.DRAFT and CASEWORKER_ROLES.intersection(frappe.get_roles()):
+			self.submission_count += 1
+		elif (old_status, self.status) == (rules.SUBMITTED, rules.DRAFT) and self.can_withdraw():
 			self.submitted_on = None
+		elif old_status == rules.SUBMITTED and self.status == self.get_decision():
+			self.approved_on = getdate() if self.status == rules.APPROVED else None
+		elif old_status in rules.DECISIONS.values() and self.status == rules.SUBMITTED and not self.get_decision():
+			# The decision was cancelled: the plan waits for a new assessment.
+			self.approved_on = None
 		else:
 			frappe.throw(
 				_("A plan cannot move from {0} to {1}.").format(_(old_status), _(self.status)),
 				title=_("Invalid status change"),
 			)
+
+	def can_withdraw(self):
+		"""A caseworker may send a submitted plan back to draft while no one is assessing it."""
+		return bool(CASEWORKER_ROLES.intersection(frappe.get_roles())) and not frappe.db.exists(
+			"Budget Plan Approval",
+			{"budget_plan": self.name, "submission_no": self.submission_count, "docstatus": ("<", 2)},
+		)
+
+	def get_decision(self):
+		"""The decision of the submitted approval of the current submission, if any."""
+		return frappe.db.get_value(
+			"Budget Plan Approval",
+			{"budget_plan": self.name, "submission_no": self.submission_count, "docstatus": 1},
+			"decision",
+		)
+
+	def set_line_approval(self):
+		# Derived, never taken from a form: the lines of an approved plan that are not parked.
+		for row in self.lines:
+			row.approved = int(self.status == rules.APPROVED and not row.parked)
 
 	def validate_complete(self):
 		parts = {
@@ -265,7 +319,8 @@ class BudgetPlan(Document):
 
 	def is_past_deadline(self):
 		return bool(
-			self.status == rules.DRAFT and self.plan_deadline and getdate(self.plan_deadline) < getdate()
+			self.status in rules.EDITABLE_PLAN_STATUSES
+			and self.plan_deadline and getdate(self.plan_deadline) < getdate()
 		)
 
 
@@ -300,7 +355,8 @@ def content_of(doc):
 	def normalise(meta, row):
 		values = {}
 		for df in meta.fields:
-			if df.fieldtype in ("Section Break", "Column Break", "Table"):
+			# Read-only fields are set by the server (the approved flag), not written by the citizen.
+			if df.fieldtype in ("Section Break", "Column Break", "Table") or df.read_only:
 				continue
 			value = row.get(df.fieldname)
 			if df.fieldtype in ("Currency", "Float", "Int", "Check"):

@@ -23,6 +23,9 @@ class BudgetProgramme(Document):
 				if benefit_type and not frappe.db.exists("Benefit Type", benefit_type):
 					continue
 				self.append("criteria", {"criterion": kind, "number": number, "benefit_type": benefit_type})
+		if self.is_new() and not self.classification_rules:
+			for rule in rules.DEFAULT_CLASSIFICATION_RULES:
+				self.append("classification_rules", vars(rule))
 		if self.company:
 			company = frappe.get_cached_doc("Company", self.company)
 			self.currency = self.currency or company.default_currency
@@ -87,6 +90,15 @@ class BudgetProgramme(Document):
 					_("{0} must be at least 1.").format(_(self.meta.get_label(fieldname))),
 					title=_("Invalid deadline"),
 				)
+		if not 1 <= (self.min_course_months or 0) <= self.course_months:
+			frappe.throw(
+				_(
+					"The minimum course length ({0} months) must be at least 1 and no longer than the course length ({1} months)."
+				).format(self.min_course_months, self.course_months),
+				title=_("Invalid course length"),
+			)
+		if not 0 <= self.team_majority_percent < 100:
+			frappe.throw(_("Team Majority (%) must be from 0 up to, but not including, 100."), title=_("Invalid majority"))
 		if self.max_course_months < self.course_months:
 			frappe.throw(
 				_(
@@ -121,3 +133,13 @@ def get_criteria(programme: str) -> list[rules.Criterion]:
 	if not programme:
 		return []
 	return [to_criterion(row) for row in frappe.get_cached_doc("Budget Programme", programme).criteria]
+
+
+def get_classification_rules(programme: str) -> list[rules.ClassificationRule]:
+	"""The programme's rules; a programme without rules uses the method's defaults."""
+	rows = frappe.get_cached_doc("Budget Programme", programme).classification_rules
+	if not rows:
+		return list(rules.DEFAULT_CLASSIFICATION_RULES)
+	return [
+		rules.ClassificationRule(row.difference, row.ability, row.coherence, row.classification) for row in rows
+	]
