@@ -19,6 +19,7 @@ USERS = (
 	("ole.oekonomi@demo.borgerbudget.dk", "Ole", "Brandt", ["Borgerbudget Finance", "Accounts User"]),
 	("karen.revisor@demo.borgerbudget.dk", "Karen", "Lund", ["Borgerbudget Auditor"]),
 	("admin@demo.borgerbudget.dk", "Sofie", "Madsen", ["Borgerbudget Admin", "Borgerbudget CPR Access"]),
+	("jonas.jobkonsulent@demo.borgerbudget.dk", "Jonas", "Bech", ["Caseworker"]),
 )
 
 PROGRAMMES = (
@@ -61,6 +62,16 @@ PARTICIPANTS = (
 	("Susanne Mikkelsen", "111168-2248", 1, 1, 60, "Kontanthjælp", 0, 0, rules.ENROLLED),
 	("Kasper Christensen", "300494-3359", 1, 0, 36, "Ressourceforløbsydelse", 0, 0, rules.OFFERED),
 	("Hanne Pedersen", "170760-0460", 1, 1, 72, "Kontanthjælp", 0, 0, rules.SCREENING),
+	("Lone Frederiksen", "140279-1571", 0, 0, 22, "Kontanthjælp", 1, 1, rules.ENROLLED),
+	("Peter Holm", "090883-2682", 0, 0, 19, "Kontanthjælp", 1, 1, rules.ENROLLED),
+	("Rikke Dahl", "250576-3793", 0, 0, 31, "Kontanthjælp", 1, 1, rules.ENROLLED),
+)
+
+# Plans waiting for a decision, one in each colour: (participant, scores, colleagues asked, what it is for).
+ASSESSED_PLANS = (
+	("Lone Frederiksen", (rules.YES, rules.YES, rules.YES), (), "Kørekort til lastbil (C)"),
+	("Peter Holm", (rules.DOUBTFUL, rules.YES, rules.YES), (1,), "Svejsekursus"),
+	("Rikke Dahl", (rules.NO, rules.DOUBTFUL, rules.YES), (), "Egen virksomhed som frisør"),
 )
 
 # The steps that lead from Screening to each target status.
@@ -85,6 +96,8 @@ def make_demo(company=DEFAULT_COMPANY):
 	for email, first_name, last_name, participant_name in CITIZENS:
 		make_citizen(email, first_name, last_name, participant_name)
 	make_draft_plan("Jens Nielsen")
+	for row in ASSESSED_PLANS:
+		make_assessed_plan(*row, users)
 	frappe.db.commit()
 	print(f"Demo data ready: {len(programmes)} programmes, {len(PARTICIPANTS)} participants")
 
@@ -158,6 +171,58 @@ def make_draft_plan(participant_name):
 	plan.save()
 
 
+def make_assessed_plan(participant_name, scores, colleagues, purpose, users):
+	"""A submitted plan whose assessment waits in the colour the scores give, as the caseworker left it."""
+	from borgerbudget.borgerbudget.doctype.budget_plan_approval.budget_plan_approval import make_approval
+	from frappe.model.workflow import apply_workflow
+
+	participant = frappe.get_doc("Participant", {"full_name": participant_name})
+	plan = frappe.get_doc("Budget Plan", {"participant": participant.name})
+	if plan.status != rules.DRAFT:
+		return
+	start = getdate(plan.course_start_date)
+	goal = f"Job gennem {purpose.lower()}"
+	plan.motivation = f"{purpose} giver mig adgang til de job, jeg søger, og som der mangler folk til."
+	plan.append("goals", {"goal": goal, "how_to_measure": "Ansat inden for et år"})
+	plan.append(
+		"lines",
+		{
+			"description": purpose,
+			"category": "Kursus / uddannelse",
+			"amount": 18500,
+			"need_date": add_days(start, 30),
+			"payment_route": rules.SUPPLIER_INVOICE,
+			"supplier_text": "Uddannelsescenter Nord",
+			"goal": goal,
+			"theory_of_change": "Arbejdsgiverne kræver beviset, før de ansætter.",
+			"price_research": "Tre tilbud indhentet; dette er det billigste.",
+		},
+	)
+	plan.strategy_continue = "Søge job hver uge."
+	plan.strategy_stop = "At udskyde ting."
+	plan.strategy_start = "At ringe direkte til virksomheder."
+	plan.save()
+	plan.submit_for_assessment()
+
+	frappe.set_user(participant.assigned_caseworker)
+	approval = make_approval(plan.name)
+	notes = ("Planen kan gøre en væsentlig forskel.", "Borgeren er motiveret.", "Budgetposten passer til målet.")
+	for criterion, score, note in zip(rules.CRITERIA, scores, notes):
+		approval.set(f"{criterion}_score", score)
+		approval.set(f"{criterion}_note", note if score == rules.YES else "Jeg er i tvivl; se sagen.")
+	approval.classification = rules.suggest_classification(
+		dict(zip(rules.CRITERIA, scores)), rules.DEFAULT_CLASSIFICATION_RULES
+	)
+	approval.first_follow_up_date = add_days(today(), 14)
+	for index in colleagues:
+		approval.append("colleagues", {"user": users[index]})
+	approval.insert()
+	action = {rules.YELLOW: "Ask Colleagues", rules.RED: "Refer to Team"}.get(approval.classification)
+	if action:
+		apply_workflow(approval, action)
+	frappe.set_user("Administrator")
+
+
 def make_team(users):
 	name = "Jobcenter Team Nord"
 	if not frappe.db.exists("Caseworker Team", name):
@@ -166,9 +231,13 @@ def make_team(users):
 				"doctype": "Caseworker Team",
 				"team_name": name,
 				"team_lead": users[2],
-				"members": [{"user": users[0]}, {"user": users[1]}],
 			}
 		).insert()
+	team = frappe.get_doc("Caseworker Team", name)
+	members = [users[0], users[1], users[6]]
+	if [row.user for row in team.members] != members:
+		team.set("members", [{"user": user} for user in members])
+		team.save()
 	return name
 
 

@@ -39,7 +39,10 @@ fixtures = [
 ]
 
 # Frappe adds these to a web form's script only when the form has a .js file of its own.
-webform_include_js = {"Budget Plan": "public/js/budget_plan_web_form.js"}
+webform_include_js = {
+	"Budget Plan": "public/js/budget_plan_web_form.js",
+	"Budget Plan Approval": "public/js/approval_web_form.js",
+}
 
 permission_query_conditions = {
 	"Participant": "borgerbudget.borgerbudget.doctype.participant.participant.get_permission_query_conditions",

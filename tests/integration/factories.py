@@ -177,7 +177,7 @@ def assessment(plan, scores=("Yes", "Yes", "Yes"), insert=True, **values):
 	from borgerbudget.borgerbudget.doctype.budget_plan_approval.budget_plan_approval import make_approval
 
 	frappe.set_user(user("caseworker_a"))
-	doc = frappe.get_doc(make_approval(plan.name))
+	doc = make_approval(plan.name)
 	for criterion, score in zip(("difference", "ability", "coherence"), scores):
 		doc.set(f"{criterion}_score", score)
 		doc.set(f"{criterion}_note", f"{criterion}: {score}")

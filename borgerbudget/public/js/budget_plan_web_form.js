@@ -51,7 +51,15 @@ frappe.ready(() => {
 		},
 	});
 
-	if (doc.status === "Draft" && frappe.web_form_doc.in_edit_mode) {
+	if (doc.status === "Submitted for Assessment" && form.name === "budget-plan") {
+		$summary.append(
+			`<div class="mt-2"><a class="btn btn-sm btn-primary" href="/plan-assessment/new?budget_plan=${encodeURIComponent(
+				doc.name
+			)}">${__("Assess This Plan")}</a></div>`
+		);
+	}
+
+	if (["Draft", "Needs Revision"].includes(doc.status) && frappe.web_form_doc.in_edit_mode) {
 		const $submit = $(
 			`<button type="button" class="btn btn-default btn-md submit-for-assessment">${__(
 				"Submit for Assessment"

@@ -13,7 +13,8 @@ frappe.ui.form.on("Budget Plan", {
 				true
 			);
 		}
-		if (frm.doc.status === "Draft") {
+		show_next_step(frm);
+		if (["Draft", "Needs Revision"].includes(frm.doc.status)) {
 			frm.add_custom_button(__("Submit for Assessment"), () =>
 				frm.call("submit_for_assessment").then(() => frm.reload_doc())
 			);
@@ -36,6 +37,27 @@ frappe.ui.form.on("Budget Line", {
 		frm.set_df_property("lines", "description", budget_summary(frm));
 	},
 });
+
+// The headline says what happens next; the button does it.
+function show_next_step(frm) {
+	const step = (frm.doc.__onload || {}).next_step;
+	if (!step) return;
+	frm.dashboard.set_headline_alert(frappe.utils.escape_html(step.text), step.colour);
+	if (step.action === "assess") {
+		const assess = frm.add_custom_button(__("Assess Plan"), () =>
+			frappe.model.open_mapped_doc({
+				method: "borgerbudget.borgerbudget.doctype.budget_plan_approval.budget_plan_approval.make_approval",
+				frm: frm,
+			})
+		);
+		assess.addClass("btn-primary");
+	}
+	if (step.approval) {
+		frm.add_custom_button(__("Open Assessment"), () =>
+			frappe.set_route("Form", "Budget Plan Approval", step.approval)
+		);
+	}
+}
 
 function budget_summary(frm) {
 	const total = (frm.doc.lines || []).reduce((sum, line) => sum + flt(line.amount), 0);

@@ -316,6 +316,63 @@ class BudgetPlan(Document):
 
 	def onload(self):
 		self.set_onload("deadline_passed", self.is_past_deadline())
+		self.set_onload("next_step", self.get_next_step())
+
+	def get_next_step(self):
+		"""What happens next and who does it, for the form's headline."""
+		if self.status in rules.EDITABLE_PLAN_STATUSES:
+			return {
+				"text": _("The citizen is writing the plan; the deadline is {0}.").format(
+					format_date(self.plan_deadline)
+				),
+				"colour": "blue",
+			}
+		if self.status == rules.SUBMITTED:
+			open_approval = frappe.db.get_value(
+				"Budget Plan Approval",
+				{"budget_plan": self.name, "submission_no": self.submission_count, "docstatus": 0},
+				["name", "workflow_state", "caseworker", "caseworker_team"],
+				as_dict=True,
+			)
+			if not open_approval:
+				return {
+					"text": _("Submitted on {0} and waiting for assessment: score the three criteria.").format(
+						format_date(self.submitted_on)
+					),
+					"colour": "orange",
+					"action": "assess" if frappe.has_permission("Budget Plan Approval", "create") else None,
+				}
+			waiting_for = (
+				frappe.db.get_value("Caseworker Team", open_approval.caseworker_team, "team_lead")
+				if open_approval.workflow_state == rules.AWAITING_TEAM
+				else open_approval.caseworker
+			)
+			return {
+				"text": _("Assessment {0} is {1}; next step by {2}.").format(
+					open_approval.name, _(open_approval.workflow_state), frappe.utils.get_fullname(waiting_for)
+				),
+				"colour": "orange",
+				"approval": open_approval.name,
+			}
+		decision = frappe.db.get_value(
+			"Budget Plan Approval", self.approval, ["decided_by", "decided_on"], as_dict=True
+		) or frappe._dict()
+		return {
+			"text": _("{0} by {1} on {2} ({3} case).").format(
+				_(self.status),
+				frappe.utils.get_fullname(decision.decided_by),
+				format_date(decision.decided_on),
+				_(self.classification or ""),
+			)
+			+ (
+				" "
+				+ _("Course {0} – {1}.").format(format_date(self.course_start_date), format_date(self.course_end_date))
+				if self.status == rules.APPROVED
+				else ""
+			),
+			"colour": {"Approved": "green", "Rejected": "red"}.get(self.status, "orange"),
+			"approval": self.approval,
+		}
 
 	def is_past_deadline(self):
 		return bool(

@@ -394,6 +394,7 @@ class BudgetPlanApproval(Document):
 	def onload(self):
 		self.set_onload("votes", self.get_vote_summary())
 		self.set_onload("team_lead", self.get_team_lead())
+		self.set_onload("team_users", self.get_team_users())
 
 	def get_vote_summary(self):
 		if self.is_new():
@@ -413,7 +414,10 @@ def make_approval(source_name: str):
 	plan.check_permission("read")
 	if not frappe.has_permission("Budget Plan Approval", "create"):
 		frappe.throw(_("You are not allowed to assess plans."), frappe.PermissionError)
-	return frappe.get_doc({"doctype": "Budget Plan Approval", "budget_plan": plan.name}).as_dict()
+	doc = frappe.new_doc("Budget Plan Approval")
+	doc.budget_plan = plan.name
+	doc.set_from_plan()
+	return doc
 
 
 def get_permission_query_conditions(user=None, doctype=None):
