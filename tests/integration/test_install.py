@@ -1,6 +1,7 @@
 import csv
 import json
 import os
+import re
 
 import frappe
 import pytest
@@ -50,15 +51,30 @@ def test_participant_has_a_database_unique_key_on_programme_and_cpr():
 	assert [c.lower() for c in columns] == ["programme", "cpr_hash"]
 
 
+# A literal message in _("...") or __("..."), in Python, form scripts and notification templates.
+MESSAGE = re.compile(r'(?<![\w.])_{1,2}\(\s*"((?:[^"\\]|\\.)*)"\s*[,)]')
+
+
 def translatable_strings():
-	"""Every label, description and select option of the app's doctypes and web form."""
-	strings = set(app_doctypes())
-	folder = frappe.get_app_path("borgerbudget", "borgerbudget")
-	for root, _dirs, files in os.walk(folder):
+	"""Every label, description and select option of the app's doctypes and web forms, their titles
+	and texts, the approval workflow's states and actions, and every literal message in the code."""
+	from borgerbudget.hooks import APPROVAL_WORKFLOW_ACTIONS, APPROVAL_WORKFLOW_STATES
+
+	strings = set(app_doctypes()) | set(APPROVAL_WORKFLOW_STATES) | set(APPROVAL_WORKFLOW_ACTIONS)
+	for root, _dirs, files in os.walk(frappe.get_app_path("borgerbudget")):
 		for file in files:
+			if file.endswith((".py", ".js", ".html")):
+				text = open(os.path.join(root, file), encoding="utf-8").read()
+				strings.update(m.replace('\\"', '"') for m in MESSAGE.findall(text))
 			if not file.endswith(".json"):
 				continue
 			doc = json.load(open(os.path.join(root, file)))
+			if not isinstance(doc, dict):
+				continue
+			if doc.get("doctype") == "Web Form":
+				strings.update(filter(None, (doc.get(k) for k in ("title", "introduction_text", "success_message"))))
+			if doc.get("doctype") == "Notification":
+				strings.update(MESSAGE.findall(doc.get("subject") or ""))
 			for df in doc.get("fields", []) + doc.get("web_form_fields", []):
 				strings.update(filter(None, (df.get("label"), df.get("description"))))
 				if df.get("fieldtype") == "Select" and df.get("fieldname") != "naming_series":
