@@ -346,3 +346,16 @@ def test_classification_rules_are_configurable_per_programme():
 	frappe.set_user("Administrator")
 	default = make_programme()
 	assert len(default.classification_rules) == len(rules.DEFAULT_CLASSIFICATION_RULES)
+
+
+def test_the_citizen_reads_the_decision_but_not_the_colour(programme):
+	plan = submitted_plan(programme, user=user("citizen"))
+	act("caseworker_a", assessment(plan, decision_reason="Good luck with the course."), "Approve Plan")
+	frappe.set_user(user("citizen"))
+	doc = reload(plan)
+	doc.check_permission("read")
+	# What REST and the portal return to the citizen.
+	doc.apply_fieldlevel_read_permissions()
+	assert doc.status == rules.APPROVED and doc.comment_for_citizen == "Good luck with the course."
+	assert not doc.get("classification") and not doc.get("approval")
+	assert not frappe.has_permission("Budget Plan Approval", "read")
