@@ -111,13 +111,10 @@ def cast_vote(approval: str, vote: str, comment: str | None = None, voter: str |
 
 
 def get_permission_query_conditions(user=None, doctype=None):
-	participants = participant_permissions.get_permission_query_conditions(user)
-	if not participants:
+	approvals = participant_permissions.visible_participant_condition("`tabBudget Plan Approval`.`participant`", user)
+	if not approvals:
 		return ""
-	return (
-		"`tabApproval Vote`.`approval` in (select `tabBudget Plan Approval`.`name` from `tabBudget Plan Approval`"
-		f" where `tabBudget Plan Approval`.`participant` in (select `tabParticipant`.`name` from `tabParticipant` where {participants}))"
-	)
+	return f"`tabApproval Vote`.`approval` in (select `tabBudget Plan Approval`.`name` from `tabBudget Plan Approval` where {approvals})"
 
 
 def has_permission(doc, ptype=None, user=None, debug=False):

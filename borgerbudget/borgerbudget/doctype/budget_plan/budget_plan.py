@@ -437,10 +437,7 @@ def content_of(doc):
 
 
 def get_permission_query_conditions(user=None, doctype=None):
-	participants = participant_permissions.get_permission_query_conditions(user)
-	if not participants:
-		return ""
-	return f"`tabBudget Plan`.`participant` in (select `tabParticipant`.`name` from `tabParticipant` where {participants})"
+	return participant_permissions.visible_participant_condition("`tabBudget Plan`.`participant`", user)
 
 
 def has_permission(doc, ptype=None, user=None, debug=False):

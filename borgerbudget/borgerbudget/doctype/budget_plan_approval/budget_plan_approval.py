@@ -421,10 +421,7 @@ def make_approval(source_name: str):
 
 
 def get_permission_query_conditions(user=None, doctype=None):
-	participants = participant_permissions.get_permission_query_conditions(user)
-	if not participants:
-		return ""
-	return f"`tabBudget Plan Approval`.`participant` in (select `tabParticipant`.`name` from `tabParticipant` where {participants})"
+	return participant_permissions.visible_participant_condition("`tabBudget Plan Approval`.`participant`", user)
 
 
 def has_permission(doc, ptype=None, user=None, debug=False):

@@ -321,6 +321,14 @@ def get_permission_query_conditions(user=None, doctype=None):
 	return "(" + " or ".join(conditions) + ")"
 
 
+def visible_participant_condition(column: str, user=None) -> str:
+	"""A query condition on `column` (a participant link) for the rows whose participant `user` may see."""
+	participants = get_permission_query_conditions(user)
+	if not participants:
+		return ""
+	return f"{column} in (select `tabParticipant`.`name` from `tabParticipant` where {participants})"
+
+
 def is_visible_to(participant, user: str) -> bool:
 	"""`participant` is a document or a dict with assigned_caseworker, caseworker_team and user."""
 	if sees_all_participants(user):
