@@ -58,3 +58,45 @@ has_permission = {
 	"Budget Plan Approval": "borgerbudget.borgerbudget.doctype.budget_plan_approval.budget_plan_approval.has_permission",
 	"Approval Vote": "borgerbudget.borgerbudget.doctype.approval_vote.approval_vote.has_permission",
 }
+permission_query_conditions.update(
+	{
+		"Budget Advance": "borgerbudget.borgerbudget.doctype.budget_advance.budget_advance.get_permission_query_conditions",
+		"Repayment Claim": "borgerbudget.borgerbudget.doctype.repayment_claim.repayment_claim.get_permission_query_conditions",
+	}
+)
+has_permission.update(
+	{
+		"Budget Advance": "borgerbudget.borgerbudget.doctype.budget_advance.budget_advance.has_permission",
+		"Repayment Claim": "borgerbudget.borgerbudget.doctype.repayment_claim.repayment_claim.has_permission",
+	}
+)
+
+after_migrate = "borgerbudget.install.after_migrate"
+
+# Payouts live in ERPNext's own documents; these keep the budget lines in step with them.
+_invoice_change = "borgerbudget.accounting.on_purchase_invoice_change"
+doc_events = {
+	"Purchase Invoice": {
+		"validate": "borgerbudget.accounting.validate_purchase_invoice",
+		"on_update": _invoice_change,
+		"on_submit": _invoice_change,
+		"on_cancel": _invoice_change,
+		"on_trash": _invoice_change,
+	},
+	"Payment Entry": {
+		"validate": "borgerbudget.accounting.validate_payment_entry",
+		"on_submit": "borgerbudget.accounting.on_payment_entry_change",
+		"on_cancel": "borgerbudget.accounting.on_payment_entry_change",
+	},
+	"Journal Entry": {
+		"validate": "borgerbudget.accounting.validate_journal_entry",
+		"on_submit": "borgerbudget.accounting.on_journal_entry_change",
+		"on_cancel": "borgerbudget.accounting.on_journal_entry_change",
+	},
+}
+
+scheduler_events = {
+	"daily": ["borgerbudget.borgerbudget.doctype.budget_advance.budget_advance.send_receipt_reminders"],
+}
+
+doctype_js = {"Purchase Invoice": "public/js/purchase_invoice.js"}

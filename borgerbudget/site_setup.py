@@ -32,6 +32,7 @@ def setup_municipality(company_name=DEFAULT_COMPANY, abbr=DEFAULT_ABBR, language
 			}
 		)
 	ensure_fiscal_years(company_name)
+	ensure_payout_accounts(company_name)
 	frappe.db.commit()
 	return company_name
 
@@ -50,5 +51,29 @@ def ensure_fiscal_years(company):
 				"year_start_date": f"{fiscal_year}-01-01",
 				"year_end_date": f"{fiscal_year}-12-31",
 				"companies": [{"company": company}],
+			}
+		).insert()
+
+
+def ensure_payout_accounts(company):
+	"""The accounts a programme books payouts to, created once per company."""
+	from borgerbudget.accounting import PAYOUT_ACCOUNTS
+
+	details = frappe.get_cached_doc("Company", company)
+	receivables = frappe.db.get_value("Account", details.default_receivable_account, "parent_account")
+	expenses = frappe.db.get_value(
+		"Account", {"company": company, "root_type": "Expense", "is_group": 1, "account_name": "Indirect Expenses"}
+	) or frappe.db.get_value("Account", {"company": company, "root_type": "Expense", "is_group": 1}, order_by="lft desc")
+	parents = {"Expense": expenses, "Payable": receivables, "Receivable": receivables}
+	for kind, account_name in PAYOUT_ACCOUNTS.items():
+		if frappe.db.exists("Account", {"company": company, "account_name": account_name}):
+			continue
+		frappe.get_doc(
+			{
+				"doctype": "Account",
+				"company": company,
+				"account_name": account_name,
+				"parent_account": parents[kind],
+				"account_type": "" if kind == "Expense" else kind,
 			}
 		).insert()

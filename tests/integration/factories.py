@@ -19,7 +19,7 @@ USERS = {
 	"teammate_2": ("bb-teammate-2@example.com", ["Caseworker"]),
 	"team_lead": ("bb-team-lead@example.com", ["Caseworker Team Lead"]),
 	"cpr_caseworker": ("bb-cpr-caseworker@example.com", ["Caseworker", "Borgerbudget CPR Access"]),
-	"finance": ("bb-finance@example.com", ["Borgerbudget Finance"]),
+	"finance": ("bb-finance@example.com", ["Borgerbudget Finance", "Accounts User"]),
 	"auditor": ("bb-auditor@example.com", ["Borgerbudget Auditor"]),
 	"admin": ("bb-admin@example.com", ["Borgerbudget Admin"]),
 	"citizen": ("bb-citizen@example.com", ["Borgerbudget Citizen"]),
@@ -157,8 +157,8 @@ def complete(plan):
 	return plan
 
 
-def submitted_plan(programme, **values):
-	"""A complete plan of caseworker A's team, submitted for assessment."""
+def submitted_plan(programme, lines=(), **values):
+	"""A complete plan of caseworker A's team, submitted for assessment; `lines` are budget_line() values."""
 	participant = make_enrolled(
 		programme,
 		assigned_caseworker=user("caseworker_a"),
@@ -166,10 +166,40 @@ def submitted_plan(programme, **values):
 		email="borger-" + frappe.generate_hash(length=6) + "@example.com",
 		**values,
 	)
-	plan = complete(plan_of(participant))
-	plan.save()
+	plan = plan_of(participant)
+	for line in lines:
+		plan.append("lines", budget_line(plan, goal="A job in a warehouse", **line))
+	complete(plan).save()
 	plan.submit_for_assessment()
 	return plan
+
+
+def approved_plan(programme, lines=(), **values):
+	"""A plan approved green by caseworker A, reloaded as Administrator."""
+	from frappe.model.workflow import apply_workflow
+
+	plan = submitted_plan(programme, lines, **values)
+	apply_workflow(assessment(plan), "Approve Plan")
+	frappe.set_user("Administrator")
+	return frappe.get_doc("Budget Plan", plan.name)
+
+
+def make_supplier(name="_Test Køreskole"):
+	if not frappe.db.exists("Supplier", name):
+		frappe.get_doc({"doctype": "Supplier", "supplier_name": name, "supplier_group": "Services"}).insert()
+	return name
+
+
+def gl_rows(voucher_no):
+	"""The voucher's GL rows as (account, debit, credit, party, participant, budget_programme), sorted."""
+	return sorted(
+		(row.account, row.debit, row.credit, row.party, row.participant, row.budget_programme)
+		for row in frappe.get_all(
+			"GL Entry",
+			filters={"voucher_no": voucher_no, "is_cancelled": 0},
+			fields=["account", "debit", "credit", "party", "participant", "budget_programme"],
+		)
+	)
 
 
 def assessment(plan, scores=("Yes", "Yes", "Yes"), insert=True, **values):

@@ -26,6 +26,7 @@ frappe.ui.form.on("Budget Plan", {
 			frappe.utils.print(frm.doctype, frm.doc.name, "Randers One-Page Plan")
 		);
 		frm.set_df_property("lines", "description", budget_summary(frm));
+		if (frm.doc.status === "Approved") add_payout_buttons(frm);
 	},
 });
 
@@ -75,5 +76,69 @@ function extend_deadline(frm) {
 		],
 		(values) => frm.call("extend_deadline", values).then(() => frm.reload_doc()),
 		__("Extend Plan Deadline")
+	);
+}
+
+// Payouts: finance creates the ERPNext document for a line and checks it before saving.
+function add_payout_buttons(frm) {
+	const can = (frm.doc.__onload || {}).can_create || {};
+	const open = (route) => (lines) => lines.length && choose_line(lines, route);
+	const payable = (route) =>
+		(frm.doc.lines || []).filter(
+			(line) => line.approved && !line.closed && line.payment_route === route && flt(line.remaining_amount) > 0
+		);
+	if (can["Purchase Invoice"] && payable("Supplier invoice").length) {
+		frm.add_custom_button(
+			__("Purchase Invoice"),
+			() =>
+				open((line) =>
+					frappe
+						.call("borgerbudget.accounting.make_purchase_invoice", {
+							budget_plan: frm.doc.name,
+							budget_line: line.name,
+						})
+						.then((r) => {
+							const doc = frappe.model.sync(r.message)[0];
+							frappe.set_route("Form", doc.doctype, doc.name);
+						})
+				)(payable("Supplier invoice")),
+			__("Create")
+		);
+	}
+	if (can["Budget Advance"] && payable("Reimbursement to the citizen").length) {
+		frm.add_custom_button(
+			__("Advance to the Citizen"),
+			() =>
+				open((line) =>
+					frappe.new_doc("Budget Advance", {
+						budget_plan: frm.doc.name,
+						budget_line: line.name,
+						line_description: line.description,
+						amount: line.remaining_amount,
+					})
+				)(payable("Reimbursement to the citizen")),
+			__("Create")
+		);
+	}
+	if (can["Repayment Claim"]) {
+		frm.add_custom_button(__("Repayment Claim"), () => frappe.new_doc("Repayment Claim", { budget_plan: frm.doc.name }), __("Create"));
+	}
+}
+
+function choose_line(lines, then) {
+	if (lines.length === 1) return then(lines[0]);
+	frappe.prompt(
+		{
+			fieldname: "line",
+			fieldtype: "Select",
+			label: __("Budget Line"),
+			reqd: 1,
+			options: lines.map((line) => ({
+				value: line.name,
+				label: `${line.idx}. ${line.description} (${format_currency(line.remaining_amount, line.currency)})`,
+			})),
+		},
+		(values) => then(lines.find((line) => line.name === values.line)),
+		__("Which budget line?")
 	);
 }

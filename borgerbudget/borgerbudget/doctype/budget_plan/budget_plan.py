@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cstr, flt, fmt_money, format_date, getdate, now_datetime
 
-from borgerbudget import rules
+from borgerbudget import accounting, rules
 from borgerbudget.borgerbudget.doctype.participant import participant as participant_permissions
 
 # What the citizen writes; locked once the plan is submitted for assessment.
@@ -34,6 +34,7 @@ class BudgetPlan(Document):
 		self.set_totals()
 		self.validate_status()
 		self.set_line_approval()
+		self.set_payouts()
 
 	def enforce_field_permissions(self):
 		# Web forms save with ignore_permissions, which skips frappe's own reset of fields
@@ -228,6 +229,17 @@ class BudgetPlan(Document):
 		for row in self.lines:
 			row.approved = int(self.status == rules.APPROVED and not row.parked)
 
+	def set_payouts(self):
+		"""Each line's committed / invoiced / paid amounts, from the documents in ERPNext."""
+		if self.is_new():
+			return
+		money = accounting.line_money(self.name)
+		advances = accounting.latest_advance_statuses(self.name)
+		for row in self.lines:
+			row.update(accounting.line_payout_values(row, money[row.name], advances.get(row.name)))
+		self.total_invoiced = sum(flt(row.invoiced_amount) for row in self.lines)
+		self.total_paid = sum(flt(row.paid_amount) for row in self.lines)
+
 	def validate_complete(self):
 		parts = {
 			"motivation": self.motivation,
@@ -317,6 +329,10 @@ class BudgetPlan(Document):
 	def onload(self):
 		self.set_onload("deadline_passed", self.is_past_deadline())
 		self.set_onload("next_step", self.get_next_step())
+		self.set_onload(
+			"can_create",
+			{doctype: frappe.has_permission(doctype, "create") for doctype in ("Purchase Invoice", "Budget Advance", "Repayment Claim")},
+		)
 
 	def get_next_step(self):
 		"""What happens next and who does it, for the form's headline."""

@@ -5,10 +5,14 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from borgerbudget import rules
+from borgerbudget import accounting, rules
 
 
 class BudgetProgramme(Document):
+	def onload(self):
+		if not self.is_new():
+			self.set_onload("payout_summary", accounting.programme_summary(self))
+
 	def before_validate(self):
 		self.set_missing_values()
 
@@ -30,19 +34,27 @@ class BudgetProgramme(Document):
 			company = frappe.get_cached_doc("Company", self.company)
 			self.currency = self.currency or company.default_currency
 			self.cost_center = self.cost_center or company.cost_center
-			self.expense_account = self.expense_account or company.default_expense_account
+			self.expense_account = (
+				self.expense_account
+				or accounting.default_payout_account(self.company, "Expense")
+				or company.default_expense_account
+			)
+			self.advance_account = self.advance_account or accounting.default_payout_account(self.company, "Payable")
+			self.receivable_account = self.receivable_account or accounting.default_payout_account(
+				self.company, "Receivable"
+			)
 
 	def validate_accounts(self):
-		for fieldname, root_type in (
-			("expense_account", "Expense"),
-			("advance_account", "Asset"),
-			("receivable_account", "Asset"),
+		for fieldname, root_type, account_type in (
+			("expense_account", "Expense", None),
+			("advance_account", "Asset", "Payable"),
+			("receivable_account", "Asset", "Receivable"),
 		):
 			account = self.get(fieldname)
 			if not account:
 				continue
 			details = frappe.db.get_value(
-				"Account", account, ["company", "is_group", "root_type"], as_dict=True
+				"Account", account, ["company", "is_group", "root_type", "account_type"], as_dict=True
 			)
 			label = _(self.meta.get_label(fieldname))
 			if details.company != self.company:
@@ -62,6 +74,12 @@ class BudgetProgramme(Document):
 			if details.root_type != root_type:
 				frappe.throw(
 					_("{0} {1} must be an {2} account.").format(label, frappe.bold(account), _(root_type)),
+					title=_("Invalid account"),
+				)
+			if account_type and details.account_type != account_type:
+				# The citizen is the party on these accounts: a supplier for advances, a customer for claims.
+				frappe.throw(
+					_("{0} {1} must have the account type {2}.").format(label, frappe.bold(account), _(account_type)),
 					title=_("Invalid account"),
 				)
 		if self.cost_center:
