@@ -27,9 +27,11 @@ def lock_plans(names):
 
 
 def line_money(plan_name, exclude_invoice=None, exclude_advance=None):
-	"""{line: rules.LineMoney without `approved`} from the plan's invoices and advances.
+	"""{line: committed / invoiced / paid} from the plan's invoices and advances.
 
-	Call it holding the plan's lock: the locking reads then see every committed document."""
+	It takes the plan's lock first: the locking reads then see every committed document, and
+	no other transaction can add one until this one ends."""
+	lock_plans([plan_name])
 	money = defaultdict(lambda: {"committed": 0.0, "invoiced": 0.0, "paid": 0.0})
 	for row in frappe.db.sql(
 		"""select item.budget_line, item.amount, inv.docstatus, inv.is_return,
@@ -63,16 +65,16 @@ def line_money(plan_name, exclude_invoice=None, exclude_advance=None):
 	return money
 
 
-def check_within_limits(plan, requested, exclude_invoice=None, exclude_advance=None):
+def check_within_limits(plan, requested, exclude_invoice=None, exclude_advance=None, tolerance=0.0):
 	"""Refuse `requested` ({line name: amount}) when it takes a line past its approved amount
-	(plus the programme's tolerance) or the plan past the programme's maximum."""
+	plus `tolerance`, or the plan past the programme's maximum."""
 	programme = frappe.get_cached_doc("Budget Programme", plan.programme)
 	money = line_money(plan.name, exclude_invoice, exclude_advance)
 	lines = {row.name: row for row in plan.lines}
 	for name, amount in requested.items():
 		line, used = lines[name], money[name]
 		excess = rules.overrun(
-			flt(line.amount) + flt(programme.invoice_tolerance), used["committed"] + used["invoiced"], amount
+			flt(line.amount) + tolerance, used["committed"] + used["invoiced"], amount
 		)
 		if excess:
 			frappe.throw(
@@ -185,7 +187,7 @@ def validate_purchase_invoice(doc, method=None):
 			set_accounting(item, plan, programme)
 			requested[line.name] += flt(item.amount) * new_money_share(doc)
 		if not doc.is_return:
-			check_within_limits(plan, requested, exclude_invoice=doc.name)
+			check_within_limits(plan, requested, exclude_invoice=doc.name, tolerance=flt(programme.invoice_tolerance))
 	if len(plans) == 1:
 		doc.budget_plan = plan_name
 		for fieldname in DIMENSIONS:
