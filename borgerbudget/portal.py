@@ -2,6 +2,9 @@
 
 import frappe
 from frappe import _
+from frappe.utils import fmt_money, format_date
+
+from borgerbudget import rules
 
 # Strings of public/js/budget_plan_web_form.js.
 SCRIPT_MESSAGES = (
@@ -20,6 +23,8 @@ SCRIPT_MESSAGES = (
 	"Needs Revision",
 	"Rejected",
 	"Assess This Plan",
+	"Your money",
+	"Upload receipts",
 )
 # Strings of public/js/approval_web_form.js; the workflow's states and actions are added.
 APPROVAL_SCRIPT_MESSAGES = (
@@ -60,3 +65,54 @@ def translate_introduction(context):
 	if context.introduction_text:
 		context.introduction_text = _(context.introduction_text)
 	context.no_cache = 1
+
+
+@frappe.whitelist()
+def get_payout_overview(budget_plan):
+	"""Each approved line's payout in plain words for the citizen's portal, with the advance
+	to upload receipts to when one is waiting."""
+	plan = frappe.get_doc("Budget Plan", budget_plan)
+	plan.check_permission("read")
+	if plan.status != rules.APPROVED:
+		return []
+	advances = {
+		row.budget_line: row
+		for row in frappe.get_all(
+			"Budget Advance",
+			filters={"budget_plan": plan.name},
+			fields=["name", "budget_line", "status", "receipt_due_date"],
+			order_by="creation asc",
+		)
+	}
+	return [
+		{
+			"description": line.description,
+			"amount": line.amount,
+			"status": describe_payout(line, advances.get(line.name), plan.currency),
+			"advance": (advances.get(line.name) or {}).get("name")
+			if line.payout_status in (rules.AWAITING_RECEIPTS, rules.RECEIPTS_OVERDUE)
+			else None,
+		}
+		for line in plan.lines
+	]
+
+
+def describe_payout(line, advance, currency):
+	supplier = line.supplier_text or line.supplier or _("the supplier")
+	due = advance and format_date(advance.receipt_due_date)
+	words = {
+		rules.NOT_APPROVED: _("Not part of the approved plan"),
+		rules.AWAITING_INVOICE: _("Waiting for the invoice from {0}").format(supplier),
+		rules.INVOICED: _("The invoice from {0} has arrived and will be paid").format(supplier),
+		rules.PARTLY_PAID: _("Partly paid: {0} of {1}").format(
+			fmt_money(line.paid_amount, currency=currency), fmt_money(line.invoiced_amount, currency=currency)
+		),
+		rules.PAID: _("Paid"),
+		rules.AWAITING_ADVANCE: _("The money will be transferred to your NemKonto"),
+		rules.AWAITING_RECEIPTS: _("Receipt due by {0}").format(due),
+		rules.RECEIPTS_RECEIVED: _("Receipts received; your caseworker will check them"),
+		rules.RECEIPTS_OVERDUE: _("Receipts were due by {0}: please upload them").format(due),
+		rules.SETTLED: _("Settled against your receipts"),
+		rules.CLOSED: _("Closed"),
+	}
+	return words.get(line.payout_status) or words[rules.NOT_APPROVED]

@@ -20,9 +20,14 @@ left = frappe.db.sql(
 		where name in ('Awaiting Assessment', 'Awaiting Team Decision', 'Plan Approved', 'Plan Rejected')
 	union all select 'Role', name from `tabRole`
 		where name like 'Borgerbudget%%' or name in ('Caseworker', 'Caseworker Team Lead')
+	union all select 'Accounting Dimension', name from `tabAccounting Dimension`
+		where document_type in ('Participant', 'Budget Programme')
+	union all select 'Custom Field', name from `tabCustom Field`
+		where options in ('Participant', 'Budget Programme', 'Budget Plan', 'Budget Advance', 'Repayment Claim')
+			or fieldname in ('budget_line', 'budget_advance_receipt')
 	union all select 'Table', table_name from information_schema.tables where table_schema = database()
 		and table_name in ('tabParticipant', 'tabBudget Programme', 'tabCaseworker Team', 'tabCPR Access Log',
-			'tabBudget Plan Approval', 'tabApproval Vote')"""
+			'tabBudget Plan Approval', 'tabApproval Vote', 'tabBudget Advance', 'tabRepayment Claim')"""
 )
 print(" ".join(f"{kind}:{name}" for kind, name in left))
 frappe.destroy()

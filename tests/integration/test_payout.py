@@ -454,3 +454,46 @@ def test_the_programme_summary(programme):
 	summary = accounting.programme_summary(frappe.get_doc("Budget Programme", programme.name))
 	assert summary["approved"] == 4000 and summary["invoiced"] == 1000 and summary["due_invoices"] == 1
 	assert summary["budget"] == programme.yearly_capacity * programme.maximum_per_participant
+
+
+def test_the_citizen_reads_each_line_in_plain_words(programme):
+	from borgerbudget.portal import get_payout_overview
+
+	plan = approved_plan(
+		programme,
+		lines=[
+			{"description": "Driving licence", "amount": 4000, "supplier": make_supplier(SUPPLIER)},
+			{"description": "Bus card", "amount": 800, "payment_route": rules.REIMBURSEMENT, "category": "Transport"},
+		],
+	)
+	frappe.db.set_value("Participant", plan.participant, "user", user("citizen"))
+	frappe.set_user(user("caseworker_a"))
+	bus_card = frappe.get_doc("Budget Plan", plan.name).lines[1]
+	pay_advance(
+		frappe.get_doc(
+			{"doctype": "Budget Advance", "budget_plan": plan.name, "budget_line": bus_card.name, "amount": 800}
+		).insert()
+	)
+	frappe.set_user(user("citizen"))
+	words = {row["description"]: row for row in get_payout_overview(plan.name)}
+	assert words["Driving licence"]["status"] == f"Waiting for the invoice from {SUPPLIER}"
+	due = frappe.utils.format_date(add_days(today(), 14))
+	assert words["Bus card"]["status"] == f"Receipt due by {due}"
+	assert words["Bus card"]["advance"]
+	frappe.set_user(user("citizen_2"))
+	with pytest.raises(frappe.PermissionError):
+		get_payout_overview(plan.name)
+
+
+def test_the_payout_report_shows_each_plan(programme):
+	from borgerbudget.borgerbudget.report.budget_payouts.budget_payouts import execute
+
+	plan = invoice_plan(programme)
+	invoice(plan, 1500)
+	frappe.set_user(user("finance"))
+	columns, rows, _message, _chart, summary = execute({"programme": programme.name})
+	assert [(row.budget_plan, row.approved, row.invoiced, row.remaining) for row in rows] == [(plan.name, 4000, 1500, 2500)]
+	assert {item["label"]: item["value"] for item in summary}["Spent so far"] == 1500
+	# A caseworker of another team sees none of it.
+	frappe.set_user(user("caseworker_b"))
+	assert execute({"programme": programme.name})[1] == []

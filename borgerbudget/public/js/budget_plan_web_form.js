@@ -51,6 +51,27 @@ frappe.ready(() => {
 		},
 	});
 
+	if (doc.status === "Approved") {
+		frappe.call("borgerbudget.portal.get_payout_overview", { budget_plan: doc.name }).then((r) => {
+			const rows = (r.message || [])
+				.map(
+					(line) => `<tr><td>${frappe.utils.escape_html(line.description || "")}</td>
+					<td class="text-right">${money(line.amount)}</td>
+					<td>${frappe.utils.escape_html(line.status)}${
+						line.advance
+							? ` – <a href="/my-receipts/${encodeURIComponent(line.advance)}/edit">${__("Upload receipts")}</a>`
+							: ""
+					}</td></tr>`
+				)
+				.join("");
+			if (rows) {
+				$summary.after(
+					`<div class="payout-overview"><h5>${__("Your money")}</h5><table class="table table-sm">${rows}</table></div>`
+				);
+			}
+		});
+	}
+
 	if (doc.status === "Submitted for Assessment" && form.name === "budget-plan") {
 		$summary.append(
 			`<div class="mt-2"><a class="btn btn-sm btn-primary" href="/plan-assessment/new?budget_plan=${encodeURIComponent(

@@ -1,0 +1,1 @@
+// The citizen adds receipts; the server refuses any other change (budget_advance.py).
