@@ -98,6 +98,7 @@ def make_demo(company=DEFAULT_COMPANY):
 	make_draft_plan("Jens Nielsen")
 	for row in ASSESSED_PLANS:
 		make_assessed_plan(*row, users)
+	make_payouts("Camilla Rasmussen", users)
 	frappe.db.commit()
 	print(f"Demo data ready: {len(programmes)} programmes, {len(PARTICIPANTS)} participants")
 
@@ -221,6 +222,88 @@ def make_assessed_plan(participant_name, scores, colleagues, purpose, users):
 	if action:
 		apply_workflow(approval, action)
 	frappe.set_user("Administrator")
+
+
+# An approved plan in payout: one invoice paid, one waiting for the payment run, and a bus
+# card advanced to the citizen whose receipts are overdue. (line, amount, route, supplier)
+PAYOUT_LINES = (
+	("Kørekort kategori B", 18000, rules.SUPPLIER_INVOICE, "Trafikskolen Nord"),
+	("Kursus i Excel for lagerfolk", 3500, rules.SUPPLIER_INVOICE, "AOF Nord"),
+	("Buskort i tre måneder", 1200, rules.REIMBURSEMENT, None),
+)
+
+
+def make_payouts(participant_name, users):
+	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+	from frappe.model.workflow import apply_workflow
+
+	from borgerbudget import accounting
+	from borgerbudget.borgerbudget.doctype.budget_advance.budget_advance import send_receipt_reminders
+	from borgerbudget.borgerbudget.doctype.budget_plan_approval.budget_plan_approval import make_approval
+
+	participant = frappe.get_doc("Participant", {"full_name": participant_name})
+	plan = frappe.get_doc("Budget Plan", {"participant": participant.name})
+	if plan.status != rules.DRAFT:
+		return
+	for supplier in {row[3] for row in PAYOUT_LINES if row[3]}:
+		if not frappe.db.exists("Supplier", supplier):
+			frappe.get_doc({"doctype": "Supplier", "supplier_name": supplier, "supplier_group": "Services"}).insert()
+	start = getdate(plan.course_start_date)
+	goal = "Job på et lager med kørsel"
+	plan.motivation = "Med kørekort og Excel kan jeg søge job som lagerchauffør. Buskortet får mig til kurserne."
+	plan.append("goals", {"goal": goal, "how_to_measure": "Ansat inden for et år"})
+	for description, amount, route, supplier in PAYOUT_LINES:
+		plan.append(
+			"lines",
+			{
+				"description": description,
+				"category": "Transport" if route == rules.REIMBURSEMENT else "Kursus / uddannelse",
+				"amount": amount,
+				"need_date": add_days(start, 20),
+				"payment_route": route,
+				"supplier": supplier,
+				"goal": goal,
+				"theory_of_change": "Lagerjob i området kræver kørekort og lidt regneark.",
+			},
+		)
+	plan.strategy_continue = "Træne to gange om ugen."
+	plan.strategy_stop = "At sidde alene derhjemme."
+	plan.strategy_start = "At tage med en ven til jobmesser."
+	plan.save()
+	plan.submit_for_assessment()
+
+	frappe.set_user(participant.assigned_caseworker)
+	approval = make_approval(plan.name)
+	for criterion in rules.CRITERIA:
+		approval.set(f"{criterion}_score", rules.YES)
+		approval.set(f"{criterion}_note", "Klar sammenhæng mellem mål og midler.")
+	approval.classification = rules.GREEN
+	approval.first_follow_up_date = add_days(today(), 14)
+	approval.insert()
+	apply_workflow(approval, "Approve Plan")
+	advance = frappe.get_doc(
+		{"doctype": "Budget Advance", "budget_plan": plan.name, "budget_line": plan.lines[2].name, "amount": 1200}
+	).insert()
+
+	frappe.set_user(users[3])  # finance
+	plan.reload()
+	invoices = []
+	for line in plan.lines[:2]:
+		invoice = accounting.make_purchase_invoice(plan.name, line.name)
+		invoice.bill_no = f"F-{line.idx:04d}"
+		invoice.insert()
+		invoice.submit()
+		invoices.append(invoice)
+	payment = get_payment_entry("Purchase Invoice", invoices[0].name)
+	payment.reference_no, payment.reference_date = "Bankoverførsel", today()
+	payment.insert()
+	payment.submit()
+	advance_payment = accounting.make_advance_payment(advance.name)
+	advance_payment.posting_date = advance_payment.reference_date = add_days(today(), -20)
+	advance_payment.insert()
+	advance_payment.submit()
+	frappe.set_user("Administrator")
+	send_receipt_reminders()
 
 
 def make_team(users):

@@ -1,0 +1,154 @@
+"""Payout benchmark on a real site: what our hooks cost on top of ERPNext's own documents.
+
+  P1  create and submit a Purchase Invoice for a budget line through borgerbudget
+      (make_purchase_invoice + insert + submit, with the plan lock and write-back), against
+      the same invoice made directly with ERPNext's API without a budget line, in the same run.
+  P2  pay one such invoice with a Payment Entry, against paying the plain ERPNext invoice.
+  P4  a payment run over 1,000 approved lines (1,000 invoices): total time, and its ratio to
+      1,000 x the single payment time and to 1,000 x the P1 invoice time.
+
+Run from the bench's sites folder, against a site with allow_tests (it uses the test users):
+
+  ../env/bin/python ../apps/borgerbudget/benchmarks/payout.py borgerbudget.test [lines]
+
+Everything it makes is rolled back at the end.
+"""
+
+import os
+import statistics
+import sys
+import time
+
+import frappe
+
+SAMPLES = 60
+LINES_PER_PLAN = 20
+
+
+def main(site, lines=1000):
+	sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+	frappe.init(site=site, sites_path=".")
+	frappe.connect()
+	frappe.flags.in_test = True
+	try:
+		run(lines)
+	finally:
+		frappe.db.rollback()
+		frappe.destroy()
+
+
+def run(lines):
+	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+
+	from borgerbudget import accounting
+	from tests.integration import factories
+
+	factories.ensure_test_users()
+	frappe.set_user("Administrator")
+	supplier = factories.make_supplier("_Bench Supplier")
+	finance = factories.user("finance")
+
+	def plans(programme, count):
+		made = []
+		for _ in range(count):
+			made.append(
+				factories.approved_plan(
+					programme,
+					lines=[{"description": f"Course {i}", "amount": 2000, "supplier": supplier} for i in range(LINES_PER_PLAN)],
+				)
+			)
+		frappe.set_user("Administrator")
+		return made
+
+	def ours(plan, line):
+		doc = accounting.make_purchase_invoice(plan.name, line.name)
+		doc.insert()
+		doc.submit()
+		return doc.name
+
+	def direct(programme):
+		doc = frappe.get_doc(
+			{
+				"doctype": "Purchase Invoice",
+				"company": programme.company,
+				"supplier": supplier,
+				"posting_date": frappe.utils.today(),
+				"items": [
+					{
+						"item_name": "Course",
+						"description": "Course",
+						"qty": 1,
+						"rate": 2000,
+						"uom": "Nos",
+						"expense_account": programme.expense_account,
+						"cost_center": programme.cost_center,
+					}
+				],
+			}
+		)
+		doc.insert()
+		doc.submit()
+		return doc.name
+
+	def pay(invoice):
+		payment = get_payment_entry("Purchase Invoice", invoice)
+		payment.reference_no, payment.reference_date = "bench", frappe.utils.today()
+		payment.insert()
+		payment.submit()
+
+	def timed(fn, *args):
+		start = time.perf_counter()
+		result = fn(*args)
+		return time.perf_counter() - start, result
+
+	print(f"site {frappe.local.site}, frappe {frappe.__version__}, erpnext {frappe.get_attr('erpnext.__version__')}")
+	started = time.perf_counter()
+	p1_programme = factories.make_programme()
+	p1_lines = [(plan, line) for plan in plans(p1_programme, -(-SAMPLES // LINES_PER_PLAN)) for line in plan.lines]
+	print(f"set-up for P1/P2: {len(p1_lines)} approved lines in {time.perf_counter() - started:.1f} s")
+
+	frappe.set_user(finance)
+	ours_times, direct_times, ours_invoices, direct_invoices = [], [], [], []
+	for plan, line in p1_lines[:SAMPLES]:  # interleaved, so both see the same database state
+		seconds, name = timed(ours, plan, line)
+		ours_times.append(seconds)
+		ours_invoices.append(name)
+		seconds, name = timed(direct, p1_programme)
+		direct_times.append(seconds)
+		direct_invoices.append(name)
+	p1_ours, p1_direct = statistics.median(ours_times), statistics.median(direct_times)
+	print(
+		f"P1 invoice for a budget line: {p1_ours * 1000:.1f} ms (median of {SAMPLES}); "
+		f"plain ERPNext invoice: {p1_direct * 1000:.1f} ms; ratio {p1_ours / p1_direct:.2f}x (goal <= 1.25x)"
+	)
+
+	pay_ours = [timed(pay, name)[0] for name in ours_invoices]
+	pay_direct = [timed(pay, name)[0] for name in direct_invoices]
+	p2_ours, p2_direct = statistics.median(pay_ours), statistics.median(pay_direct)
+	print(
+		f"P2 payment of a budget line's invoice: {p2_ours * 1000:.1f} ms; of a plain invoice: "
+		f"{p2_direct * 1000:.1f} ms; ratio {p2_ours / p2_direct:.2f}x"
+	)
+
+	frappe.set_user("Administrator")
+	started = time.perf_counter()
+	run_programme = factories.make_programme(yearly_capacity=max(lines // LINES_PER_PLAN + 5, 25))
+	run_lines = [(plan, line) for plan in plans(run_programme, -(-lines // LINES_PER_PLAN)) for line in plan.lines][:lines]
+	frappe.set_user(finance)
+	for plan, line in run_lines:
+		ours(plan, line)
+	print(f"set-up for P4: {len(run_lines)} approved lines invoiced in {time.perf_counter() - started:.1f} s")
+
+	start = time.perf_counter()
+	result = accounting.pay_due_invoices(run_programme.name)
+	total = time.perf_counter() - start
+	assert len(result["paid"]) == len(run_lines) and not result["failed"], result["failed"][:3]
+	print(
+		f"P4 payment run over {len(run_lines)} lines: {total:.1f} s ({total / len(run_lines) * 1000:.1f} ms each); "
+		f"ratio to {len(run_lines)} x single payment {total / (len(run_lines) * p2_ours):.2f}x, "
+		f"to {len(run_lines)} x P1 invoice {total / (len(run_lines) * p1_ours):.2f}x"
+	)
+
+
+if __name__ == "__main__":
+	main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 1000)
