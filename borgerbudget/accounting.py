@@ -20,6 +20,43 @@ from borgerbudget import rules
 DIMENSIONS = ("participant", "budget_programme")
 
 
+LINE_FIELDS = (
+	"name",
+	"idx",
+	"description",
+	"amount",
+	"payment_route",
+	"supplier",
+	"supplier_text",
+	"approved",
+	"closed",
+	"committed_amount",
+	"invoiced_amount",
+	"paid_amount",
+	"remaining_amount",
+	"payout_status",
+)
+
+
+def get_plan(name):
+	"""What payouts need of a plan: its header and its lines, without loading the whole document."""
+	plan = frappe.db.get_value(
+		"Budget Plan",
+		name,
+		["name", "status", "participant", "participant_name", "programme", "currency", "caseworker"],
+		as_dict=True,
+	)
+	if not plan:
+		frappe.throw(_("Budget Plan {0} does not exist.").format(name), frappe.DoesNotExistError)
+	plan.lines = frappe.get_all(
+		"Budget Line",
+		filters={"parent": name, "parenttype": "Budget Plan", "parentfield": "lines"},
+		fields=LINE_FIELDS,
+		order_by="idx",
+	)
+	return plan
+
+
 def lock_plans(names):
 	# Sorted, so two documents touching the same plans lock them in the same order.
 	for name in sorted(set(filter(None, names))):
@@ -173,7 +210,7 @@ def validate_purchase_invoice(doc, method=None):
 	plans = {item.budget_plan for item in rows}
 	lock_plans(plans)
 	for plan_name in sorted(plans):
-		plan = frappe.get_doc("Budget Plan", plan_name)
+		plan = get_plan(plan_name)
 		programme = frappe.get_cached_doc("Budget Programme", plan.programme)
 		check_company(doc, programme)
 		if doc.currency != plan.currency:
@@ -223,8 +260,8 @@ def on_purchase_invoice_change(doc, method=None):
 def make_purchase_invoice(budget_plan, budget_line, amount=None):
 	"""An unsaved Purchase Invoice from the line's supplier for what is left of the line."""
 	frappe.has_permission("Purchase Invoice", "create", throw=True)
-	plan = frappe.get_doc("Budget Plan", budget_plan)
-	plan.check_permission("read")
+	frappe.has_permission("Budget Plan", "read", budget_plan, throw=True)
+	plan = get_plan(budget_plan)
 	line = payable_line(plan, budget_line)
 	if line.payment_route == rules.REIMBURSEMENT:
 		frappe.throw(
@@ -312,7 +349,7 @@ def validate_advance_payment(doc):
 		frappe.throw(
 			_("Advance {0} already has Payment Entry {1}.").format(advance.name, other[0][0]), title=_("Already paid")
 		)
-	plan = frappe.get_doc("Budget Plan", advance.budget_plan)
+	plan = get_plan(advance.budget_plan)
 	programme = frappe.get_cached_doc("Budget Programme", plan.programme)
 	payable_line(plan, advance.budget_line)
 	check_declaration(plan.participant)
@@ -352,7 +389,7 @@ def make_advance_payment(budget_advance):
 	frappe.has_permission("Payment Entry", "create", throw=True)
 	advance = frappe.get_doc("Budget Advance", budget_advance)
 	advance.check_permission("read")
-	plan = frappe.get_doc("Budget Plan", advance.budget_plan)
+	plan = get_plan(advance.budget_plan)
 	programme = frappe.get_cached_doc("Budget Programme", plan.programme)
 	payable_line(plan, advance.budget_line)
 	check_declaration(plan.participant)
@@ -467,7 +504,7 @@ def make_settlement_invoice(budget_advance):
 	receipts = [row for row in advance.receipts if not row.purchase_invoice]
 	if not advance.payment_entry or not receipts:
 		frappe.throw(_("Advance {0} has no paid amount with unsettled receipts.").format(advance.name))
-	plan = frappe.get_doc("Budget Plan", advance.budget_plan)
+	plan = get_plan(advance.budget_plan)
 	programme = frappe.get_cached_doc("Budget Programme", plan.programme)
 	line = payable_line(plan, advance.budget_line)
 	invoice = frappe.new_doc("Purchase Invoice")
@@ -512,7 +549,7 @@ def make_repayment_journal_entry(repayment_claim):
 	claim.check_permission("read")
 	if claim.journal_entry:
 		frappe.throw(_("Repayment claim {0} is already booked in {1}.").format(claim.name, claim.journal_entry))
-	plan = frappe.get_doc("Budget Plan", claim.budget_plan)
+	plan = get_plan(claim.budget_plan)
 	programme = frappe.get_cached_doc("Budget Programme", plan.programme)
 	if not programme.receivable_account:
 		frappe.throw(_("Set the receivable account on programme {0} first.").format(programme.name))
@@ -632,14 +669,15 @@ def refresh_plans(names, exclude_invoice=None):
 
 
 def update_line_payouts(plan_name, exclude_invoice=None):
-	plan = frappe.get_doc("Budget Plan", plan_name)
 	money = line_money(plan_name, exclude_invoice=exclude_invoice)
+	plan = get_plan(plan_name)
 	advances = latest_advance_statuses(plan_name)
 	for line in plan.lines:
 		values = line_payout_values(line, money[line.name], advances.get(line.name))
-		if any(flt(line.get(key)) != flt(value) if key != "payout_status" else line.get(key) != value for key, value in values.items()):
-			frappe.db.set_value("Budget Line", line.name, values, update_modified=False)
-			line.update(values)
+		changed = {key: value for key, value in values.items() if line.get(key) != value}
+		if changed:
+			frappe.db.set_value("Budget Line", line.name, changed, update_modified=False)
+			line.update(changed)
 	frappe.db.set_value(
 		"Budget Plan",
 		plan_name,

@@ -242,12 +242,14 @@ def make_payouts(participant_name, users):
 	from borgerbudget.borgerbudget.doctype.budget_plan_approval.budget_plan_approval import make_approval
 
 	participant = frappe.get_doc("Participant", {"full_name": participant_name})
+	participant.create_budget_plan()
 	plan = frappe.get_doc("Budget Plan", {"participant": participant.name})
 	if plan.status != rules.DRAFT:
 		return
 	for supplier in {row[3] for row in PAYOUT_LINES if row[3]}:
 		if not frappe.db.exists("Supplier", supplier):
-			frappe.get_doc({"doctype": "Supplier", "supplier_name": supplier, "supplier_group": "Services"}).insert()
+			group = frappe.db.get_value("Supplier Group", {"is_group": 0, "name": ("!=", accounting.CITIZEN_GROUP)})
+			frappe.get_doc({"doctype": "Supplier", "supplier_name": supplier, "supplier_group": group}).insert()
 	start = getdate(plan.course_start_date)
 	goal = "Job på et lager med kørsel"
 	plan.motivation = "Med kørekort og Excel kan jeg søge job som lagerchauffør. Buskortet får mig til kurserne."

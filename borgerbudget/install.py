@@ -109,11 +109,13 @@ def create_accounting_dimensions():
 
 
 def create_citizen_groups():
-	for doctype, parent_field, root in (
-		("Supplier Group", "parent_supplier_group", "All Supplier Groups"),
-		("Customer Group", "parent_customer_group", "All Customer Groups"),
+	for doctype, parent_field in (
+		("Supplier Group", "parent_supplier_group"),
+		("Customer Group", "parent_customer_group"),
 	):
-		if not frappe.db.exists(doctype, CITIZEN_GROUP) and frappe.db.exists(doctype, root):
+		# The root's name depends on the language ERPNext was set up in.
+		root = frappe.db.get_value(doctype, {"is_group": 1, parent_field: ("is", "not set")})
+		if root and not frappe.db.exists(doctype, CITIZEN_GROUP):
 			frappe.get_doc(
 				{"doctype": doctype, doctype.lower().replace(" ", "_") + "_name": CITIZEN_GROUP, parent_field: root}
 			).insert()

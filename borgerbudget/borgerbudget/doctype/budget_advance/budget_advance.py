@@ -32,7 +32,7 @@ class BudgetAdvance(Document):
 		accounting.update_line_payouts(self.budget_plan)
 
 	def set_derived_values(self):
-		plan = frappe.get_doc("Budget Plan", self.budget_plan)
+		plan = accounting.get_plan(self.budget_plan)
 		line = next((row for row in plan.lines if row.name == self.budget_line), None)
 		if not line:
 			frappe.throw(_("Budget plan {0} has no budget line {1}.").format(plan.name, self.budget_line))
@@ -69,7 +69,7 @@ class BudgetAdvance(Document):
 				frappe.throw(_("Advance {0} has been paid; its amount cannot change.").format(self.name))
 			return
 		accounting.lock_plans([self.budget_plan])
-		plan = frappe.get_doc("Budget Plan", self.budget_plan)
+		plan = accounting.get_plan(self.budget_plan)
 		line = accounting.payable_line(plan, self.budget_line)
 		if line.payment_route != rules.REIMBURSEMENT:
 			frappe.throw(
