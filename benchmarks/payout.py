@@ -1,7 +1,7 @@
 """Payout benchmark on a real site: what our hooks cost on top of ERPNext's own documents.
 
-  P1  create and submit a Purchase Invoice for a budget line through borgerbudget
-      (make_purchase_invoice + insert + submit, with the plan lock and write-back), against
+  P1  create and submit a Purchase Invoice for a budget line through borgerbudget's API
+      (create_purchase_invoice: the plan lock, the limits and the write-back), against
       the same invoice made directly with ERPNext's API without a budget line, in the same run.
   P2  pay one such invoice with a Payment Entry, against paying the plain ERPNext invoice.
   P4  a payment run over 1,000 approved lines (1,000 invoices): total time, and its ratio to
@@ -61,10 +61,7 @@ def run(lines):
 		return made
 
 	def ours(plan, line):
-		doc = accounting.make_purchase_invoice(plan.name, line.name)
-		doc.insert()
-		doc.submit()
-		return doc.name
+		return accounting.create_purchase_invoice(plan.name, line.name, submit=True).name
 
 	def direct(programme):
 		doc = frappe.get_doc(

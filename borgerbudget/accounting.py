@@ -48,11 +48,12 @@ def get_plan(name):
 	)
 	if not plan:
 		frappe.throw(_("Budget Plan {0} does not exist.").format(name), frappe.DoesNotExistError)
-	plan.lines = frappe.get_all(
-		"Budget Line",
-		filters={"parent": name, "parenttype": "Budget Plan", "parentfield": "lines"},
-		fields=LINE_FIELDS,
-		order_by="idx",
+	# Plain SQL: these reads run several times in every payout, and frappe.get_all costs more.
+	plan.lines = frappe.db.sql(
+		f"""select {", ".join(f"`{field}`" for field in LINE_FIELDS)} from `tabBudget Line`
+		where parent = %s and parenttype = 'Budget Plan' and parentfield = 'lines' order by idx""",
+		name,
+		as_dict=True,
 	)
 	return plan
 
@@ -220,6 +221,8 @@ def validate_purchase_invoice(doc, method=None):
 			if item.budget_plan != plan_name:
 				continue
 			line = payable_line(plan, item.budget_line)
+			if flt(item.amount) <= 0 and not doc.is_return:
+				frappe.throw(_("Row {0}: an invoice for a budget line must be for more than zero.").format(item.idx))
 			check_supplier(doc, plan, line)
 			set_accounting(item, plan, programme)
 			requested[line.name] += flt(item.amount) * new_money_share(doc)
@@ -251,6 +254,8 @@ def check_supplier(doc, plan, line):
 
 def on_purchase_invoice_change(doc, method=None):
 	"""on_update, on_submit, on_cancel, on_trash: the lines' amounts follow the invoice."""
+	if method == "on_update" and doc.docstatus == 1:
+		return  # frappe runs on_update before on_submit when submitting
 	if doc.get("budget_advance"):
 		refresh_advance(doc.budget_advance, exclude_invoice=doc.name if method == "on_trash" else None)
 	refresh_plans({item.budget_plan for item in doc.items if item.budget_plan}, doc.name if method == "on_trash" else None)
@@ -258,7 +263,27 @@ def on_purchase_invoice_change(doc, method=None):
 
 @frappe.whitelist()
 def make_purchase_invoice(budget_plan, budget_line, amount=None):
-	"""An unsaved Purchase Invoice from the line's supplier for what is left of the line."""
+	"""An unsaved Purchase Invoice from the line's supplier for what is left of the line,
+	completed for the form, where finance checks it before saving."""
+	invoice = build_purchase_invoice(budget_plan, budget_line, amount)
+	if invoice.supplier:
+		invoice.set_missing_values()
+	return invoice
+
+
+@frappe.whitelist(methods=["POST"])
+def create_purchase_invoice(budget_plan, budget_line, amount=None, bill_no=None, bill_date=None, submit=False):
+	"""Register a supplier's invoice for a line in one call (for integrations): saved, and
+	submitted if asked. The same limits apply as in the desk; ERPNext completes it on insert."""
+	invoice = build_purchase_invoice(budget_plan, budget_line, amount)
+	invoice.update({"bill_no": bill_no, "bill_date": bill_date})
+	invoice.insert()
+	if frappe.utils.sbool(submit):
+		invoice.submit()
+	return invoice
+
+
+def build_purchase_invoice(budget_plan, budget_line, amount=None):
 	frappe.has_permission("Purchase Invoice", "create", throw=True)
 	frappe.has_permission("Budget Plan", "read", budget_plan, throw=True)
 	plan = get_plan(budget_plan)
@@ -279,9 +304,13 @@ def make_purchase_invoice(budget_plan, budget_line, amount=None):
 			"set_posting_time": 1,
 		}
 	)
-	invoice.append("items", invoice_item(plan, programme, line, flt(amount) or max(remaining, 0), line.description))
-	if invoice.supplier:
-		invoice.set_missing_values()
+	amount = flt(amount) or remaining
+	if amount <= 0:
+		frappe.throw(
+			_("Budget line {0} ({1}) has nothing left to invoice.").format(line.idx, frappe.bold(line.description)),
+			title=_("Over the approved amount"),
+		)
+	invoice.append("items", invoice_item(plan, programme, line, amount, line.description))
 	return invoice
 
 

@@ -81,10 +81,17 @@ def test_a_line_is_invoiced_in_parts_and_over_invoicing_is_refused(programme):
 	assert line_of(plan).remaining_amount == 2500
 	with pytest.raises(frappe.ValidationError, match=r"Driving licence.*2.500,00.*3.000,00 is .*500,00 too much"):
 		invoice(plan, 3000)
-	# The builder offers what is left.
+	# The builder offers what is left, and then nothing more.
 	rest = invoice(plan)
 	assert rest.grand_total == 2500
 	assert (line_of(plan).invoiced_amount, line_of(plan).remaining_amount) == (4000, 0)
+	with pytest.raises(frappe.ValidationError, match="nothing left to invoice"):
+		invoice(plan)
+	frappe.set_user(user("finance"))
+	zero = frappe.copy_doc(rest)
+	zero.items[0].rate = 0
+	with pytest.raises(frappe.ValidationError, match="more than zero"):
+		zero.insert()
 
 
 def test_a_draft_invoice_commits_the_money_and_a_cancel_gives_it_back(programme):
