@@ -730,12 +730,13 @@ def line_payout_values(line, used, advance_status=None):
 
 
 def latest_advance_statuses(plan_name):
-	statuses = {}
-	for row in frappe.get_all(
-		"Budget Advance", filters={"budget_plan": plan_name}, fields=["budget_line", "status"], order_by="creation asc"
-	):
-		statuses[row.budget_line] = row.status
-	return statuses
+	"""{line: status of its latest advance}."""
+	return dict(
+		frappe.db.sql(
+			"select budget_line, status from `tabBudget Advance` where budget_plan = %s order by creation",
+			plan_name,
+		)
+	)
 
 
 def refresh_advance(name, exclude_invoice=None):

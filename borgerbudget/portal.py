@@ -116,3 +116,12 @@ def describe_payout(line, advance, currency):
 		rules.CLOSED: _("Closed"),
 	}
 	return words.get(line.payout_status) or words[rules.NOT_APPROVED]
+
+
+def receipts_form_context(context):
+	"""The receipts table's columns in the citizen's language (frappe sends only the form's own labels)."""
+	messages = []
+	for df in frappe.get_meta("Budget Advance Receipt").fields:
+		messages.extend(filter(None, (df.label, df.description)))
+	context.receipt_messages = {message: _(message) for message in messages}
+	translate_introduction(context)

@@ -190,6 +190,35 @@ def make_supplier(name="_Test Køreskole"):
 	return name
 
 
+def remove_programme(programme):
+	"""Test data only (committed by HTTP and browser tests): the programme, its plans and every
+	accounting document made for them, ledger rows included."""
+	plans = frappe.get_all("Budget Plan", filters={"programme": programme}, pluck="name")
+	vouchers = {
+		"Payment Entry": frappe.get_all("Payment Entry", filters={"budget_plan": ("in", plans)}, pluck="name"),
+		"Purchase Invoice": frappe.get_all("Purchase Invoice", filters={"budget_plan": ("in", plans)}, pluck="name"),
+	}
+	for doctype, names in vouchers.items():
+		for name in names:
+			frappe.db.delete("GL Entry", {"voucher_no": name})
+			frappe.db.delete("Payment Ledger Entry", {"voucher_no": name})
+			for child in frappe.get_meta(doctype).get_table_fields():
+				frappe.db.delete(child.options, {"parent": name})
+			frappe.db.delete(doctype, {"name": name})
+	for advance in frappe.get_all("Budget Advance", filters={"budget_plan": ("in", plans)}, pluck="name"):
+		frappe.db.delete("Budget Advance Receipt", {"parent": advance})
+		frappe.db.delete("File", {"attached_to_name": advance})
+		frappe.db.delete("Budget Advance", {"name": advance})
+	for approval in frappe.get_all("Budget Plan Approval", filters={"programme": programme}, pluck="name"):
+		frappe.db.delete("ToDo", {"reference_name": approval})
+		frappe.db.delete("Budget Plan Approval", {"name": approval})
+	for plan in plans:
+		frappe.db.delete("Comment", {"reference_name": plan})
+		frappe.delete_doc("Budget Plan", plan, force=True)
+	frappe.db.delete("Participant", {"programme": programme})
+	frappe.delete_doc("Budget Programme", programme)
+
+
 def gl_rows(voucher_no):
 	"""The voucher's GL rows as (account, debit, credit, party, participant, budget_programme), sorted."""
 	return sorted(

@@ -11,7 +11,7 @@ from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_ent
 from frappe.utils import today
 
 from borgerbudget import accounting, rules
-from tests.integration.factories import approved_plan, make_programme, make_supplier, user
+from tests.integration.factories import approved_plan, make_programme, make_supplier, remove_programme, user
 
 INSERT = "/api/method/frappe.client.insert"
 CREATE = "/api/method/borgerbudget.accounting.create_purchase_invoice"
@@ -52,31 +52,6 @@ def prime_naming_series():
 
 	for series in ("ACC-PINV-.YYYY.-", "ACC-PAY-.YYYY.-", "ADV-.YYYY.-"):
 		frappe.db.sql("insert ignore into `tabSeries` (name, current) values (%s, 0)", parse_naming_series(series))
-
-
-def remove_programme(programme):
-	"""Test data only: the programme's plans and every accounting document made for them."""
-	plans = frappe.get_all("Budget Plan", filters={"programme": programme}, pluck="name")
-	vouchers = {
-		"Payment Entry": frappe.get_all("Payment Entry", filters={"budget_plan": ("in", plans)}, pluck="name"),
-		"Purchase Invoice": frappe.get_all("Purchase Invoice", filters={"budget_plan": ("in", plans)}, pluck="name"),
-	}
-	for doctype, names in vouchers.items():
-		for name in names:
-			frappe.db.delete("GL Entry", {"voucher_no": name})
-			frappe.db.delete("Payment Ledger Entry", {"voucher_no": name})
-			for child in frappe.get_meta(doctype).get_table_fields():
-				frappe.db.delete(child.options, {"parent": name})
-			frappe.db.delete(doctype, {"name": name})
-	frappe.db.delete("Budget Advance", {"budget_plan": ("in", plans)})
-	for approval in frappe.get_all("Budget Plan Approval", filters={"programme": programme}, pluck="name"):
-		frappe.db.delete("ToDo", {"reference_name": approval})
-		frappe.db.delete("Budget Plan Approval", {"name": approval})
-	for plan in plans:
-		frappe.db.delete("Comment", {"reference_name": plan})
-		frappe.delete_doc("Budget Plan", plan, force=True)
-	frappe.db.delete("Participant", {"programme": programme})
-	frappe.delete_doc("Budget Programme", programme)
 
 
 def fire(api, key, docs, path=INSERT):

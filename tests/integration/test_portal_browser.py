@@ -193,3 +193,85 @@ def test_citizen_writes_and_submits_a_plan_on_a_phone(browser, citizen_plan, tmp
 			or frappe.db.get_value("Budget Plan", citizen_plan.name, "status") == rules.SUBMITTED
 		)
 	)
+
+
+@pytest.fixture
+def citizen_advance(site):
+	"""An approved plan of the browser citizen with a bus card advanced to them (committed)."""
+	from borgerbudget import accounting
+	from tests.integration.factories import approved_plan, remove_programme
+
+	frappe.set_user("Administrator")
+	programme = make_programme()
+	plan = approved_plan(
+		programme,
+		lines=[{"description": "Buskort", "amount": 600, "payment_route": rules.REIMBURSEMENT, "category": "Transport"}],
+		user=user("citizen_browser"),
+	)
+	frappe.set_user(user("caseworker_a"))
+	advance = frappe.get_doc(
+		{"doctype": "Budget Advance", "budget_plan": plan.name, "budget_line": plan.lines[0].name, "amount": 600}
+	).insert()
+	frappe.set_user(user("finance"))
+	payment = accounting.make_advance_payment(advance.name)
+	payment.insert()
+	payment.submit()
+	frappe.set_user("Administrator")
+	frappe.db.commit()
+	yield frappe._dict(plan=plan.name, advance=advance.name)
+	frappe.set_user("Administrator")
+	frappe.db.rollback()
+	remove_programme(programme.name)
+	frappe.db.commit()
+
+
+def test_citizen_sees_their_money_and_uploads_a_receipt(browser, citizen_advance, tmp_path):
+	driver = browser
+	driver.get(driver.base_url + "/login")
+	driver.find_element(By.ID, "login_email").send_keys(user("citizen_browser"))
+	driver.find_element(By.ID, "login_password").send_keys(TEST_PASSWORD)
+	click(driver, driver.find_element(By.CSS_SELECTOR, ".btn-login"))
+	WebDriverWait(driver, 20).until(lambda d: "/login" not in d.current_url)
+
+	driver.get(driver.base_url + f"/my-budget-plan/{citizen_advance.plan}/edit")
+	overview = wait_for(driver, ".payout-overview")
+	assert "Dine penge" in overview.text and "Buskort" in overview.text
+	assert "Kvittering senest" in overview.text  # "Receipt due by …", in Danish
+	click(driver, overview.find_element(By.LINK_TEXT, "Upload kvitteringer"))
+	WebDriverWait(driver, 20).until(lambda d: d.current_url.endswith(f"/my-receipts/{citizen_advance.advance}/edit"))
+
+	receipts = wait_for(driver, '.web-form [data-fieldname="receipts"]')
+	click(driver, receipts.find_element(By.CSS_SELECTOR, ".grid-add-row"))
+	row = receipts.find_elements(By.CSS_SELECTOR, ".grid-body .grid-row")[-1]
+	click(driver, row.find_element(By.CSS_SELECTOR, ".row-index"))
+	form = wait_for(driver, ".grid-row-open .form-in-grid")
+	fill(form, "receipt_date", formatdate(frappe.utils.today())).send_keys("\t")
+	fill(form, "description", "Buskort for en måned")
+	fill(form, "amount", "450")
+	receipt = tmp_path / "kvittering.pdf"
+	receipt.write_bytes(b"%PDF-1.4\n% bus card receipt\n")
+	click(driver, form.find_element(By.CSS_SELECTOR, '[data-fieldname="attachment"] button'))
+	file_input = WebDriverWait(driver, 20).until(
+		lambda d: d.find_element(By.CSS_SELECTOR, '.modal.show input[type="file"]')
+	)
+	file_input.send_keys(str(receipt))
+	click(driver, wait_for(driver, ".modal.show .modal-footer .btn-primary"))
+	WebDriverWait(driver, 30).until(
+		lambda d: (
+			d.execute_script(
+				"return frappe.web_form.fields_dict.receipts.grid.get_data().slice(-1)[0].attachment || ''"
+			)
+		).startswith("/private/files/kvittering")
+	)
+	for close in driver.find_elements(By.CSS_SELECTOR, ".modal.show .modal-header button"):
+		click(driver, close)
+	WebDriverWait(driver, 10).until_not(lambda d: d.find_elements(By.CSS_SELECTOR, ".modal.show"))
+	click(driver, driver.find_element(By.CSS_SELECTOR, ".web-form-footer .submit-btn"))
+	WebDriverWait(driver, 30).until(lambda d: d.find_element(By.CSS_SELECTOR, ".success-page").is_displayed())
+
+	frappe.db.rollback()
+	advance = frappe.get_doc("Budget Advance", citizen_advance.advance)
+	[row] = advance.receipts
+	assert (row.description, row.amount) == ("Buskort for en måned", 450)
+	assert row.attachment.startswith("/private/files/kvittering")
+	assert (advance.amount, advance.receipts_total, advance.status) == (600, 450, rules.AWAITING_RECEIPTS)

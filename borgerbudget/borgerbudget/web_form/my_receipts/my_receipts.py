@@ -1,5 +1,5 @@
-from borgerbudget.portal import translate_introduction
+from borgerbudget.portal import receipts_form_context
 
 
 def get_context(context):
-	translate_introduction(context)
+	receipts_form_context(context)
