@@ -3,6 +3,7 @@
 
 frappe.ui.form.on("Budget Advance", {
 	refresh(frm) {
+		frm.set_df_property("amount", "read_only", frm.doc.payment_entry ? 1 : 0);
 		if (frm.is_new()) return;
 		const status_colour = {
 			"Awaiting Payment": "orange",
