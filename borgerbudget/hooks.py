@@ -62,12 +62,14 @@ permission_query_conditions.update(
 	{
 		"Budget Advance": "borgerbudget.borgerbudget.doctype.budget_advance.budget_advance.get_permission_query_conditions",
 		"Repayment Claim": "borgerbudget.borgerbudget.doctype.repayment_claim.repayment_claim.get_permission_query_conditions",
+		"Course Termination": "borgerbudget.borgerbudget.doctype.course_termination.course_termination.get_permission_query_conditions",
 	}
 )
 has_permission.update(
 	{
 		"Budget Advance": "borgerbudget.borgerbudget.doctype.budget_advance.budget_advance.has_permission",
 		"Repayment Claim": "borgerbudget.borgerbudget.doctype.repayment_claim.repayment_claim.has_permission",
+		"Course Termination": "borgerbudget.borgerbudget.doctype.course_termination.course_termination.has_permission",
 	}
 )
 

@@ -20,6 +20,18 @@ frappe.ui.form.on("Participant", {
 		for (const [method, label] of actions[frm.doc.status] || []) {
 			frm.add_custom_button(label, () => run_intake_action(frm, method), __("Intake"));
 		}
+		if (frm.doc.status === "Enrolled" && !frm.doc.course_termination && frappe.model.can_create("Course Termination")) {
+			frm.add_custom_button(__("End Course"), () =>
+				frappe.new_doc("Course Termination", { participant: frm.doc.name })
+			);
+		}
+		if (frm.doc.course_termination) {
+			frm.dashboard.add_comment(
+				__("The course ended on {0}.", [frappe.datetime.str_to_user(frm.doc.course_ended_on)]),
+				"grey",
+				true
+			);
+		}
 		if (frappe.user.has_role("Borgerbudget CPR Access")) {
 			frm.add_custom_button(__("Reveal CPR Number"), () => reveal_cpr(frm));
 		}
