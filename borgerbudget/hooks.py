@@ -98,7 +98,10 @@ doc_events = {
 }
 
 scheduler_events = {
-	"daily": ["borgerbudget.borgerbudget.doctype.budget_advance.budget_advance.send_receipt_reminders"],
+	"daily": [
+		"borgerbudget.borgerbudget.doctype.budget_advance.budget_advance.send_receipt_reminders",
+		"borgerbudget.borgerbudget.doctype.participant.participant.flag_courses_past_end",
+	],
 }
 
 doctype_js = {"Purchase Invoice": "public/js/purchase_invoice.js"}

@@ -611,3 +611,12 @@ def draw(participant_ids: list[str], places: int, seed: str) -> list[str]:
 	if places < 0:
 		raise ValueError("places must be zero or more")
 	return draw_order(participant_ids, seed)[:places]
+
+
+# The course's length after approval: 6 months by default, extendable to the programme's maximum.
+def extension_problem(start: date, current_end: date, new_end: date, max_months: int) -> str | None:
+	if new_end <= current_end:
+		return "not_later"
+	if new_end > add_months(start, max_months):
+		return "too_long"
+	return None

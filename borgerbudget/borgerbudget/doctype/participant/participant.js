@@ -25,6 +25,27 @@ frappe.ui.form.on("Participant", {
 				frappe.new_doc("Course Termination", { participant: frm.doc.name })
 			);
 		}
+		if (frm.doc.status === "Enrolled" && !frm.doc.course_termination && frm.doc.course_end_date && frm.perm[0].write) {
+			frm.add_custom_button(__("Extend Course"), () =>
+				frappe.prompt(
+					[
+						{ fieldname: "new_end_date", fieldtype: "Date", label: __("New End"), reqd: 1 },
+						{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 },
+					],
+					(values) => frm.call("extend_course", values).then(() => frm.reload_doc()),
+					__("Extend Course")
+				)
+			);
+		}
+		if (frm.doc.course_past_end) {
+			frm.dashboard.add_comment(
+				__("The course passed its end date, {0}. Extend it or end it.", [
+					frappe.datetime.str_to_user(frm.doc.course_end_date),
+				]),
+				"red",
+				true
+			);
+		}
 		if (frm.doc.course_termination) {
 			frm.dashboard.add_comment(
 				__("The course ended on {0}.", [frappe.datetime.str_to_user(frm.doc.course_ended_on)]),

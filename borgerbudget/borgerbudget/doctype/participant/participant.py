@@ -4,7 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import comma_or, getdate, now_datetime, today
+from frappe.utils import comma_or, format_date, getdate, now_datetime, today
 
 from borgerbudget import cpr_vault, rules
 from borgerbudget.borgerbudget.doctype.budget_programme.budget_programme import get_criteria
@@ -223,6 +223,41 @@ class Participant(Document):
 		return self.set_intake_status(rules.ENROLLED)
 
 	@frappe.whitelist()
+	def extend_course(self, new_end_date, reason):
+		"""Seed 004: a delayed course may be extended, with a reason, up to the programme's maximum."""
+		self.check_permission("write")
+		if not (reason or "").strip():
+			frappe.throw(_("Give the reason for extending the course."), title=_("Reason required"))
+		if self.status != rules.ENROLLED or self.course_termination or not self.course_end_date:
+			frappe.throw(_("Only a running course can be extended."))
+		programme = self.get_programme()
+		start, end, new_end = getdate(self.course_start_date), getdate(self.course_end_date), getdate(new_end_date)
+		problem = rules.extension_problem(start, end, new_end, programme.max_course_months)
+		if problem == "not_later":
+			frappe.throw(_("The new end date must be after the current end, {0}.").format(format_date(end)))
+		if problem == "too_long":
+			frappe.throw(
+				_("A course can last at most {0} months in all: until {1}.").format(
+					programme.max_course_months, format_date(rules.add_months(start, programme.max_course_months))
+				),
+				title=_("Course too long"),
+			)
+		self.append(
+			"course_extensions",
+			{"previous_end_date": end, "new_end_date": new_end, "reason": reason.strip(), "extended_by": frappe.session.user},
+		)
+		self.course_end_date, self.course_past_end = new_end, 0
+		self.save()
+		frappe.db.set_value("Budget Plan", {"participant": self.name}, "course_end_date", new_end)
+		for todo in frappe.get_all(
+			"ToDo",
+			filters={"reference_type": "Participant", "reference_name": self.name, "status": "Open", "description": ("like", f"%{PAST_END_MARK}%")},
+			pluck="name",
+		):
+			frappe.db.set_value("ToDo", todo, "status", "Closed")
+		return self.course_end_date
+
+	@frappe.whitelist()
 	def reveal_cpr(self, reason):
 		"""The clear CPR number, for a user with the CPR access role; every reveal is logged."""
 		if not (reason or "").strip():
@@ -243,6 +278,41 @@ class Participant(Document):
 		log.insert(ignore_permissions=True)
 		encrypted = frappe.db.get_value("Participant", self.name, "cpr_encrypted")
 		return rules.parse_cpr(cpr_vault.decrypt(encrypted)).formatted
+
+
+# Marks the daily check's ToDo, so an extension can close it.
+PAST_END_MARK = "[course-past-end]"
+
+
+def flag_courses_past_end():
+	"""Daily: courses past their end date are flagged, and the caseworker asked to extend or end them."""
+	from frappe.desk.form.assign_to import add
+
+	for participant in frappe.get_all(
+		"Participant",
+		filters={
+			"status": rules.ENROLLED,
+			"course_termination": ("is", "not set"),
+			"course_past_end": 0,
+			"course_end_date": ("<", getdate(today())),
+		},
+		fields=["name", "assigned_caseworker", "course_end_date", "programme"],
+	):
+		frappe.db.set_value("Participant", participant.name, "course_past_end", 1)
+		if participant.assigned_caseworker:
+			limit = frappe.get_cached_value("Budget Programme", participant.programme, "max_course_months")
+			add(
+				{
+					"doctype": "Participant",
+					"name": participant.name,
+					"assign_to": [participant.assigned_caseworker],
+					"description": _("The course passed its end date, {0}: extend it (up to {1} months in all) or end it.").format(
+						format_date(participant.course_end_date), limit
+					)
+					+ " "
+					+ PAST_END_MARK,
+				}
+			)
 
 
 def parse_cpr_or_throw(value: str) -> rules.Cpr:
