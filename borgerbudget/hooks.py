@@ -63,6 +63,7 @@ permission_query_conditions.update(
 		"Budget Advance": "borgerbudget.borgerbudget.doctype.budget_advance.budget_advance.get_permission_query_conditions",
 		"Repayment Claim": "borgerbudget.borgerbudget.doctype.repayment_claim.repayment_claim.get_permission_query_conditions",
 		"Course Termination": "borgerbudget.borgerbudget.doctype.course_termination.course_termination.get_permission_query_conditions",
+		"Follow-up": "borgerbudget.borgerbudget.doctype.follow_up.follow_up.get_permission_query_conditions",
 	}
 )
 has_permission.update(
@@ -70,6 +71,7 @@ has_permission.update(
 		"Budget Advance": "borgerbudget.borgerbudget.doctype.budget_advance.budget_advance.has_permission",
 		"Repayment Claim": "borgerbudget.borgerbudget.doctype.repayment_claim.repayment_claim.has_permission",
 		"Course Termination": "borgerbudget.borgerbudget.doctype.course_termination.course_termination.has_permission",
+		"Follow-up": "borgerbudget.borgerbudget.doctype.follow_up.follow_up.has_permission",
 	}
 )
 
@@ -101,6 +103,7 @@ scheduler_events = {
 	"daily": [
 		"borgerbudget.borgerbudget.doctype.budget_advance.budget_advance.send_receipt_reminders",
 		"borgerbudget.borgerbudget.doctype.participant.participant.flag_courses_past_end",
+		"borgerbudget.borgerbudget.doctype.follow_up.follow_up.flag_overdue_follow_ups",
 	],
 }
 

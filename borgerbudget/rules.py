@@ -620,3 +620,12 @@ def extension_problem(start: date, current_end: date, new_end: date, max_months:
 	if new_end > add_months(start, max_months):
 		return "too_long"
 	return None
+
+
+# Follow-up: the agreed contact frequency gives the next date.
+FOLLOW_UP_INTERVALS = {"Weekly": (7, 0), "Every two weeks": (14, 0), "Monthly": (0, 1), "Every two months": (0, 2)}
+
+
+def next_follow_up(on: date, frequency: str | None) -> date:
+	days, months = FOLLOW_UP_INTERVALS.get(frequency or "", (0, 1))
+	return add_months(on, months) + timedelta(days=days)

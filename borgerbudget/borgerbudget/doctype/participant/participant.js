@@ -37,6 +37,18 @@ frappe.ui.form.on("Participant", {
 				)
 			);
 		}
+		if (frm.doc.status === "Enrolled" && frm.doc.course_start_date && frappe.model.can_create("Follow-up")) {
+			frm.add_custom_button(__("Record Follow-up"), () =>
+				frappe.new_doc("Follow-up", { participant: frm.doc.name })
+			);
+		}
+		if (frm.doc.follow_up_overdue) {
+			frm.dashboard.add_comment(
+				__("The follow-up planned for {0} is overdue.", [frappe.datetime.str_to_user(frm.doc.next_follow_up_date)]),
+				"orange",
+				true
+			);
+		}
 		if (frm.doc.course_past_end) {
 			frm.dashboard.add_comment(
 				__("The course passed its end date, {0}. Extend it or end it.", [

@@ -1,0 +1,91 @@
+# Copyright (c) 2026, Borgerbudget contributors
+# For license information, please see license.txt
+
+"""A follow-up conversation (seed 004): what the citizen reports, progress on each goal, whether
+each approved line's theory of change held, and for "Mit liv – min styring" the wellbeing scores."""
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import getdate, today
+
+from borgerbudget import rules
+from borgerbudget.borgerbudget.doctype.participant import participant as participant_permissions
+
+
+class Followup(Document):
+	def before_insert(self):
+		self.caseworker = frappe.session.user
+		self.prefill()
+
+	def validate(self):
+		participant = frappe.db.get_value(
+			"Participant",
+			self.participant,
+			["full_name", "programme", "status", "follow_up_frequency"],
+			as_dict=True,
+		)
+		plan = frappe.db.get_value("Budget Plan", {"participant": self.participant}, ["name", "status"], as_dict=True)
+		if participant.status != rules.ENROLLED or not plan or plan.status != rules.APPROVED:
+			frappe.throw(_("Follow-up starts when the plan is approved and the course has begun."))
+		self.participant_name, self.programme = participant.full_name, participant.programme
+		self.method = frappe.get_cached_value("Budget Programme", participant.programme, "method")
+		self.budget_plan = plan.name
+		if getdate(self.follow_up_date) > getdate(today()):
+			frappe.throw(_("A follow-up is recorded when it has taken place; it cannot be dated in the future."))
+		self.next_follow_up_date = self.next_follow_up_date or rules.next_follow_up(
+			getdate(self.follow_up_date), participant.follow_up_frequency
+		)
+		if getdate(self.next_follow_up_date) <= getdate(self.follow_up_date):
+			frappe.throw(_("The next follow-up must be after this one."))
+
+	def on_update(self):
+		# The latest follow-up sets the participant's next date.
+		latest = frappe.get_all(
+			"Follow-up",
+			filters={"participant": self.participant},
+			fields=["next_follow_up_date"],
+			order_by="follow_up_date desc, creation desc",
+			limit=1,
+		)
+		frappe.db.set_value(
+			"Participant",
+			self.participant,
+			{"next_follow_up_date": latest[0].next_follow_up_date, "follow_up_overdue": 0},
+		)
+
+	def prefill(self):
+		"""The plan's goals and approved lines, for the caseworker to fill in."""
+		plan = frappe.db.get_value("Budget Plan", {"participant": self.participant})
+		if not plan:
+			return
+		if not self.goals:
+			for goal in frappe.get_all(
+				"Budget Plan Goal", filters={"parent": plan, "parenttype": "Budget Plan"}, pluck="goal", order_by="idx"
+			):
+				self.append("goals", {"goal": goal})
+		if not self.lines:
+			for line in frappe.get_all(
+				"Budget Line",
+				filters={"parent": plan, "parenttype": "Budget Plan", "approved": 1},
+				fields=["name", "description", "category"],
+				order_by="idx",
+			):
+				self.append("lines", {"budget_line": line.name, "description": line.description, "category": line.category})
+
+
+def flag_overdue_follow_ups():
+	"""Daily: enrolled participants whose next follow-up date has passed show on the workspace."""
+	frappe.db.sql(
+		"""update `tabParticipant` set follow_up_overdue = (next_follow_up_date < %s)
+		where status = %s and ifnull(course_termination, '') = '' and next_follow_up_date is not null""",
+		(getdate(today()), rules.ENROLLED),
+	)
+
+
+def get_permission_query_conditions(user=None, doctype=None):
+	return participant_permissions.visible_participant_condition("`tabFollow-up`.`participant`", user)
+
+
+def has_permission(doc, ptype=None, user=None, debug=False):
+	return participant_permissions.can_see_participant(doc.participant, user or frappe.session.user)

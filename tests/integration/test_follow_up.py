@@ -1,0 +1,65 @@
+"""Follow-up after approval (issue 6): entries prefilled from the plan, the next date from the
+agreed frequency, overdue follow-ups flagged, and each line's theory of change recorded."""
+
+import frappe
+import pytest
+from frappe.utils import add_days, getdate, today
+
+from borgerbudget import rules
+from borgerbudget.borgerbudget.doctype.follow_up.follow_up import flag_overdue_follow_ups
+from tests.integration.factories import approved_plan, make_programme, submitted_plan, user
+
+
+@pytest.fixture
+def plan():
+	programme = make_programme()
+	plan = approved_plan(programme, lines=[{"description": "Bicycle", "amount": 3000}])
+	# A "Mit liv – min styring" course, for the wellbeing scores (its plan also needs a dream).
+	programme.reload()
+	programme.method = "Mit liv – min styring"
+	programme.save()
+	return plan
+
+
+def follow_up(plan, **values):
+	frappe.set_user(user("caseworker_a"))
+	return frappe.get_doc({"doctype": "Follow-up", "participant": plan.participant, **values}).insert()
+
+
+def test_a_follow_up_is_prefilled_and_sets_the_next_date(plan):
+	frappe.db.set_value("Participant", plan.participant, "follow_up_frequency", "Every two weeks")
+	doc = follow_up(plan, citizen_report="I started cycling to the job centre.", quality_of_life="4")
+	assert [row.goal for row in doc.goals] == [goal.goal for goal in plan.goals]
+	assert [row.description for row in doc.lines] == [line.description for line in plan.lines if line.approved]
+	assert getdate(doc.next_follow_up_date) == getdate(add_days(today(), 14))
+	assert doc.method == "Mit liv – min styring" and doc.caseworker == user("caseworker_a")
+	assert getdate(frappe.db.get_value("Participant", plan.participant, "next_follow_up_date")) == getdate(
+		add_days(today(), 14)
+	)
+	doc.lines[0].theory_of_change_held = "Partly"
+	doc.goals[0].progress = "Some progress"
+	doc.save()
+	assert frappe.db.get_value("Follow-up Line Result", {"parent": doc.name}, "theory_of_change_held") == "Partly"
+
+
+def test_overdue_follow_ups_are_flagged_and_a_follow_up_clears_the_flag(plan):
+	frappe.db.set_value("Participant", plan.participant, "next_follow_up_date", add_days(today(), -1))
+	flag_overdue_follow_ups()
+	assert frappe.db.get_value("Participant", plan.participant, "follow_up_overdue") == 1
+	follow_up(plan)
+	assert frappe.db.get_value("Participant", plan.participant, "follow_up_overdue") == 0
+
+
+def test_follow_up_needs_an_approved_course_and_a_past_date(plan):
+	with pytest.raises(frappe.ValidationError, match="in the future"):
+		follow_up(plan, follow_up_date=add_days(today(), 1))
+	frappe.set_user("Administrator")
+	waiting = submitted_plan(make_programme())
+	with pytest.raises(frappe.ValidationError, match="course has begun"):
+		follow_up(waiting)
+
+
+def test_the_next_follow_up_follows_the_frequency():
+	assert rules.next_follow_up(getdate("2026-01-31"), "Monthly") == getdate("2026-02-28")
+	assert rules.next_follow_up(getdate("2026-01-31"), "Weekly") == getdate("2026-02-07")
+	assert rules.next_follow_up(getdate("2026-01-31"), "Every two months") == getdate("2026-03-31")
