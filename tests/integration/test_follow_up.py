@@ -36,6 +36,14 @@ def test_a_follow_up_is_prefilled_and_sets_the_next_date(plan):
 	assert getdate(frappe.db.get_value("Participant", plan.participant, "next_follow_up_date")) == getdate(
 		add_days(today(), 14)
 	)
+	# The desk fills the same rows as soon as the participant is chosen.
+	from borgerbudget.borgerbudget.doctype.follow_up.follow_up import plan_rows
+
+	assert [row["description"] for row in plan_rows(plan.participant)["lines"]] == [row.description for row in doc.lines]
+	frappe.set_user(user("caseworker_b"))
+	with pytest.raises(frappe.PermissionError):
+		plan_rows(plan.participant)
+	frappe.set_user(user("caseworker_a"))
 	doc.lines[0].theory_of_change_held = "Partly"
 	doc.goals[0].progress = "Some progress"
 	doc.save()

@@ -55,23 +55,29 @@ class Followup(Document):
 		)
 
 	def prefill(self):
-		"""The plan's goals and approved lines, for the caseworker to fill in."""
-		plan = frappe.db.get_value("Budget Plan", {"participant": self.participant})
-		if not plan:
-			return
-		if not self.goals:
-			for goal in frappe.get_all(
-				"Budget Plan Goal", filters={"parent": plan, "parenttype": "Budget Plan"}, pluck="goal", order_by="idx"
-			):
-				self.append("goals", {"goal": goal})
-		if not self.lines:
-			for line in frappe.get_all(
-				"Budget Line",
-				filters={"parent": plan, "parenttype": "Budget Plan", "approved": 1},
-				fields=["name", "description", "category"],
-				order_by="idx",
-			):
-				self.append("lines", {"budget_line": line.name, "description": line.description, "category": line.category})
+		rows = plan_rows(self.participant)
+		for table in ("goals", "lines"):
+			if not self.get(table):
+				self.set(table, rows[table])
+
+
+@frappe.whitelist()
+def plan_rows(participant):
+	"""The plan's goals and approved lines, for the caseworker to fill in at a follow-up."""
+	frappe.has_permission("Participant", "read", participant, throw=True)
+	plan = frappe.db.get_value("Budget Plan", {"participant": participant})
+	if not plan:
+		return {"goals": [], "lines": []}
+	goals = frappe.get_all(
+		"Budget Plan Goal", filters={"parent": plan, "parenttype": "Budget Plan"}, pluck="goal", order_by="idx"
+	)
+	lines = frappe.get_all(
+		"Budget Line",
+		filters={"parent": plan, "parenttype": "Budget Plan", "approved": 1},
+		fields=["name as budget_line", "description", "category"],
+		order_by="idx",
+	)
+	return {"goals": [{"goal": goal} for goal in goals], "lines": lines}
 
 
 def flag_overdue_follow_ups():
