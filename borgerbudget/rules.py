@@ -629,3 +629,15 @@ FOLLOW_UP_INTERVALS = {"Weekly": (7, 0), "Every two weeks": (14, 0), "Monthly": 
 def next_follow_up(on: date, frequency: str | None) -> date:
 	days, months = FOLLOW_UP_INTERVALS.get(frequency or "", (0, 1))
 	return add_months(on, months) + timedelta(days=days)
+
+
+# The collective course: a kick-off and two workshop days.
+def attendance_gap(sessions: list[tuple[date | None, bool]], on: date) -> str | None:
+	"""Why a participant has not yet attended the collective course: no session held yet, or a
+	session held that they missed. None when they attended every session held so far."""
+	held = [attended for day, attended in sessions if day and day <= on]
+	if not held:
+		return "not_started"
+	if not all(held):
+		return "missed"
+	return None

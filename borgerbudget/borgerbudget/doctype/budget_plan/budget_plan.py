@@ -194,6 +194,7 @@ class BudgetPlan(Document):
 			return
 		if old_status in rules.EDITABLE_PLAN_STATUSES and self.status == rules.SUBMITTED:
 			self.validate_complete()
+			self.validate_collective_course()
 			self.submitted_on = now_datetime()
 			self.submission_count += 1
 		elif (old_status, self.status) == (rules.SUBMITTED, rules.DRAFT) and self.can_withdraw():
@@ -208,6 +209,15 @@ class BudgetPlan(Document):
 				_("A plan cannot move from {0} to {1}.").format(_(old_status), _(self.status)),
 				title=_("Invalid status change"),
 			)
+
+	def validate_collective_course(self):
+		if not frappe.get_cached_value("Budget Programme", self.programme, "collective_course_mandatory"):
+			return
+		from borgerbudget.borgerbudget.doctype.cohort.cohort import attendance_problem
+
+		problem = attendance_problem(self.participant)
+		if problem:
+			frappe.throw(problem, title=_("Collective course"))
 
 	def can_withdraw(self):
 		"""A caseworker may send a submitted plan back to draft while no one is assessing it."""
