@@ -99,6 +99,8 @@ def make_demo(company=DEFAULT_COMPANY):
 	for row in ASSESSED_PLANS:
 		make_assessed_plan(*row, users)
 	make_payouts("Camilla Rasmussen", users)
+	make_cohort(programmes[0], users)
+	make_follow_up("Camilla Rasmussen", users)
 	frappe.db.commit()
 	print(f"Demo data ready: {len(programmes)} programmes, {len(PARTICIPANTS)} participants")
 
@@ -306,6 +308,58 @@ def make_payouts(participant_name, users):
 	advance_payment.submit()
 	frappe.set_user("Administrator")
 	send_receipt_reminders()
+
+
+def make_cohort(programme, users):
+	"""The collective course of the first programme: kick-off held, workshops to come."""
+	name = "Hold 1 – efterår 2026"
+	if frappe.db.exists("Cohort", name):
+		return
+	enrolled = frappe.get_all(
+		"Participant", filters={"programme": programme, "status": rules.ENROLLED}, pluck="name", order_by="name"
+	)
+	frappe.get_doc(
+		{
+			"doctype": "Cohort",
+			"cohort_name": name,
+			"programme": programme,
+			"kick_off_date": add_days(today(), -3),
+			"kick_off_place": "Jobcentret, store mødesal",
+			"workshop_1_date": add_days(today(), 11),
+			"workshop_1_place": "Iværksætterhuset",
+			"workshop_2_date": add_days(today(), 25),
+			"workshop_2_place": "Iværksætterhuset",
+			"facilitators": [{"user": users[0]}],
+			"speakers": [
+				{"speaker_name": "Tidligere deltager (lagerchauffør)", "kind": "Former participant", "session": "Kick-off"},
+				{"speaker_name": "Logistikvirksomhed i området", "kind": "Employer", "session": "Workshop 1"},
+			],
+			"participants": [{"participant": participant, "attended_kick_off": 1} for participant in enrolled],
+		}
+	).insert()
+
+
+def make_follow_up(participant_name, users):
+	"""The first follow-up on the plan in payout."""
+	participant = frappe.db.get_value("Participant", {"full_name": participant_name})
+	if frappe.db.exists("Follow-up", {"participant": participant}):
+		return
+	frappe.set_user(users[0])
+	follow_up = frappe.get_doc(
+		{
+			"doctype": "Follow-up",
+			"participant": participant,
+			"form": "Meeting",
+			"citizen_report": "Køretimerne er i gang; teoriprøven er bestået.",
+			"notes": "Motiveret. Buskortets kvitteringer mangler; aftalt at hun uploader dem i denne uge.",
+		}
+	).insert()
+	for row in follow_up.goals:
+		row.progress = "Some progress"
+	for row in follow_up.lines:
+		row.theory_of_change_held = "Too early"
+	follow_up.save()
+	frappe.set_user("Administrator")
 
 
 def make_team(users):
