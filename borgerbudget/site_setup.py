@@ -7,6 +7,8 @@ and by the test bootstrap. Idempotent: it completes ERPNext's setup wizard only 
 import frappe
 from frappe.utils import getdate, today
 
+from borgerbudget.install import create_citizen_groups
+
 DEFAULT_COMPANY = "Demo Kommune"
 DEFAULT_ABBR = "DK"
 
@@ -33,6 +35,8 @@ def setup_municipality(company_name=DEFAULT_COMPANY, abbr=DEFAULT_ABBR, language
 		)
 	ensure_fiscal_years(company_name)
 	ensure_payout_accounts(company_name)
+	# The party groups hang under trees that ERPNext's setup wizard creates, after install.
+	create_citizen_groups()
 	frappe.db.commit()
 	return company_name
 
