@@ -765,37 +765,30 @@ def citizen_supplier(participant):
 
 def ensure_citizen_supplier(participant, programme):
 	"""The citizen as a supplier; no bank details, since payouts go to the citizen's NemKonto."""
-	existing = citizen_supplier(participant)
-	if existing:
-		return existing
-	supplier = frappe.get_doc(
-		{
-			"doctype": "Supplier",
-			"supplier_name": citizen_party_name(participant),
-			"supplier_group": CITIZEN_GROUP,
-			"supplier_type": "Individual",
-			"participant": participant,
-			"accounts": [{"company": programme.company, "account": programme.advance_account}],
-		}
-	)
-	return supplier.insert().name
+	return ensure_citizen_party("Supplier", participant, programme.company, programme.advance_account)
 
 
 def ensure_citizen_customer(participant, programme):
-	existing = frappe.db.get_value("Customer", {"participant": participant}, "name")
+	"""The citizen as a customer, for repayment claims."""
+	return ensure_citizen_party("Customer", participant, programme.company, programme.receivable_account)
+
+
+def ensure_citizen_party(doctype, participant, company, account):
+	existing = frappe.db.get_value(doctype, {"participant": participant}, "name")
 	if existing:
 		return existing
-	customer = frappe.get_doc(
+	prefix = doctype.lower()
+	party = frappe.get_doc(
 		{
-			"doctype": "Customer",
-			"customer_name": citizen_party_name(participant),
-			"customer_group": CITIZEN_GROUP,
-			"customer_type": "Individual",
+			"doctype": doctype,
+			f"{prefix}_name": citizen_party_name(participant),
+			f"{prefix}_group": CITIZEN_GROUP,
+			f"{prefix}_type": "Individual",
 			"participant": participant,
-			"accounts": [{"company": programme.company, "account": programme.receivable_account}],
+			"accounts": [{"company": company, "account": account}],
 		}
 	)
-	return customer.insert().name
+	return party.insert().name
 
 
 def citizen_party_name(participant):

@@ -236,6 +236,15 @@ def pay_advance(advance, posting_date=None):
 	return payment
 
 
+def book(claim):
+	"""Finance books the claim; the citizen's customer record."""
+	frappe.set_user(user("finance"))
+	journal = accounting.make_repayment_journal_entry(claim.name)
+	journal.insert()
+	journal.submit()
+	return journal, frappe.db.get_value("Customer", {"participant": claim.participant})
+
+
 def add_receipt(advance, amount, who="caseworker_a"):
 	frappe.set_user(user(who))
 	doc = frappe.get_doc("Budget Advance", advance.name)
@@ -295,11 +304,7 @@ def test_an_advance_is_settled_against_receipts_and_the_rest_claimed_back(progra
 		}
 	).insert()
 	assert claim.status == rules.AWAITING_BOOKING and claim.recorded_by == user("caseworker_a")
-	frappe.set_user(user("finance"))
-	journal = accounting.make_repayment_journal_entry(claim.name)
-	journal.insert()
-	journal.submit()
-	customer = frappe.db.get_value("Customer", {"participant": plan.participant})
+	journal, customer = book(claim)
 	assert gl_rows(journal.name) == sorted(
 		[
 			(CLAIMS, 300.0, 0.0, customer, plan.participant, programme.name),
@@ -425,12 +430,8 @@ def test_a_claim_needs_the_dialogue_and_can_be_deferred(programme):
 		claim.insert()
 	claim.dialogue_note = "The citizen sold the course seat on; we agreed on repayment of 1,000."
 	claim.insert()
-	frappe.set_user(user("finance"))
-	journal = accounting.make_repayment_journal_entry(claim.name)
-	journal.insert()
-	journal.submit()
+	journal, customer = book(claim)
 	# Without an advance the claim reverses the line's expense.
-	customer = frappe.db.get_value("Customer", {"participant": plan.participant})
 	assert gl_rows(journal.name) == sorted(
 		[
 			(CLAIMS, 1000.0, 0.0, customer, plan.participant, programme.name),

@@ -75,6 +75,14 @@ def citizen_plan(site):
 	frappe.db.commit()
 
 
+def log_in(driver, key):
+	driver.get(driver.base_url + "/login")
+	driver.find_element(By.ID, "login_email").send_keys(user(key))
+	driver.find_element(By.ID, "login_password").send_keys(TEST_PASSWORD)
+	click(driver, driver.find_element(By.CSS_SELECTOR, ".btn-login"))
+	WebDriverWait(driver, 20).until(lambda d: "/login" not in d.current_url)
+
+
 def wait_for(driver, css, timeout=20):
 	return WebDriverWait(driver, timeout).until(
 		expected_conditions.element_to_be_clickable((By.CSS_SELECTOR, css))
@@ -120,11 +128,7 @@ def choose_category(driver, form, value):
 
 def test_citizen_writes_and_submits_a_plan_on_a_phone(browser, citizen_plan, tmp_path):
 	driver = browser
-	driver.get(driver.base_url + "/login")
-	driver.find_element(By.ID, "login_email").send_keys(user("citizen_browser"))
-	driver.find_element(By.ID, "login_password").send_keys(TEST_PASSWORD)
-	click(driver, driver.find_element(By.CSS_SELECTOR, ".btn-login"))
-	WebDriverWait(driver, 20).until(lambda d: "/login" not in d.current_url)
+	log_in(driver, "citizen_browser")
 
 	driver.get(driver.base_url + "/my-budget-plan")
 	WebDriverWait(driver, 20).until(
@@ -227,11 +231,7 @@ def citizen_advance(site):
 
 def test_citizen_sees_their_money_and_uploads_a_receipt(browser, citizen_advance, tmp_path):
 	driver = browser
-	driver.get(driver.base_url + "/login")
-	driver.find_element(By.ID, "login_email").send_keys(user("citizen_browser"))
-	driver.find_element(By.ID, "login_password").send_keys(TEST_PASSWORD)
-	click(driver, driver.find_element(By.CSS_SELECTOR, ".btn-login"))
-	WebDriverWait(driver, 20).until(lambda d: "/login" not in d.current_url)
+	log_in(driver, "citizen_browser")
 
 	driver.get(driver.base_url + f"/my-budget-plan/{citizen_advance.plan}/edit")
 	overview = wait_for(driver, ".payout-overview")
