@@ -64,6 +64,7 @@ permission_query_conditions.update(
 		"Repayment Claim": "borgerbudget.borgerbudget.doctype.repayment_claim.repayment_claim.get_permission_query_conditions",
 		"Course Termination": "borgerbudget.borgerbudget.doctype.course_termination.course_termination.get_permission_query_conditions",
 		"Follow-up": "borgerbudget.borgerbudget.doctype.follow_up.follow_up.get_permission_query_conditions",
+		"Cohort": "borgerbudget.borgerbudget.doctype.cohort.cohort.get_permission_query_conditions",
 	}
 )
 has_permission.update(
@@ -72,6 +73,7 @@ has_permission.update(
 		"Repayment Claim": "borgerbudget.borgerbudget.doctype.repayment_claim.repayment_claim.has_permission",
 		"Course Termination": "borgerbudget.borgerbudget.doctype.course_termination.course_termination.has_permission",
 		"Follow-up": "borgerbudget.borgerbudget.doctype.follow_up.follow_up.has_permission",
+		"Cohort": "borgerbudget.borgerbudget.doctype.cohort.cohort.has_permission",
 	}
 )
 

@@ -69,3 +69,19 @@ def test_attendance_only_for_held_sessions_and_own_programme(programme):
 def test_without_a_mandatory_course_no_gate():
 	plan = ready_plan(make_programme())
 	assert plan.submit_for_assessment() == "Submitted for Assessment"
+
+
+def test_a_cohort_is_seen_by_the_caseworkers_of_its_participants_and_its_facilitators(programme):
+	plan = ready_plan(programme)
+	course = cohort(programme, [plan.participant])
+	frappe.set_user(user("caseworker_a"))
+	assert frappe.get_list("Cohort", pluck="name", filters={"name": course.name}) == [course.name]
+	frappe.set_user(user("caseworker_b"))
+	assert frappe.get_list("Cohort", pluck="name", filters={"name": course.name}) == []
+	assert not frappe.has_permission("Cohort", "read", course.name)
+	frappe.set_user("Administrator")
+	course.append("facilitators", {"user": user("caseworker_b")})
+	course.save()
+	frappe.set_user(user("caseworker_b"))
+	assert frappe.get_list("Cohort", pluck="name", filters={"name": course.name}) == [course.name]
+	assert frappe.has_permission("Cohort", "read", course.name)
