@@ -101,6 +101,28 @@ def fill(container, fieldname, value, tag="input"):
 	return field
 
 
+def attach(driver, form, table, fieldname, path):
+	"""Upload a small PDF into the open grid row's attach field, as a person does."""
+	path.write_bytes(b"%PDF-1.4\n% test document\n")
+	click(driver, form.find_element(By.CSS_SELECTOR, f'[data-fieldname="{fieldname}"] button'))
+	file_input = WebDriverWait(driver, 20).until(
+		lambda d: d.find_element(By.CSS_SELECTOR, '.modal.show input[type="file"]')
+	)
+	file_input.send_keys(str(path))
+	click(driver, wait_for(driver, ".modal.show .modal-footer .btn-primary"))
+	# The uploader sets the row's value when the upload is done; its dialog may or may not close by itself.
+	WebDriverWait(driver, 30).until(
+		lambda d: (
+			d.execute_script(
+				f"return frappe.web_form.fields_dict.{table}.grid.get_data().slice(-1)[0].{fieldname} || ''"
+			)
+		).startswith(f"/private/files/{path.stem}")
+	)
+	for close in driver.find_elements(By.CSS_SELECTOR, ".modal.show .modal-header button"):
+		click(driver, close)
+	WebDriverWait(driver, 10).until_not(lambda d: d.find_elements(By.CSS_SELECTOR, ".modal.show"))
+
+
 def last_line(driver):
 	return driver.execute_script("return frappe.web_form.fields_dict.lines.grid.get_data().slice(-1)[0]")
 
@@ -153,25 +175,7 @@ def test_citizen_writes_and_submits_a_plan_on_a_phone(browser, citizen_plan, tmp
 	fill(form, "goal", "A job in a warehouse")
 	fill(form, "theory_of_change", "Med kørekort kan jeg søge chaufførjob.", "textarea")
 
-	quote = tmp_path / "tilbud.pdf"
-	quote.write_bytes(b"%PDF-1.4\n% quote from the driving school\n")
-	click(driver, form.find_element(By.CSS_SELECTOR, '[data-fieldname="quote"] button'))
-	file_input = WebDriverWait(driver, 20).until(
-		lambda d: d.find_element(By.CSS_SELECTOR, '.modal.show input[type="file"]')
-	)
-	file_input.send_keys(str(quote))
-	click(driver, wait_for(driver, ".modal.show .modal-footer .btn-primary"))
-	# The uploader sets the row's value when the upload is done; its dialog may or may not close by itself.
-	WebDriverWait(driver, 30).until(
-		lambda d: (
-			d.execute_script(
-				"return frappe.web_form.fields_dict.lines.grid.get_data().slice(-1)[0].quote || ''"
-			)
-		).startswith("/private/files/tilbud")
-	)
-	for close in driver.find_elements(By.CSS_SELECTOR, ".modal.show .modal-header button"):
-		click(driver, close)
-	WebDriverWait(driver, 10).until_not(lambda d: d.find_elements(By.CSS_SELECTOR, ".modal.show"))
+	attach(driver, form, "lines", "quote", tmp_path / "tilbud.pdf")
 
 	click(driver, driver.find_element(By.CSS_SELECTOR, ".web-form-footer .submit-btn"))
 	WebDriverWait(driver, 30).until(lambda d: d.find_element(By.CSS_SELECTOR, ".success-page").is_displayed())
@@ -248,24 +252,7 @@ def test_citizen_sees_their_money_and_uploads_a_receipt(browser, citizen_advance
 	fill(form, "receipt_date", formatdate(frappe.utils.today())).send_keys("\t")
 	fill(form, "description", "Buskort for en måned")
 	fill(form, "amount", "450")
-	receipt = tmp_path / "kvittering.pdf"
-	receipt.write_bytes(b"%PDF-1.4\n% bus card receipt\n")
-	click(driver, form.find_element(By.CSS_SELECTOR, '[data-fieldname="attachment"] button'))
-	file_input = WebDriverWait(driver, 20).until(
-		lambda d: d.find_element(By.CSS_SELECTOR, '.modal.show input[type="file"]')
-	)
-	file_input.send_keys(str(receipt))
-	click(driver, wait_for(driver, ".modal.show .modal-footer .btn-primary"))
-	WebDriverWait(driver, 30).until(
-		lambda d: (
-			d.execute_script(
-				"return frappe.web_form.fields_dict.receipts.grid.get_data().slice(-1)[0].attachment || ''"
-			)
-		).startswith("/private/files/kvittering")
-	)
-	for close in driver.find_elements(By.CSS_SELECTOR, ".modal.show .modal-header button"):
-		click(driver, close)
-	WebDriverWait(driver, 10).until_not(lambda d: d.find_elements(By.CSS_SELECTOR, ".modal.show"))
+	attach(driver, form, "receipts", "attachment", tmp_path / "kvittering.pdf")
 	click(driver, driver.find_element(By.CSS_SELECTOR, ".web-form-footer .submit-btn"))
 	WebDriverWait(driver, 30).until(lambda d: d.find_element(By.CSS_SELECTOR, ".success-page").is_displayed())
 
