@@ -103,7 +103,8 @@ def fill(container, fieldname, value, tag="input"):
 
 def attach(driver, form, table, fieldname, path):
 	"""Upload a small PDF into the open grid row's attach field, as a person does."""
-	path.write_bytes(b"%PDF-1.4\n% test document\n")
+	# Distinct contents: frappe reuses an existing file with the same content, under its name.
+	path.write_bytes(f"%PDF-1.4\n% {path.name} {frappe.generate_hash(length=8)}\n".encode())
 	click(driver, form.find_element(By.CSS_SELECTOR, f'[data-fieldname="{fieldname}"] button'))
 	file_input = WebDriverWait(driver, 20).until(
 		lambda d: d.find_element(By.CSS_SELECTOR, '.modal.show input[type="file"]')
