@@ -65,6 +65,7 @@ permission_query_conditions.update(
 		"Course Termination": "borgerbudget.borgerbudget.doctype.course_termination.course_termination.get_permission_query_conditions",
 		"Follow-up": "borgerbudget.borgerbudget.doctype.follow_up.follow_up.get_permission_query_conditions",
 		"Cohort": "borgerbudget.borgerbudget.doctype.cohort.cohort.get_permission_query_conditions",
+		"Budget Plan Amendment": "borgerbudget.borgerbudget.doctype.budget_plan_amendment.budget_plan_amendment.get_permission_query_conditions",
 	}
 )
 has_permission.update(
@@ -74,6 +75,7 @@ has_permission.update(
 		"Course Termination": "borgerbudget.borgerbudget.doctype.course_termination.course_termination.has_permission",
 		"Follow-up": "borgerbudget.borgerbudget.doctype.follow_up.follow_up.has_permission",
 		"Cohort": "borgerbudget.borgerbudget.doctype.cohort.cohort.has_permission",
+		"Budget Plan Amendment": "borgerbudget.borgerbudget.doctype.budget_plan_amendment.budget_plan_amendment.has_permission",
 	}
 )
 

@@ -209,6 +209,11 @@ def remove_programme(programme):
 		frappe.db.delete("Budget Advance Receipt", {"parent": advance})
 		frappe.db.delete("File", {"attached_to_name": advance})
 		frappe.db.delete("Budget Advance", {"name": advance})
+	for amendment in frappe.get_all("Budget Plan Amendment", filters={"programme": programme}, pluck="name"):
+		frappe.db.delete("ToDo", {"reference_name": amendment})
+		for child in ("Budget Plan Amendment Line", "Budget Plan Amendment Change"):
+			frappe.db.delete(child, {"parent": amendment})
+		frappe.db.delete("Budget Plan Amendment", {"name": amendment})
 	for approval in frappe.get_all("Budget Plan Approval", filters={"programme": programme}, pluck="name"):
 		frappe.db.delete("ToDo", {"reference_name": approval})
 		frappe.db.delete("Budget Plan Approval", {"name": approval})

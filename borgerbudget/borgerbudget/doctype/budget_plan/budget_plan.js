@@ -26,7 +26,10 @@ frappe.ui.form.on("Budget Plan", {
 			frappe.utils.print(frm.doctype, frm.doc.name, "Randers One-Page Plan")
 		);
 		frm.set_df_property("lines", "description", budget_summary(frm));
-		if (frm.doc.status === "Approved") add_payout_buttons(frm);
+		if (frm.doc.status === "Approved") {
+			add_payout_buttons(frm);
+			add_amendment_button(frm);
+		}
 	},
 });
 
@@ -122,6 +125,26 @@ function add_payout_buttons(frm) {
 	}
 	if (can["Repayment Claim"]) {
 		frm.add_custom_button(__("Repayment Claim"), () => frappe.new_doc("Repayment Claim", { budget_plan: frm.doc.name }), __("Create"));
+	}
+}
+
+// A change to the approved plan (seed 004: "mindre ændringer på sigt").
+function add_amendment_button(frm) {
+	const onload = frm.doc.__onload || {};
+	if (onload.open_amendment) {
+		frm.add_custom_button(__("Open Change {0}", [onload.open_amendment]), () =>
+			frappe.set_route("Form", "Budget Plan Amendment", onload.open_amendment)
+		);
+	} else if ((onload.can_create || {})["Budget Plan Amendment"]) {
+		frm.add_custom_button(
+			__("Change the Plan"),
+			() =>
+				frappe.model.open_mapped_doc({
+					method: "borgerbudget.borgerbudget.doctype.budget_plan_amendment.budget_plan_amendment.make_amendment",
+					frm: frm,
+				}),
+			__("Create")
+		);
 	}
 }
 

@@ -21,6 +21,8 @@ CONTENT_FIELDS = (
 	"lines",
 )
 CASEWORKER_ROLES = {"Caseworker", "Caseworker Team Lead", "Borgerbudget Admin", "System Manager"}
+# The assessments of the plan itself, not of later changes to it (Budget Plan Amendment).
+OF_PLAN = {"amendment": ("is", "not set")}
 
 
 class BudgetPlan(Document):
@@ -80,7 +82,7 @@ class BudgetPlan(Document):
 		approval = (
 			frappe.db.get_value(
 				"Budget Plan Approval",
-				{"budget_plan": self.name, "docstatus": ("<", 2)},
+				{"budget_plan": self.name, "docstatus": ("<", 2), **OF_PLAN},
 				["name", "classification", "final_classification"],
 				as_dict=True,
 				order_by="creation desc",
@@ -104,7 +106,11 @@ class BudgetPlan(Document):
 		previous = self.get_doc_before_save()
 		if not previous or previous.status in rules.EDITABLE_PLAN_STATUSES:
 			return
-		if content_of(previous) != content_of(self):
+		before, after = content_of(previous), content_of(self)
+		if self.flags.amendment:
+			# An approved Budget Plan Amendment changes the lines and nothing else.
+			before.pop("lines"), after.pop("lines")
+		if before != after:
 			frappe.throw(
 				_("The plan is {0} and cannot be changed.").format(_(previous.status)),
 				title=_("Plan locked"),
@@ -223,14 +229,14 @@ class BudgetPlan(Document):
 		"""A caseworker may send a submitted plan back to draft while no one is assessing it."""
 		return bool(CASEWORKER_ROLES.intersection(frappe.get_roles())) and not frappe.db.exists(
 			"Budget Plan Approval",
-			{"budget_plan": self.name, "submission_no": self.submission_count, "docstatus": ("<", 2)},
+			{"budget_plan": self.name, "submission_no": self.submission_count, "docstatus": ("<", 2), **OF_PLAN},
 		)
 
 	def get_decision(self):
 		"""The decision of the submitted approval of the current submission, if any."""
 		return frappe.db.get_value(
 			"Budget Plan Approval",
-			{"budget_plan": self.name, "submission_no": self.submission_count, "docstatus": 1},
+			{"budget_plan": self.name, "submission_no": self.submission_count, "docstatus": 1, **OF_PLAN},
 			"decision",
 		)
 
@@ -341,7 +347,16 @@ class BudgetPlan(Document):
 		self.set_onload("next_step", self.get_next_step())
 		self.set_onload(
 			"can_create",
-			{doctype: frappe.has_permission(doctype, "create") for doctype in ("Purchase Invoice", "Budget Advance", "Repayment Claim")},
+			{
+				doctype: frappe.has_permission(doctype, "create")
+				for doctype in ("Purchase Invoice", "Budget Advance", "Repayment Claim", "Budget Plan Amendment")
+			},
+		)
+		self.set_onload(
+			"open_amendment",
+			frappe.db.get_value(
+				"Budget Plan Amendment", {"budget_plan": self.name, "docstatus": ("<", 2), "status": ("in", ("Draft", rules.AWAITING_ASSESSMENT))}
+			),
 		)
 
 	def get_next_step(self):
@@ -356,7 +371,7 @@ class BudgetPlan(Document):
 		if self.status == rules.SUBMITTED:
 			open_approval = frappe.db.get_value(
 				"Budget Plan Approval",
-				{"budget_plan": self.name, "submission_no": self.submission_count, "docstatus": 0},
+				{"budget_plan": self.name, "submission_no": self.submission_count, "docstatus": 0, **OF_PLAN},
 				["name", "workflow_state", "caseworker", "caseworker_team"],
 				as_dict=True,
 			)

@@ -21,8 +21,27 @@ frappe.ui.form.on("Budget Plan Approval", {
 		frm.set_intro(next_step(frm, votes, onload.team_lead), frm.doc.docstatus === 1 ? "green" : "blue");
 		render_votes(frm, votes);
 		add_vote_buttons(frm, votes, onload.team_lead);
+		if (frm.doc.amendment) render_changes(frm, onload.changes || []);
 	},
 });
+
+// An assessment of a change to an approved plan covers only the changed lines.
+function render_changes(frm, changes) {
+	const money = (value) => format_currency(value, (frm.doc.__onload || {}).currency);
+	const rows = changes
+		.map(
+			(c) => `<tr><td>${__(c.change)}</td><td>${frappe.utils.escape_html(c.description || "")}</td>
+			<td class="text-right">${money(c.old_amount)}</td><td class="text-right">${money(c.new_amount)}</td>
+			<td class="text-right">${money(c.difference)}</td><td>${frappe.utils.escape_html(c.changed_fields || "")}</td></tr>`
+		)
+		.join("");
+	frm.dashboard.add_section(
+		`<table class="table table-bordered small"><thead><tr><th>${__("Change")}</th><th>${__("Description")}</th>
+		<th>${__("Before")}</th><th>${__("After")}</th><th>${__("Difference")}</th><th>${__("What Changed")}</th></tr></thead>
+		<tbody>${rows}</tbody></table>`,
+		__("Changed Lines in {0}", [frm.doc.amendment])
+	);
+}
 
 function next_step(frm, votes, team_lead) {
 	const doc = frm.doc;

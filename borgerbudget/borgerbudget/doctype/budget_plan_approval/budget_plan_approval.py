@@ -52,17 +52,30 @@ class BudgetPlanApproval(Document):
 		)
 		if not plan:
 			frappe.throw(_("Budget Plan {0} does not exist.").format(self.budget_plan))
-		if plan.status != rules.SUBMITTED:
+		self.submission_no = plan.submission_count
+		if self.amendment:
+			amendment = frappe.db.get_value(
+				"Budget Plan Amendment", self.amendment, ["budget_plan", "status"], as_dict=True
+			)
+			if not amendment or amendment.budget_plan != self.budget_plan or amendment.status != rules.AWAITING_ASSESSMENT:
+				frappe.throw(
+					_("Only a change waiting for assessment can be assessed; {0} is {1}.").format(
+						self.amendment, _(amendment.status if amendment else "")
+					),
+					title=_("Not submitted"),
+				)
+			same = {"amendment": self.amendment}
+		elif plan.status != rules.SUBMITTED:
 			frappe.throw(
 				_("Only a plan submitted for assessment can be assessed; {0} is {1}.").format(
 					self.budget_plan, _(plan.status)
 				),
 				title=_("Not submitted"),
 			)
-		self.submission_no = plan.submission_count
+		else:
+			same = {"submission_no": plan.submission_count, "amendment": ("is", "not set")}
 		existing = frappe.db.get_value(
-			self.doctype,
-			{"budget_plan": self.budget_plan, "submission_no": plan.submission_count, "docstatus": ("<", 2)},
+			self.doctype, {"budget_plan": self.budget_plan, "docstatus": ("<", 2), **same}
 		)
 		if existing:
 			frappe.throw(
@@ -72,6 +85,10 @@ class BudgetPlanApproval(Document):
 				frappe.DuplicateEntryError,
 				title=_("Already assessed"),
 			)
+
+	def after_insert(self):
+		if self.amendment:
+			frappe.get_doc("Budget Plan Amendment", self.amendment).db_set("approval", self.name)
 
 	def validate(self):
 		self.set_from_plan()
@@ -229,6 +246,7 @@ class BudgetPlanApproval(Document):
 			max_course_months=cint(programme.max_course_months),
 			follow_up_frequency=self.follow_up_frequency or "",
 			first_follow_up_in_course=in_course,
+			amendment=bool(self.amendment),
 		)
 
 	def get_votes(self, kind, lock=False):
@@ -353,6 +371,10 @@ class BudgetPlanApproval(Document):
 
 	def on_submit(self):
 		assign_to.close_all_assignments(self.doctype, self.name)
+		if self.amendment:
+			# Only the changed lines were assessed; the course runs on as approved.
+			frappe.get_doc("Budget Plan Amendment", self.amendment).decide(self.decision, self)
+			return
 		if self.decision == rules.APPROVED:
 			self.start_course()
 		self.update_plan()
@@ -377,6 +399,9 @@ class BudgetPlanApproval(Document):
 		plan.save()
 
 	def on_cancel(self):
+		if self.amendment:
+			frappe.get_doc("Budget Plan Amendment", self.amendment).reopen()
+			return
 		self.update_plan()
 		self.add_plan_comment()
 
@@ -395,6 +420,17 @@ class BudgetPlanApproval(Document):
 		self.set_onload("votes", self.get_vote_summary())
 		self.set_onload("team_lead", self.get_team_lead())
 		self.set_onload("team_users", self.get_team_users())
+		if self.amendment:
+			self.set_onload("currency", frappe.db.get_value("Budget Plan Amendment", self.amendment, "currency"))
+			self.set_onload(
+				"changes",
+				frappe.get_all(
+					"Budget Plan Amendment Change",
+					filters={"parent": self.amendment, "parenttype": "Budget Plan Amendment"},
+					fields=["change", "description", "old_amount", "new_amount", "difference", "changed_fields"],
+					order_by="idx",
+				),
+			)
 
 	def get_vote_summary(self):
 		if self.is_new():

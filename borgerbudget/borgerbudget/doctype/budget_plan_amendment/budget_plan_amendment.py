@@ -1,0 +1,294 @@
+# Copyright (c) 2026, Borgerbudget contributors
+# For license information, please see license.txt
+
+"""A change to an approved plan (seed 004: "mulighed for mindre ændringer på sigt"): money moved
+between lines, a line added or dropped. Small changes are approved by rule; larger ones are
+assessed like a plan, but only the changed lines."""
+
+import frappe
+from frappe import _
+from frappe.desk.form import assign_to
+from frappe.model.document import Document
+from frappe.utils import cstr, flt, fmt_money, getdate, now_datetime
+
+from borgerbudget import accounting, rules
+from borgerbudget.borgerbudget.doctype.participant import participant as participant_permissions
+
+# The budget line's fields an amendment may change.
+LINE_FIELDS = (
+	"description",
+	"category",
+	"amount",
+	"need_date",
+	"payment_route",
+	"supplier",
+	"supplier_text",
+	"goal",
+	"theory_of_change",
+	"price_research",
+)
+
+
+class BudgetPlanAmendment(Document):
+	def validate(self):
+		plan = frappe.get_doc("Budget Plan", self.budget_plan)
+		self.set_from_plan(plan)
+		if self.docstatus.is_draft():
+			self.status = "Draft"
+		self.validate_plan_open(plan)
+		self.set_changes(plan)
+		if not self.changes:
+			frappe.throw(_("The lines are the same as in the approved plan: change at least one."), title=_("No change"))
+		self.check_amended_plan(plan)
+
+	def set_from_plan(self, plan):
+		self.participant = plan.participant
+		self.participant_name = plan.participant_name
+		self.programme = plan.programme
+		self.currency = plan.currency
+		self.green_threshold = flt(
+			frappe.get_cached_value("Budget Programme", plan.programme, "amendment_green_threshold")
+		)
+		if self.is_new() and not self.lines:
+			for row in plan.lines:
+				if not row.parked:
+					self.append("lines", {"budget_line": row.name, **{f: row.get(f) for f in LINE_FIELDS}})
+
+	def validate_plan_open(self, plan):
+		if plan.status != rules.APPROVED:
+			frappe.throw(
+				_("Only an approved plan can be changed this way; {0} is {1}.").format(plan.name, _(plan.status)),
+				title=_("Plan not approved"),
+			)
+		if frappe.db.get_value("Participant", plan.participant, "course_termination"):
+			frappe.throw(_("The course of {0} has ended; the plan can no longer be changed.").format(plan.participant_name))
+
+	def set_changes(self, plan):
+		"""The diff against the plan as approved now, and the route it takes."""
+		changes = self.get_diff(plan)
+		descriptions = {row.name: row.description for row in plan.lines}
+		self.set("changes", [])
+		for change in changes:
+			self.append(
+				"changes",
+				{
+					"change": change.kind,
+					"budget_line": change.key,
+					"description": descriptions.get(change.key)
+					if change.index is None
+					else self.lines[change.index].description,
+					"old_amount": change.old_amount,
+					"new_amount": change.new_amount,
+					"difference": change.difference,
+					"changed_fields": ", ".join(
+						_(frappe.get_meta("Budget Line").get_label(f)) for f in change.fields if f != "amount"
+					),
+				},
+			)
+		self.total_before = sum(flt(row.amount) for row in plan.lines if not row.parked)
+		self.total_after = sum(flt(row.amount) for row in self.lines)
+		self.change_size = rules.amendment_size(changes)
+		self.route = rules.amendment_route(changes, flt(self.green_threshold)) if changes else None
+
+	def get_diff(self, plan):
+		approved = {row.name: line_values(row) for row in plan.lines if not row.parked}
+		keys = [row.budget_line for row in self.lines if row.budget_line]
+		for row in self.lines:
+			if row.budget_line and (row.budget_line not in approved or keys.count(row.budget_line) > 1):
+				frappe.throw(
+					_("Row {0} ({1}) does not match a line of the approved plan; add it as a new row.").format(
+						row.idx, row.description
+					)
+				)
+		return rules.amendment_changes(approved, [(row.budget_line or None, line_values(row)) for row in self.lines])
+
+	def check_amended_plan(self, plan):
+		"""The plan after the change must pass the plan's own rules, and no line may go below what
+		has been invoiced or committed on it."""
+		changes = self.get_diff(plan)
+		money = accounting.line_money(plan.name)
+		used = {row.name: rules.LineMoney(0, **money[row.name]).used for row in plan.lines}
+		too_low = rules.below_used(changes, used)
+		if too_low:
+			descriptions = {row.name: row.description for row in plan.lines}
+			frappe.throw(
+				"<br>".join(
+					_("{0}: {1} has been invoiced or committed, so it cannot go below that.").format(
+						frappe.bold(descriptions[change.key]), fmt_money(used[change.key], currency=self.currency)
+					)
+					for change in too_low
+				),
+				title=_("Line already invoiced"),
+			)
+		for row in self.lines:
+			row.used_amount = used.get(row.budget_line, 0)
+		amended = self.amend(plan)
+		amended.validate_lines()
+		amended.set_totals()
+
+	def amend(self, plan):
+		"""`plan` with this amendment's lines, not saved. Parked lines are left as they are."""
+		rows = {row.name: row for row in plan.lines}
+		keep = {row.budget_line for row in self.lines if row.budget_line}
+		for row in list(plan.lines):
+			if not row.parked and row.name not in keep:
+				plan.remove(row)
+		for line in self.lines:
+			values = {f: line.get(f) for f in LINE_FIELDS}
+			if line.budget_line:
+				rows[line.budget_line].update(values)
+			else:
+				plan.append("lines", values)
+		for idx, row in enumerate(plan.lines, 1):
+			row.idx = idx
+		return plan
+
+	def before_submit(self):
+		other = frappe.db.get_value(
+			self.doctype,
+			{"budget_plan": self.budget_plan, "status": rules.AWAITING_ASSESSMENT, "name": ("!=", self.name)},
+		)
+		if other:
+			frappe.throw(
+				_("{0} is already waiting for assessment; decide it before the plan is changed again.").format(
+					frappe.utils.get_link_to_form(self.doctype, other)
+				),
+				title=_("Change already pending"),
+			)
+		self.status = rules.AWAITING_ASSESSMENT
+
+	def on_submit(self):
+		if self.route == rules.GREEN_BY_RULE:
+			self.decide(rules.APPROVED)
+		else:
+			caseworker = frappe.db.get_value("Participant", self.participant, "assigned_caseworker")
+			if caseworker:
+				assign_to.add(
+					{
+						"assign_to": [caseworker],
+						"doctype": self.doctype,
+						"name": self.name,
+						"description": _("Assess the change to the plan of {0}").format(self.participant_name),
+					}
+				)
+			self.add_plan_comment(_("{0} changes the plan by {1} and waits for assessment."))
+
+	def decide(self, decision, approval=None):
+		"""Record the decision; an approved change is applied to the plan at once."""
+		if decision == rules.APPROVED:
+			self.apply()
+		self.db_set(
+			{
+				"status": decision,
+				"approval": approval.name if approval else self.approval,
+				"decided_by": approval.decided_by if approval else frappe.session.user,
+				"decided_on": approval.decided_on if approval else now_datetime(),
+			}
+		)
+		assign_to.close_all_assignments(self.doctype, self.name)
+		text = {
+			rules.APPROVED: _("{0} was approved by rule (a change of {1}).")
+			if not approval
+			else _("{0} was approved after assessment (a change of {1})."),
+			rules.NEEDS_REVISION: _("{0} was returned for revision (a change of {1})."),
+			rules.REJECTED: _("{0} was rejected (a change of {1})."),
+		}[decision]
+		self.add_plan_comment(text)
+
+	def apply(self):
+		# A locking read: payouts and other changes to the plan wait until this one is saved.
+		plan = frappe.get_doc("Budget Plan", self.budget_plan, for_update=True)
+		if [(c.kind, c.key, c.old_amount, c.new_amount) for c in self.get_diff(plan)] != [
+			(c.change, c.budget_line or None, flt(c.old_amount, 2), flt(c.new_amount, 2)) for c in self.changes
+		]:
+			frappe.throw(
+				_("The approved plan has changed since {0} was made; cancel it and make a new change.").format(
+					self.name
+				),
+				title=_("Plan changed"),
+			)
+		self.check_amended_plan(plan)
+		plan.flags.amendment = self.name
+		plan.save()
+
+	def reopen(self):
+		"""The assessment was cancelled: the change waits for a new one."""
+		if self.status == rules.APPROVED:
+			frappe.throw(
+				_("{0} has been applied to the plan; make a new change to undo it.").format(self.name),
+				title=_("Already applied"),
+			)
+		self.db_set({"status": rules.AWAITING_ASSESSMENT, "approval": None, "decided_by": None, "decided_on": None})
+
+	def on_cancel(self):
+		if self.status == rules.APPROVED:
+			frappe.throw(
+				_("{0} has been applied to the plan; make a new change to undo it.").format(self.name),
+				title=_("Already applied"),
+			)
+		if frappe.db.exists("Budget Plan Approval", {"amendment": self.name, "docstatus": 0}):
+			frappe.throw(_("{0} is being assessed; finish or delete the assessment first.").format(self.name))
+		self.db_set("status", "Cancelled")
+		# The assessment that sent it back stays on record.
+		self.ignore_linked_doctypes = ("Budget Plan Approval",)
+		assign_to.close_all_assignments(self.doctype, self.name)
+
+	def add_plan_comment(self, text):
+		frappe.get_doc("Budget Plan", self.budget_plan).add_comment(
+			"Info",
+			text.format(
+				frappe.utils.get_link_to_form(self.doctype, self.name),
+				fmt_money(self.change_size, currency=self.currency),
+			),
+		)
+
+
+def line_values(row):
+	"""A line's values, normalised so a form's and the database's compare equal."""
+	values = {}
+	for fieldname in LINE_FIELDS:
+		value = row.get(fieldname)
+		if fieldname == "amount":
+			value = flt(value, 2)
+		elif fieldname == "need_date":
+			value = str(getdate(value)) if value else ""
+		else:
+			value = cstr(value).strip()
+		values[fieldname] = value
+	return values
+
+
+@frappe.whitelist()
+def make_amendment(source_name: str):
+	"""An unsaved change to an approved plan, its lines copied from the plan."""
+	plan = frappe.get_doc("Budget Plan", source_name)
+	plan.check_permission("read")
+	if not frappe.has_permission("Budget Plan Amendment", "create"):
+		frappe.throw(_("You are not allowed to change approved plans."), frappe.PermissionError)
+	doc = frappe.new_doc("Budget Plan Amendment")
+	doc.budget_plan = plan.name
+	doc.set_from_plan(plan)
+	return doc
+
+
+@frappe.whitelist()
+def make_approval(source_name: str):
+	"""An unsaved assessment of the changed lines."""
+	from borgerbudget.borgerbudget.doctype.budget_plan_approval.budget_plan_approval import (
+		make_approval as make_plan_approval,
+	)
+
+	amendment = frappe.get_doc("Budget Plan Amendment", source_name)
+	amendment.check_permission("read")
+	doc = make_plan_approval(amendment.budget_plan)
+	doc.amendment = amendment.name
+	return doc
+
+
+def get_permission_query_conditions(user=None, doctype=None):
+	return participant_permissions.visible_participant_condition("`tabBudget Plan Amendment`.`participant`", user)
+
+
+def has_permission(doc, ptype=None, user=None, debug=False):
+	participant = doc.participant or frappe.db.get_value("Budget Plan", doc.budget_plan, "participant")
+	return participant_permissions.can_see_participant(participant, user or frappe.session.user)
