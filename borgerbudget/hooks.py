@@ -20,6 +20,7 @@ BORGERBUDGET_ROLES = [
 	"Borgerbudget Auditor",
 	"Borgerbudget CPR Access",
 	"Borgerbudget Citizen",
+	"Borgerbudget Researcher",
 ]
 APPROVAL_WORKFLOW_STATES = [
 	"Awaiting Assessment",
@@ -110,5 +111,8 @@ scheduler_events = {
 		"borgerbudget.borgerbudget.doctype.follow_up.follow_up.flag_overdue_follow_ups",
 	],
 }
+
+# The evaluation reports' shared filters.
+app_include_js = ["/assets/borgerbudget/js/evaluation_filters.js"]
 
 doctype_js = {"Purchase Invoice": "public/js/purchase_invoice.js"}

@@ -1,0 +1,6 @@
+// Copyright (c) 2026, Borgerbudget contributors
+// For license information, please see license.txt
+
+frappe.query_reports["Research Export"] = {
+	filters: borgerbudget.evaluation_filters(),
+};

@@ -1,0 +1,327 @@
+"""The programme's evaluation (seed 004, "Evaluering"): the figures behind the Script Reports, the
+workspace's number cards and the pseudonymised research export.
+
+Each figure is one SQL aggregate over the participants the filters select, so a report costs about
+as much as a plain GROUP BY on the same tables, however many participants the municipality has."""
+
+import hashlib
+import hmac
+
+import frappe
+from frappe import _
+from frappe.utils import cint, date_diff, flt, getdate, today
+from frappe.utils.password import get_encryption_key
+
+from borgerbudget import rules
+from borgerbudget.borgerbudget.doctype.participant import participant as participant_permissions
+
+IN_COHORT = "exists (select 1 from `tabCohort Participant` cp where cp.participant = p.name and cp.parenttype = 'Cohort')"
+FIRST_COHORT = (
+	"(select min(cp.parent) from `tabCohort Participant` cp where cp.participant = p.name and cp.parenttype = 'Cohort')"
+)
+GROUPS = {
+	"Programme": "p.programme",
+	"Cohort": f"coalesce({FIRST_COHORT}, '')",
+	"Course Variant": f"if({IN_COHORT}, '{rules.COLLECTIVE}', '{rules.INDIVIDUAL}')",
+	"Recruitment Route": "coalesce(p.recruitment_route, '')",
+}
+
+
+OUTCOMES = ("Job", "Self-employed", "Education", "Still on benefits", "Other")
+
+
+def sql_list(values):
+	return "(" + ", ".join(frappe.db.escape(value) for value in values) + ")"
+
+
+# The stage of participant `p` with plan `bp`: the intake status until enrolment, then the plan's.
+STAGE = f"""case
+	when p.status != '{rules.ENROLLED}' and p.control_group_draw is not null then '{rules.CONTROL_GROUP}'
+	when p.status != '{rules.ENROLLED}' then p.status
+	when p.course_termination is not null then '{rules.COURSE_ENDED}'
+	when bp.status = '{rules.APPROVED}' then '{rules.IN_COURSE}'
+	when bp.status = '{rules.SUBMITTED}' then '{rules.PLAN_BEING_ASSESSED}'
+	when bp.status = '{rules.REJECTED}' then '{rules.PLAN_REJECTED}'
+	else '{rules.WRITING_PLAN}' end"""
+
+
+def scope(filters):
+	"""A SQL condition on participant `p` for the report filters and the user's own permissions."""
+	filters = frappe._dict(filters or {})
+	conditions = ["1 = 1"]
+	if filters.programme:
+		conditions.append("p.programme = %(programme)s")
+	if filters.cohort:
+		conditions.append(
+			"exists (select 1 from `tabCohort Participant` cp where cp.participant = p.name and cp.parent = %(cohort)s)"
+		)
+	if filters.course_variant:
+		if filters.course_variant not in (rules.COLLECTIVE, rules.INDIVIDUAL):
+			frappe.throw(_("Unknown course variant {0}.").format(filters.course_variant))
+		conditions.append(("" if filters.course_variant == rules.COLLECTIVE else "not ") + IN_COHORT)
+	if filters.recruitment_route:
+		conditions.append("p.recruitment_route = %(recruitment_route)s")
+	visible = participant_permissions.visible_participant_condition("p.name")
+	if visible:
+		conditions.append(visible)
+	return " and ".join(conditions), filters
+
+
+def stage_counts(filters=None):
+	"""{stage: participants}, every stage present."""
+	condition, values = scope(filters)
+	counts = dict(
+		frappe.db.sql(
+			f"""select {STAGE} as stage, count(*) from `tabParticipant` p
+			left join `tabBudget Plan` bp on bp.participant = p.name
+			where {condition} group by stage""",
+			values,
+		)
+	)
+	return {stage: cint(counts.get(stage)) for stage in rules.STAGES}
+
+
+def spend_by_category(filters=None):
+	"""The approved lines of approved plans per category: approved, invoiced and paid."""
+	condition, values = scope(filters)
+	return frappe.db.sql(
+		f"""select coalesce(bl.category, '') as category, count(*) as line_count,
+			sum(bl.amount) as approved, sum(bl.invoiced_amount) as invoiced, sum(bl.paid_amount) as paid
+		from `tabBudget Line` bl
+		join `tabBudget Plan` bp on bp.name = bl.parent and bl.parenttype = 'Budget Plan'
+		join `tabParticipant` p on p.name = bp.participant
+		where bl.approved = 1 and {condition}
+		group by bl.category order by approved desc""",
+		values,
+		as_dict=True,
+	)
+
+
+def outcomes(filters=None, group_by=None):
+	"""Per group of the participants whose plan was approved: spend against the maximum, the share in
+	job or education at the end against the control group and the national reference rate, and the
+	estimated yearly public saving."""
+	condition, values = scope(filters)
+	group = GROUPS.get(group_by) or "''"
+	rows = frappe.db.sql(
+		f"""select {group} as grp, count(*) as participants,
+			avg(bp.total_amount) as average_budget, avg(bp.total_invoiced) as average_invoiced,
+			avg(prog.maximum_per_participant) as maximum,
+			sum(ct.name is not null) as ended,
+			sum(ct.outcome in {sql_list(rules.JOB_OR_EDUCATION)}) as job_or_education,
+			sum(ct.outcome in {sql_list(rules.SELF_SUPPORTING)}) as self_supporting,
+			sum(if(ct.outcome in {sql_list(rules.SELF_SUPPORTING)}, prog.yearly_saving_per_person, 0)) as yearly_saving,
+			avg(prog.reference_rate) as reference_rate
+		from `tabParticipant` p
+		join `tabBudget Plan` bp on bp.participant = p.name and bp.status = '{rules.APPROVED}'
+		join `tabBudget Programme` prog on prog.name = p.programme
+		left join `tabCourse Termination` ct on ct.name = p.course_termination and ct.docstatus = 1
+		where {condition}
+		group by grp order by grp""",
+		values,
+		as_dict=True,
+	)
+	control = control_group(filters, by_programme=group_by == "Programme")
+	for row in rows:
+		row.share = rules.share(flt(row.job_or_education), flt(row.ended))
+		comparison = control.get(row.grp if group_by == "Programme" else None) or {"size": 0, "job_or_education": 0}
+		row.control_size = comparison["size"]
+		row.control_share = rules.share(comparison["job_or_education"], comparison["size"])
+		row.versus_control = rules.points(row.share, row.control_share)
+		row.reference_rate = flt(row.reference_rate, 1)
+		row.versus_reference = rules.points(row.share, row.reference_rate)
+		row.budget_share = rules.share(flt(row.average_budget), flt(row.maximum))
+	return rows
+
+
+def control_group(filters=None, by_programme=False):
+	"""The drawn control group's outcomes: {programme or None: {size, job_or_education}}. Only the
+	programme filter applies: the control group is never in a cohort or a course."""
+	filters = frappe._dict(filters or {})
+	condition, values = scope({"programme": filters.programme})
+	rows = frappe.db.sql(
+		f"""select {"p.programme" if by_programme else "null"} as programme, count(*) as size,
+			sum(p.control_outcome in {sql_list(rules.JOB_OR_EDUCATION)}) as job_or_education
+		from `tabParticipant` p
+		where p.control_group_draw is not null and p.status != '{rules.ENROLLED}'
+			and coalesce(p.control_outcome, '') != '' and {condition}
+		group by programme""",
+		values,
+		as_dict=True,
+	)
+	return {row.programme: {"size": cint(row.size), "job_or_education": cint(row.job_or_education)} for row in rows}
+
+
+def termination_reasons(filters=None):
+	"""Ended courses per reason, with the outcome of each."""
+	condition, values = scope(filters)
+	outcomes = ", ".join(
+		f"sum(ct.outcome = {frappe.db.escape(outcome)}) as `{frappe.scrub(outcome)}`" for outcome in OUTCOMES
+	)
+	return frappe.db.sql(
+		f"""select ct.reason, count(*) as ended, {outcomes}
+		from `tabCourse Termination` ct join `tabParticipant` p on p.name = ct.participant
+		where ct.docstatus = 1 and {condition}
+		group by ct.reason order by ended desc""",
+		values,
+		as_dict=True,
+	)
+
+
+def theory_of_change(filters=None):
+	"""Per category, the latest follow-up verdict on each line's theory of change, and the money
+	invoiced on the lines with each verdict: spend linked to outcomes."""
+	condition, values = scope(filters)
+	rows = frappe.db.sql(
+		f"""select category, held, count(*) as line_count, sum(invoiced) as invoiced from (
+			select coalesce(bl.category, r.category, '') as category, r.theory_of_change_held as held,
+				coalesce(bl.invoiced_amount, 0) as invoiced,
+				row_number() over (partition by r.budget_line order by f.follow_up_date desc, f.creation desc) as latest
+			from `tabFollow-up Line Result` r
+			join `tabFollow-up` f on f.name = r.parent and r.parenttype = 'Follow-up'
+			join `tabParticipant` p on p.name = f.participant
+			left join `tabBudget Line` bl on bl.name = r.budget_line
+			where coalesce(r.theory_of_change_held, '') != '' and {condition}
+		) verdicts where latest = 1
+		group by category, held""",
+		values,
+		as_dict=True,
+	)
+	categories = {}
+	for row in rows:
+		category = categories.setdefault(
+			row.category, frappe._dict(category=row.category, lines=0, invoiced=0.0, achieved_invoiced=0.0)
+		)
+		category[frappe.scrub(row.held)] = cint(row.line_count)
+		category.lines += cint(row.line_count)
+		category.invoiced += flt(row.invoiced)
+		if row.held == "Achieved":
+			category.achieved_invoiced = flt(row.invoiced)
+	for category in categories.values():
+		# "Too early" is no verdict yet: the share is of the lines that have one.
+		judged = category.lines - cint(category.get("too_early"))
+		category.achieved_share = rules.share(cint(category.get("achieved")), judged)
+	return sorted(categories.values(), key=lambda row: -row.lines)
+
+
+def wellbeing_changes(filters=None, per_participant=False):
+	"""The change in each self-reported score (1–5) from a participant's first to their latest
+	follow-up, for participants scored at least twice (the "Mit liv – min styring" programmes)."""
+	condition, values = scope(filters)
+	scores = []
+	for score in rules.WELLBEING_SCORES:
+		scores.append(
+			f"""select '{score}' as score, participant, first_score, last_score from (
+				select f.participant,
+					first_value(f.{score}) over (partition by f.participant order by f.follow_up_date, f.creation) as first_score,
+					first_value(f.{score}) over (partition by f.participant order by f.follow_up_date desc, f.creation desc) as last_score,
+					count(*) over (partition by f.participant) as scored,
+					row_number() over (partition by f.participant order by f.follow_up_date, f.creation) as position
+				from `tabFollow-up` f join `tabParticipant` p on p.name = f.participant
+				where coalesce(f.{score}, '') != '' and {condition}
+			) s{len(scores)} where position = 1 and scored >= 2"""
+		)
+	union = " union all ".join(scores)
+	if per_participant:
+		return frappe.db.sql(union, values, as_dict=True)
+	return frappe.db.sql(
+		f"""select score, count(*) as participants, avg(first_score) as first_average,
+			avg(last_score) as last_average, avg(last_score - first_score) as change_average,
+			sum(last_score > first_score) as improved, sum(last_score = first_score) as unchanged,
+			sum(last_score < first_score) as worse
+		from ({union}) changes group by score""",
+		values,
+		as_dict=True,
+	)
+
+
+def pseudonym(participant: str) -> str:
+	"""A stable pseudonym per site: the municipality, which holds the key, can link it back; a
+	researcher cannot."""
+	key = get_encryption_key().encode()
+	return hmac.new(key, f"borgerbudget-research:{participant}".encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def research_rows(filters=None):
+	"""One row per participant with a course or in the control group: no CPR, no names, no dates of
+	birth and no free text, only what the evaluation needs."""
+	condition, values = scope(filters)
+	rows = frappe.db.sql(
+		f"""select p.name, p.programme, {GROUPS["Cohort"]} as cohort, {GROUPS["Course Variant"]} as course_variant,
+			p.recruitment_route, p.control_group_draw is not null and p.status != '{rules.ENROLLED}' as control_group,
+			{STAGE} as stage, p.birth_date, p.enrolment_date, p.course_start_date, p.course_ended_on,
+			bp.total_amount as approved_budget, bp.total_invoiced as invoiced, bp.total_paid as paid,
+			(select count(*) from `tabBudget Line` bl where bl.parent = bp.name and bl.parenttype = 'Budget Plan' and bl.approved = 1) as line_count,
+			ct.reason as termination_reason, coalesce(ct.outcome, p.control_outcome) as outcome
+		from `tabParticipant` p
+		left join `tabBudget Plan` bp on bp.participant = p.name
+		left join `tabCourse Termination` ct on ct.name = p.course_termination and ct.docstatus = 1
+		where (bp.status = '{rules.APPROVED}' or (p.control_group_draw is not null and p.status != '{rules.ENROLLED}'))
+			and {condition}
+		order by p.name""",
+		values,
+		as_dict=True,
+	)
+	changes = {}
+	for row in wellbeing_changes(filters, per_participant=True):
+		changes[(row.participant, row.score)] = cint(row.last_score) - cint(row.first_score)
+	export = []
+	for row in rows:
+		reference = getdate(row.enrolment_date or today())
+		age = (reference.year - row.birth_date.year - ((reference.month, reference.day) < (row.birth_date.month, row.birth_date.day))) if row.birth_date else None
+		end = row.course_ended_on or (today() if row.course_start_date else None)
+		export.append(
+			frappe._dict(
+				pseudonym=pseudonym(row.name),
+				programme=row.programme,
+				cohort=row.cohort,
+				course_variant=row.course_variant,
+				recruitment_route=row.recruitment_route,
+				control_group=cint(row.control_group),
+				stage=row.stage,
+				age_band=rules.age_band(age),
+				enrolment_year=getdate(row.enrolment_date).year if row.enrolment_date else None,
+				course_days=date_diff(end, row.course_start_date) if end and row.course_start_date else None,
+				approved_budget=flt(row.approved_budget),
+				invoiced=flt(row.invoiced),
+				paid=flt(row.paid),
+				line_count=cint(row.line_count),
+				termination_reason=row.termination_reason,
+				outcome=row.outcome,
+				**{f"{score}_change": changes.get((row.name, score)) for score in rules.WELLBEING_SCORES},
+			)
+		)
+	return export
+
+
+# Number cards on the Evaluation workspace ("Custom" cards call these with the card's filters).
+def check_access():
+	if not frappe.get_cached_doc("Report", "Programme Outcomes").is_permitted():
+		frappe.throw(_("You are not allowed to see the programme's evaluation."), frappe.PermissionError)
+
+
+def totals(filters):
+	check_access()
+	rows = outcomes(frappe.parse_json(filters) if filters else None)
+	return rows[0] if rows else frappe._dict()
+
+
+@frappe.whitelist()
+def card_participants_in_course(filters=None):
+	check_access()
+	return {"value": stage_counts(frappe.parse_json(filters) if filters else None)[rules.IN_COURSE], "fieldtype": "Int"}
+
+
+@frappe.whitelist()
+def card_average_budget(filters=None):
+	return {"value": flt(totals(filters).average_budget), "fieldtype": "Currency"}
+
+
+@frappe.whitelist()
+def card_job_or_education_share(filters=None):
+	return {"value": flt(totals(filters).share), "fieldtype": "Percent"}
+
+
+@frappe.whitelist()
+def card_yearly_saving(filters=None):
+	return {"value": flt(totals(filters).yearly_saving), "fieldtype": "Currency"}
