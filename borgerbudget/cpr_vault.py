@@ -23,7 +23,12 @@ def decrypt(ciphertext: str) -> str:
 
 
 def keyed_hash(cpr_digits: str) -> str:
-	# A separate key derived from the site key: the hash reveals nothing without the site key,
-	# and CPR numbers are too few (~10^9 valid ones) for an unkeyed hash to protect them.
-	key = hmac.new(get_encryption_key().encode(), _HASH_CONTEXT, hashlib.sha256).digest()
-	return hmac.new(key, cpr_digits.encode(), hashlib.sha256).hexdigest()
+	# CPR numbers are too few (~10^9 valid ones) for an unkeyed hash to protect them.
+	return keyed_digest(_HASH_CONTEXT, cpr_digits)
+
+
+def keyed_digest(context: bytes, value: str) -> str:
+	"""HMAC-SHA256 of `value` under a key derived from the site key for `context`: it reveals
+	nothing without the site key, and digests made for one purpose cannot be matched to another's."""
+	key = hmac.new(get_encryption_key().encode(), context, hashlib.sha256).digest()
+	return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()

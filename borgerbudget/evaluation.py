@@ -4,15 +4,11 @@ workspace's number cards and the pseudonymised research export.
 Each figure is one SQL aggregate over the participants the filters select, so a report costs about
 as much as a plain GROUP BY on the same tables, however many participants the municipality has."""
 
-import hashlib
-import hmac
-
 import frappe
 from frappe import _
 from frappe.utils import cint, date_diff, flt, getdate, today
-from frappe.utils.password import get_encryption_key
 
-from borgerbudget import rules
+from borgerbudget import cpr_vault, rules
 from borgerbudget.borgerbudget.doctype.participant import participant as participant_permissions
 
 IN_COHORT = "exists (select 1 from `tabCohort Participant` cp where cp.participant = p.name and cp.parenttype = 'Cohort')"
@@ -27,6 +23,7 @@ GROUPS = {
 }
 
 
+RESEARCHER = "Borgerbudget Researcher"
 OUTCOMES = ("Job", "Self-employed", "Education", "Still on benefits", "Other")
 
 
@@ -61,9 +58,12 @@ def scope(filters):
 		conditions.append(("" if filters.course_variant == rules.COLLECTIVE else "not ") + IN_COHORT)
 	if filters.recruitment_route:
 		conditions.append("p.recruitment_route = %(recruitment_route)s")
-	visible = participant_permissions.visible_participant_condition("p.name")
-	if visible:
-		conditions.append(visible)
+	# Researchers see no participant, only pseudonymised figures of the whole programme; everyone
+	# else sees the figures of the participants they may see.
+	if RESEARCHER not in frappe.get_roles():
+		visible = participant_permissions.visible_participant_condition("p.name")
+		if visible:
+			conditions.append(visible)
 	return " and ".join(conditions), filters
 
 
@@ -238,8 +238,7 @@ def wellbeing_changes(filters=None, per_participant=False):
 def pseudonym(participant: str) -> str:
 	"""A stable pseudonym per site: the municipality, which holds the key, can link it back; a
 	researcher cannot."""
-	key = get_encryption_key().encode()
-	return hmac.new(key, f"borgerbudget-research:{participant}".encode(), hashlib.sha256).hexdigest()[:16]
+	return cpr_vault.keyed_digest(b"borgerbudget:research:v1", participant)[:16]
 
 
 def research_rows(filters=None):

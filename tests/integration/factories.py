@@ -22,6 +22,7 @@ USERS = {
 	"finance": ("bb-finance@example.com", ["Borgerbudget Finance", "Accounts User"]),
 	"auditor": ("bb-auditor@example.com", ["Borgerbudget Auditor"]),
 	"admin": ("bb-admin@example.com", ["Borgerbudget Admin"]),
+	"researcher": ("bb-researcher@example.com", ["Borgerbudget Researcher"]),
 	"citizen": ("bb-citizen@example.com", ["Borgerbudget Citizen"]),
 	"citizen_2": ("bb-citizen-2@example.com", ["Borgerbudget Citizen"]),
 	"citizen_browser": ("bb-citizen-browser@example.com", ["Borgerbudget Citizen"]),
