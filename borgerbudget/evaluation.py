@@ -169,21 +169,17 @@ def termination_reasons(filters=None):
 
 
 def theory_of_change(filters=None):
-	"""Per category, the latest follow-up verdict on each line's theory of change, and the money
-	invoiced on the lines with each verdict: spend linked to outcomes."""
+	"""Per category, the latest follow-up verdict on each line's theory of change (kept on the line by
+	the follow-up), and the money invoiced on the lines with each verdict: spend linked to outcomes."""
 	condition, values = scope(filters)
 	rows = frappe.db.sql(
-		f"""select category, held, count(*) as line_count, sum(invoiced) as invoiced from (
-			select coalesce(bl.category, r.category, '') as category, r.theory_of_change_held as held,
-				coalesce(bl.invoiced_amount, 0) as invoiced,
-				row_number() over (partition by r.budget_line order by f.follow_up_date desc, f.creation desc) as latest
-			from `tabFollow-up Line Result` r
-			join `tabFollow-up` f on f.name = r.parent and r.parenttype = 'Follow-up'
-			join `tabParticipant` p on p.name = f.participant
-			left join `tabBudget Line` bl on bl.name = r.budget_line
-			where coalesce(r.theory_of_change_held, '') != '' and {condition}
-		) verdicts where latest = 1
-		group by category, held""",
+		f"""select coalesce(bl.category, '') as category, bl.theory_of_change_result as held,
+			count(*) as line_count, sum(bl.invoiced_amount) as invoiced
+		from `tabBudget Line` bl
+		join `tabBudget Plan` bp on bp.name = bl.parent and bl.parenttype = 'Budget Plan'
+		join `tabParticipant` p on p.name = bp.participant
+		where coalesce(bl.theory_of_change_result, '') != '' and {condition}
+		group by bl.category, bl.theory_of_change_result""",
 		values,
 		as_dict=True,
 	)
@@ -206,33 +202,56 @@ def theory_of_change(filters=None):
 
 def wellbeing_changes(filters=None, per_participant=False):
 	"""The change in each self-reported score (1–5) from a participant's first to their latest
-	follow-up, for participants scored at least twice (the "Mit liv – min styring" programmes)."""
+	follow-up, for participants scored at least twice (the "Mit liv – min styring" programmes).
+	One pass over the follow-ups: per participant, the first and latest of each score."""
 	condition, values = scope(filters)
-	scores = []
+	columns = []
 	for score in rules.WELLBEING_SCORES:
-		scores.append(
-			f"""select '{score}' as score, participant, first_score, last_score from (
-				select f.participant,
-					first_value(f.{score}) over (partition by f.participant order by f.follow_up_date, f.creation) as first_score,
-					first_value(f.{score}) over (partition by f.participant order by f.follow_up_date desc, f.creation desc) as last_score,
-					count(*) over (partition by f.participant) as scored,
-					row_number() over (partition by f.participant order by f.follow_up_date, f.creation) as position
-				from `tabFollow-up` f join `tabParticipant` p on p.name = f.participant
-				where coalesce(f.{score}, '') != '' and {condition}
-			) s{len(scores)} where position = 1 and scored >= 2"""
-		)
-	union = " union all ".join(scores)
+		scored = f"if(coalesce(f.{score}, '') != '', f.{score}, null)"
+		columns += [
+			f"{earliest(scored)} as first_{score}",
+			f"{latest(scored)} as last_{score}",
+			f"count({scored}) as times_{score}",
+		]
+	per_person = f"""select f.participant, {", ".join(columns)}
+		from `tabFollow-up` f join `tabParticipant` p on p.name = f.participant
+		where {condition} group by f.participant"""
 	if per_participant:
-		return frappe.db.sql(union, values, as_dict=True)
-	return frappe.db.sql(
-		f"""select score, count(*) as participants, avg(first_score) as first_average,
-			avg(last_score) as last_average, avg(last_score - first_score) as change_average,
-			sum(last_score > first_score) as improved, sum(last_score = first_score) as unchanged,
-			sum(last_score < first_score) as worse
-		from ({union}) changes group by score""",
-		values,
-		as_dict=True,
-	)
+		return frappe.db.sql(per_person, values, as_dict=True)
+	totals = []
+	for score in rules.WELLBEING_SCORES:
+		first, last, twice = f"first_{score}", f"last_{score}", f"times_{score} >= 2"
+		totals += [
+			f"sum({twice}) as {score}_participants",
+			f"avg(if({twice}, {first}, null)) as {score}_first_average",
+			f"avg(if({twice}, {last}, null)) as {score}_last_average",
+			f"avg(if({twice}, {last} - {first}, null)) as {score}_change_average",
+			f"sum({twice} and {last} > {first}) as {score}_improved",
+			f"sum({twice} and {last} = {first}) as {score}_unchanged",
+			f"sum({twice} and {last} < {first}) as {score}_worse",
+		]
+	[row] = frappe.db.sql(f"select {', '.join(totals)} from ({per_person}) scores", values, as_dict=True)
+	return [
+		frappe._dict(
+			score=score,
+			**{key: row[f"{score}_{key}"] for key in ("participants", "first_average", "last_average", "change_average", "improved", "unchanged", "worse")},
+		)
+		for score in rules.WELLBEING_SCORES
+	]
+
+
+# A follow-up's position in time: its date and creation, fixed-width, so the first and latest value of
+# a column per group come from one GROUP BY (min/max of the position + value) instead of a window.
+POSITION = "concat(f.follow_up_date, f.creation)"
+POSITION_WIDTH = 10 + 26
+
+
+def earliest(value):
+	return f"substring(min(concat({POSITION}, {value})), {POSITION_WIDTH + 1})"
+
+
+def latest(value):
+	return f"substring(max(concat({POSITION}, {value})), {POSITION_WIDTH + 1})"
 
 
 def pseudonym(participant: str) -> str:
@@ -263,7 +282,9 @@ def research_rows(filters=None):
 	)
 	changes = {}
 	for row in wellbeing_changes(filters, per_participant=True):
-		changes[(row.participant, row.score)] = cint(row.last_score) - cint(row.first_score)
+		for score in rules.WELLBEING_SCORES:
+			if cint(row[f"times_{score}"]) >= 2:
+				changes[(row.participant, score)] = cint(row[f"last_{score}"]) - cint(row[f"first_{score}"])
 	export = []
 	for row in rows:
 		reference = getdate(row.enrolment_date or today())

@@ -209,3 +209,14 @@ def test_number_cards(programme):
 	assert evaluation.card_average_budget(filters)["value"] == 4000
 	assert evaluation.card_job_or_education_share(filters)["value"] == 50.0
 	assert evaluation.card_yearly_saving(filters)["value"] == 200000
+
+
+def test_each_line_keeps_the_latest_verdict(programme):
+	a = programme.plans["A"]
+	truck = frappe.get_doc("Budget Plan", a.name).lines[0]
+	assert truck.theory_of_change_result == "Achieved"
+	latest = frappe.get_all(
+		"Follow-up", filters={"participant": a.participant}, order_by="follow_up_date desc", pluck="name", limit=1
+	)[0]
+	frappe.delete_doc("Follow-up", latest)
+	assert frappe.db.get_value("Budget Line", truck.name, "theory_of_change_result") == "Too early"

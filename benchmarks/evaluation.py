@@ -1,0 +1,179 @@
+"""Evaluation benchmark (P2): the evaluation reports on 10,000 participants and 100,000 budget lines.
+
+Each report is timed through frappe's own report runner, as the desk calls it, against a plain SQL
+aggregate over the same table(s) measured in the same run: a GROUP BY with no filters, joins or
+permissions. The goal is about a second per report.
+
+Run from the bench's sites folder, against a site with allow_tests:
+
+  ../env/bin/python ../apps/borgerbudget/benchmarks/evaluation.py SITE [participants] [lines]
+
+The generated rows are written straight into the tables (they are data for the reports, not a
+test of the forms) in one transaction that is rolled back at the end.
+"""
+
+import os
+import random
+import statistics
+import sys
+import time
+
+import frappe
+
+SAMPLES = 7
+REPORTS = (
+	"Participants by Stage",
+	"Budget Spend by Category",
+	"Programme Outcomes",
+	"Termination Reasons",
+	"Theory of Change Results",
+	"Quality of Life Changes",
+	"Research Export",
+)
+# The plain aggregate each report is compared with: the same main table, grouped, nothing else.
+BASELINES = {
+	"Participants by Stage": "select status, count(*) from `tabParticipant` where programme = %(programme)s group by status",
+	"Budget Spend by Category": "select category, count(*), sum(amount), sum(invoiced_amount), sum(paid_amount) from `tabBudget Line` group by category",
+	"Programme Outcomes": "select status, count(*), avg(total_amount), avg(total_invoiced) from `tabBudget Plan` where programme = %(programme)s group by status",
+	"Termination Reasons": "select reason, count(*) from `tabCourse Termination` where programme = %(programme)s group by reason",
+	"Theory of Change Results": "select category, theory_of_change_result, count(*), sum(invoiced_amount) from `tabBudget Line` group by category, theory_of_change_result",
+	"Quality of Life Changes": "select quality_of_life, count(*) from `tabFollow-up` where programme = %(programme)s group by quality_of_life",
+	"Research Export": "select name, programme, status, birth_date, enrolment_date from `tabParticipant` where programme = %(programme)s",
+}
+
+
+def main(site, participants=10_000, lines=100_000):
+	sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+	frappe.init(site=site, sites_path=".")
+	frappe.connect()
+	frappe.flags.in_test = True
+	try:
+		run(participants, lines)
+	finally:
+		frappe.db.rollback()
+		frappe.destroy()
+
+
+def run(participant_count, line_count):
+	from frappe.desk.query_report import run as run_report
+
+	from tests.integration import factories
+
+	factories.ensure_test_users()
+	frappe.set_user("Administrator")
+	programme = factories.make_programme(programme_name="_Bench Evaluation " + frappe.generate_hash(length=6))
+	started = time.perf_counter()
+	counts = generate(programme.name, participant_count, line_count)
+	print(f"generated in {time.perf_counter() - started:.1f} s: " + ", ".join(f"{n:,} {what}" for what, n in counts.items()))
+
+	frappe.set_user(factories.user("auditor"))
+	filters = {"programme": programme.name}
+	if os.environ.get("BB_PROFILE"):
+		import cProfile
+		import pstats
+
+		cProfile.runctx("run_report(os.environ['BB_PROFILE'], filters=filters)", globals(), locals(), "/tmp/bb.prof")
+		pstats.Stats("/tmp/bb.prof").sort_stats("cumulative").print_stats(25)
+		return
+	print(f"\n{'report':<28}{'rows':>7}{'report':>11}{'baseline':>11}{'ratio':>8}")
+	total = base_total = 0.0
+	for name in REPORTS:
+		rows = len(run_report(name, filters=filters)["result"])  # warm the caches once
+		ours = median(lambda: run_report(name, filters=filters))
+		base = median(lambda: frappe.db.sql(BASELINES[name], filters))
+		total, base_total = total + ours, base_total + base
+		print(f"{name:<28}{rows:>7}{ours * 1000:>9.0f}ms{base * 1000:>9.1f}ms{ours / base:>7.1f}x")
+	print(f"{'all seven':<28}{'':>7}{total * 1000:>9.0f}ms{base_total * 1000:>9.1f}ms{total / base_total:>7.1f}x")
+
+
+def median(call):
+	times = []
+	for _ in range(SAMPLES):
+		start = time.perf_counter()
+		call()
+		times.append(time.perf_counter() - start)
+	return statistics.median(times)
+
+
+def generate(programme, participant_count, line_count):
+	"""Participants through every stage; plans with lines in every category; ended courses; two
+	follow-ups with scores and a verdict on each line; a control group; cohorts."""
+	from borgerbudget import rules
+
+	rng = random.Random(2026)
+	now = frappe.utils.now()
+	today = frappe.utils.getdate()
+	categories = frappe.get_all("Budget Category", pluck="name") or [""]
+	base = {"creation": now, "modified": now, "owner": "Administrator", "modified_by": "Administrator"}
+	people, plans, plan_lines, terminations, follow_ups, results, cohort_rows = [], [], [], [], [], [], []
+	enrolled = []
+	for i in range(participant_count):
+		name = f"BENCH-{i:06d}"
+		status = rng.choices(rules.INTAKE_STATUSES, weights=(15, 3, 2, 3, 2, 75))[0]
+		control = status == rules.SCREENING and rng.random() < 0.6
+		person = {
+			**base,
+			"name": name,
+			"full_name": f"Bench Borger {i}",
+			"programme": programme,
+			"status": status,
+			"recruitment_route": rng.choice(("Random draw", "Designated by caseworker")),
+			"birth_date": frappe.utils.add_days(today, -rng.randint(25 * 365, 60 * 365)),
+			"enrolment_date": frappe.utils.add_days(today, -rng.randint(0, 700)),
+			"control_group_draw": "BENCH-DRAW" if control else None,
+			"control_outcome": rng.choice(rules.JOB_OR_EDUCATION + ("Still on benefits",) * 4) if control else None,
+		}
+		people.append(person)
+		if status == rules.ENROLLED:
+			enrolled.append(person)
+	per_plan, extra = divmod(line_count, max(len(enrolled), 1))
+	for n, person in enumerate(enrolled):
+		plan = f"PLAN-{person['name']}"
+		status = rng.choices((rules.APPROVED, rules.SUBMITTED, rules.DRAFT, rules.REJECTED), weights=(85, 5, 8, 2))[0]
+		amounts = [rng.choice((500, 1000, 2000, 3000)) for _ in range(per_plan + (n < extra))]
+		plans.append({**base, "name": plan, "participant": person["name"], "programme": programme, "status": status,
+			"total_amount": sum(amounts), "total_invoiced": sum(amounts) // 2})
+		person["course_start_date"] = person["enrolment_date"]
+		ended = status == rules.APPROVED and rng.random() < 0.4
+		if ended:
+			ct = f"BENCH-CT-{n:06d}"
+			person["course_termination"] = ct
+			terminations.append({**base, "name": ct, "docstatus": 1, "participant": person["name"], "programme": programme,
+				"termination_date": today, "reason": rng.choice(("Ordinary employment", "Education", "Other")),
+				"outcome": rng.choice(("Job", "Education", "Still on benefits", "Other"))})
+		if rng.random() < 0.4:
+			cohort_rows.append({**base, "name": f"BENCH-CP-{n:06d}", "parent": "BENCH-COHORT-" + str(n % 50), "parenttype": "Cohort",
+				"parentfield": "participants", "idx": n, "participant": person["name"]})
+		lines_of_plan = []
+		for idx, amount in enumerate(amounts, 1):
+			line = f"BENCH-L-{n:06d}-{idx:03d}"
+			lines_of_plan.append(line)
+			plan_lines.append({**base, "name": line, "parent": plan, "parenttype": "Budget Plan", "parentfield": "lines", "idx": idx,
+				"description": f"Line {idx}", "category": rng.choice(categories), "amount": amount,
+				"approved": int(status == rules.APPROVED), "invoiced_amount": amount // 2, "paid_amount": amount // 4,
+				"payment_route": rules.SUPPLIER_INVOICE})
+		if status == rules.APPROVED:
+			for k, days_ago in enumerate((60, 5)):
+				fu = f"BENCH-FU-{n:06d}-{k}"
+				follow_ups.append({**base, "name": fu, "participant": person["name"], "programme": programme,
+					"follow_up_date": frappe.utils.add_days(today, -days_ago),
+					**{score: str(rng.randint(1, 5)) for score in rules.WELLBEING_SCORES}})
+				if k == 1:
+					for idx, line in enumerate(plan_lines[-len(lines_of_plan):], 1):
+						# The follow-up writes its verdict back to the line, as Follow-up.on_update does.
+						line["theory_of_change_result"] = rng.choice(rules.THEORY_RESULTS)
+						results.append({**base, "name": f"{fu}-{idx:03d}", "parent": fu, "parenttype": "Follow-up",
+							"parentfield": "lines", "idx": idx, "budget_line": line["name"], "category": line["category"],
+							"theory_of_change_held": line["theory_of_change_result"]})
+	for doctype, rows in (("Participant", people), ("Budget Plan", plans), ("Budget Line", plan_lines),
+			("Course Termination", terminations), ("Follow-up", follow_ups), ("Follow-up Line Result", results),
+			("Cohort Participant", cohort_rows)):
+		fields = sorted({key for row in rows for key in row})
+		frappe.db.bulk_insert(doctype, fields, [[row.get(f) for f in fields] for row in rows], chunk_size=5000)
+	return {"participants": len(people), "plans": len(plans), "lines": len(plan_lines), "ended courses": len(terminations),
+		"follow-ups": len(follow_ups), "line verdicts": len(results)}
+
+
+if __name__ == "__main__":
+	args = sys.argv[1:]
+	main(args[0], *(int(a) for a in args[1:3]))
