@@ -28,7 +28,11 @@ def keyed_hash(cpr_digits: str) -> str:
 
 
 def keyed_digest(context: bytes, value: str) -> str:
-	"""HMAC-SHA256 of `value` under a key derived from the site key for `context`: it reveals
-	nothing without the site key, and digests made for one purpose cannot be matched to another's."""
+	return digester(context)(value)
+
+
+def digester(context: bytes):
+	"""HMAC-SHA256 under a key derived from the site key for `context`: a digest reveals nothing
+	without the site key, and digests made for one purpose cannot be matched to another's."""
 	key = hmac.new(get_encryption_key().encode(), context, hashlib.sha256).digest()
-	return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+	return lambda value: hmac.new(key, value.encode(), hashlib.sha256).hexdigest()

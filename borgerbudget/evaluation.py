@@ -6,7 +6,7 @@ as much as a plain GROUP BY on the same tables, however many participants the mu
 
 import frappe
 from frappe import _
-from frappe.utils import cint, date_diff, flt, getdate, today
+from frappe.utils import cint, flt
 
 from borgerbudget import cpr_vault, rules
 from borgerbudget.borgerbudget.doctype.participant import participant as participant_permissions
@@ -254,10 +254,11 @@ def latest(value):
 	return f"substring(max(concat({POSITION}, {value})), {POSITION_WIDTH + 1})"
 
 
-def pseudonym(participant: str) -> str:
-	"""A stable pseudonym per site: the municipality, which holds the key, can link it back; a
-	researcher cannot."""
-	return cpr_vault.keyed_digest(b"borgerbudget:research:v1", participant)[:16]
+def pseudonymiser():
+	"""participant -> a stable pseudonym per site: the municipality, which holds the key, can link
+	it back; a researcher cannot."""
+	digest = cpr_vault.digester(b"borgerbudget:research:v1")
+	return lambda participant: digest(participant)[:16]
 
 
 def research_rows(filters=None):
@@ -267,7 +268,9 @@ def research_rows(filters=None):
 	rows = frappe.db.sql(
 		f"""select p.name, p.programme, {GROUPS["Cohort"]} as cohort, {GROUPS["Course Variant"]} as course_variant,
 			p.recruitment_route, p.control_group_draw is not null and p.status != '{rules.ENROLLED}' as control_group,
-			{STAGE} as stage, p.birth_date, p.enrolment_date, p.course_start_date, p.course_ended_on,
+			{STAGE} as stage, timestampdiff(year, p.birth_date, coalesce(p.enrolment_date, curdate())) as age,
+			year(p.enrolment_date) as enrolment_year,
+			datediff(coalesce(p.course_ended_on, curdate()), p.course_start_date) as course_days,
 			bp.total_amount as approved_budget, bp.total_invoiced as invoiced, bp.total_paid as paid,
 			(select count(*) from `tabBudget Line` bl where bl.parent = bp.name and bl.parenttype = 'Budget Plan' and bl.approved = 1) as line_count,
 			ct.reason as termination_reason, coalesce(ct.outcome, p.control_outcome) as outcome
@@ -282,36 +285,20 @@ def research_rows(filters=None):
 	)
 	changes = {}
 	for row in wellbeing_changes(filters, per_participant=True):
-		for score in rules.WELLBEING_SCORES:
-			if cint(row[f"times_{score}"]) >= 2:
-				changes[(row.participant, score)] = cint(row[f"last_{score}"]) - cint(row[f"first_{score}"])
-	export = []
+		changes[row.participant] = {
+			f"{score}_change": cint(row[f"last_{score}"]) - cint(row[f"first_{score}"])
+			for score in rules.WELLBEING_SCORES
+			if cint(row[f"times_{score}"]) >= 2
+		}
+	pseudonym = pseudonymiser()
+	no_change = dict.fromkeys(f"{score}_change" for score in rules.WELLBEING_SCORES)
 	for row in rows:
-		reference = getdate(row.enrolment_date or today())
-		age = (reference.year - row.birth_date.year - ((reference.month, reference.day) < (row.birth_date.month, row.birth_date.day))) if row.birth_date else None
-		end = row.course_ended_on or (today() if row.course_start_date else None)
-		export.append(
-			frappe._dict(
-				pseudonym=pseudonym(row.name),
-				programme=row.programme,
-				cohort=row.cohort,
-				course_variant=row.course_variant,
-				recruitment_route=row.recruitment_route,
-				control_group=cint(row.control_group),
-				stage=row.stage,
-				age_band=rules.age_band(age),
-				enrolment_year=getdate(row.enrolment_date).year if row.enrolment_date else None,
-				course_days=date_diff(end, row.course_start_date) if end and row.course_start_date else None,
-				approved_budget=flt(row.approved_budget),
-				invoiced=flt(row.invoiced),
-				paid=flt(row.paid),
-				line_count=cint(row.line_count),
-				termination_reason=row.termination_reason,
-				outcome=row.outcome,
-				**{f"{score}_change": changes.get((row.name, score)) for score in rules.WELLBEING_SCORES},
-			)
-		)
-	return export
+		row.update(no_change)
+		row.update(changes.get(row.name, {}))
+		row.age_band = rules.age_band(row.pop("age"))
+		row.pseudonym = pseudonym(row.pop("name"))
+		row.approved_budget, row.invoiced, row.paid = flt(row.approved_budget), flt(row.invoiced), flt(row.paid)
+	return rows
 
 
 # Number cards on the Evaluation workspace ("Custom" cards call these with the card's filters).

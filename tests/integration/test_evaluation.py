@@ -183,9 +183,9 @@ def test_the_research_export_is_pseudonymised(programme):
 	assert all(re.fullmatch(r"[0-9a-f]{16}", r["pseudonym"]) for r in rows)
 	# Stable between exports, so researchers can follow a participant over time.
 	assert [r["pseudonym"] for r in rows] == [r["pseudonym"] for r in report("Research Export", programme)["result"]]
-	a = next(r for r in rows if r["pseudonym"] == evaluation.pseudonym(programme.plans["A"].participant))
+	a = next(r for r in rows if r["pseudonym"] == evaluation.pseudonymiser()(programme.plans["A"].participant))
 	assert (a["outcome"], a["approved_budget"], a["invoiced"], a["line_count"]) == ("Job", 7000, 6000, 2)
-	c = next(r for r in rows if r["pseudonym"] == evaluation.pseudonym(programme.plans["C"].participant))
+	c = next(r for r in rows if r["pseudonym"] == evaluation.pseudonymiser()(programme.plans["C"].participant))
 	assert (c["quality_of_life_change"], c["course_variant"]) == (2, "Collective")
 
 
