@@ -101,6 +101,8 @@ def make_demo(company=DEFAULT_COMPANY):
 	make_payouts("Camilla Rasmussen", users)
 	make_cohort(programmes[0], users)
 	make_follow_up("Camilla Rasmussen", users)
+	make_amendments("Camilla Rasmussen", users)
+	make_wellbeing_course("Susanne Mikkelsen", users)
 	frappe.db.commit()
 	print(f"Demo data ready: {len(programmes)} programmes, {len(PARTICIPANTS)} participants")
 
@@ -174,8 +176,9 @@ def make_draft_plan(participant_name):
 	plan.save()
 
 
-def make_assessed_plan(participant_name, scores, colleagues, purpose, users):
-	"""A submitted plan whose assessment waits in the colour the scores give, as the caseworker left it."""
+def make_assessed_plan(participant_name, scores, colleagues, purpose, users, approved_days_ago=None):
+	"""A submitted plan whose assessment waits in the colour the scores give, as the caseworker left
+	it; or with `approved_days_ago`, a green plan approved that long ago."""
 	from borgerbudget.borgerbudget.doctype.budget_plan_approval.budget_plan_approval import make_approval
 	from frappe.model.workflow import apply_workflow
 
@@ -217,10 +220,15 @@ def make_assessed_plan(participant_name, scores, colleagues, purpose, users):
 		dict(zip(rules.CRITERIA, scores)), rules.DEFAULT_CLASSIFICATION_RULES
 	)
 	approval.first_follow_up_date = add_days(today(), 14)
+	if approved_days_ago is not None:
+		approval.course_start_date = add_days(today(), -approved_days_ago)
+		approval.first_follow_up_date = add_days(approval.course_start_date, 14)
 	for index in colleagues:
 		approval.append("colleagues", {"user": users[index]})
 	approval.insert()
 	action = {rules.YELLOW: "Ask Colleagues", rules.RED: "Refer to Team"}.get(approval.classification)
+	if approved_days_ago is not None:
+		action = "Approve Plan"
 	if action:
 		apply_workflow(approval, action)
 	frappe.set_user("Administrator")
@@ -359,6 +367,68 @@ def make_follow_up(participant_name, users):
 	for row in follow_up.lines:
 		row.theory_of_change_held = "Too early"
 	follow_up.save()
+	frappe.set_user("Administrator")
+
+
+def make_amendments(participant_name, users):
+	"""Two changes to the plan in payout: safety shoes, approved by rule, and a forklift
+	certificate, larger than the programme's threshold, waiting for assessment."""
+	from borgerbudget.borgerbudget.doctype.budget_plan_amendment.budget_plan_amendment import make_amendment
+
+	plan = frappe.db.get_value("Budget Plan", {"participant_name": participant_name, "status": rules.APPROVED})
+	if not plan or frappe.db.exists("Budget Plan Amendment", {"budget_plan": plan}):
+		return
+	frappe.set_user(users[0])
+	changes = (
+		("Sikkerhedssko", 900, "Lageret kræver sikkerhedssko fra første dag; de var glemt i planen."),
+		("Truckcertifikat (AMU)", 7500, "Lagerjobbene i området kræver truckcertifikat."),
+	)
+	for description, amount, reason in changes:
+		amendment = make_amendment(plan)
+		amendment.reason = reason
+		amendment.append(
+			"lines",
+			{
+				"description": description,
+				"category": "Kursus / uddannelse",
+				"amount": amount,
+				"need_date": add_days(today(), 10),
+				"supplier_text": "AMU Nord",
+				"goal": "Job på et lager med kørsel",
+				"theory_of_change": "Uden det kan jeg ikke starte i et lagerjob.",
+			},
+		)
+		amendment.insert()
+		amendment.submit()
+	frappe.set_user("Administrator")
+
+
+def make_wellbeing_course(participant_name, users):
+	"""A "Mit liv – min styring" course two months in: two follow-ups with the citizen's own scores."""
+	if frappe.db.exists("Follow-up", {"participant_name": participant_name}):
+		return
+	participant = frappe.get_doc("Participant", {"full_name": participant_name})
+	participant.create_budget_plan()
+	plan = frappe.get_doc("Budget Plan", {"participant": participant.name})
+	plan.dream = "Et hjem, jeg har lyst til at invitere folk ind i."
+	plan.next_step = "Faste rutiner om morgenen."
+	plan.save()
+	make_assessed_plan(participant_name, (rules.YES,) * 3, (), "Bedre bolig og faste rutiner", users, approved_days_ago=60)
+	frappe.set_user(participant.assigned_caseworker)
+	for days_ago, scores, verdict in ((45, ("2", "2", "1", "2"), "Too early"), (5, ("3", "4", "2", "4"), "Partly")):
+		follow_up = frappe.get_doc(
+			{
+				"doctype": "Follow-up",
+				"participant": participant.name,
+				"follow_up_date": add_days(today(), -days_ago),
+				"form": "Home visit",
+				"citizen_report": "Jeg står op til faste tider og har fået ryddet op i lejligheden.",
+				**dict(zip(rules.WELLBEING_SCORES, scores)),
+			}
+		).insert()
+		for row in follow_up.lines:
+			row.theory_of_change_held = verdict
+		follow_up.save()
 	frappe.set_user("Administrator")
 
 

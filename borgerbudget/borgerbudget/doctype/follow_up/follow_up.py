@@ -59,27 +59,31 @@ class Followup(Document):
 		self.update_line_verdicts(without=self.name)
 
 	def update_line_verdicts(self, without=None):
-		"""Each line keeps the latest follow-up's verdict on its theory of change, so the plan shows it
-		and the evaluation reads it without going through every follow-up."""
 		previous = self.get_doc_before_save()
 		lines = {row.budget_line for row in self.lines} | {row.budget_line for row in (previous.lines if previous else [])}
-		for line in filter(None, lines):
-			latest = frappe.db.sql(
-				"""select r.theory_of_change_held from `tabFollow-up Line Result` r
-				join `tabFollow-up` f on f.name = r.parent and r.parenttype = 'Follow-up'
-				where r.budget_line = %s and coalesce(r.theory_of_change_held, '') != '' and f.name != %s
-				order by f.follow_up_date desc, f.creation desc limit 1""",
-				(line, without or ""),
-			)
-			frappe.db.set_value(
-				"Budget Line", line, "theory_of_change_result", latest[0][0] if latest else None, update_modified=False
-			)
+		update_line_verdicts(filter(None, lines), without)
 
 	def prefill(self):
 		rows = plan_rows(self.participant)
 		for table in ("goals", "lines"):
 			if not self.get(table):
 				self.set(table, rows[table])
+
+
+def update_line_verdicts(lines, without=None):
+	"""Each line keeps the latest follow-up's verdict on its theory of change, so the plan shows it
+	and the evaluation reads it without going through every follow-up."""
+	for line in lines:
+		latest = frappe.db.sql(
+			"""select r.theory_of_change_held from `tabFollow-up Line Result` r
+			join `tabFollow-up` f on f.name = r.parent and r.parenttype = 'Follow-up'
+			where r.budget_line = %s and coalesce(r.theory_of_change_held, '') != '' and f.name != %s
+			order by f.follow_up_date desc, f.creation desc limit 1""",
+			(line, without or ""),
+		)
+		frappe.db.set_value(
+			"Budget Line", line, "theory_of_change_result", latest[0][0] if latest else None, update_modified=False
+		)
 
 
 @frappe.whitelist()
