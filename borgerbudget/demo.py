@@ -380,17 +380,17 @@ def make_amendments(participant_name, users):
 		return
 	frappe.set_user(users[0])
 	changes = (
-		("Sikkerhedssko", 900, "Lageret kræver sikkerhedssko fra første dag; de var glemt i planen."),
-		("Truckcertifikat (AMU)", 7500, "Lagerjobbene i området kræver truckcertifikat."),
+		("Sikkerhedssko", "Andre udgifter", 900, "Lageret kræver sikkerhedssko fra første dag; de var glemt i planen."),
+		("Truckcertifikat (AMU)", "Kursus / uddannelse", 7500, "Lagerjobbene i området kræver truckcertifikat."),
 	)
-	for description, amount, reason in changes:
+	for description, category, amount, reason in changes:
 		amendment = make_amendment(plan)
 		amendment.reason = reason
 		amendment.append(
 			"lines",
 			{
 				"description": description,
-				"category": "Kursus / uddannelse",
+				"category": category,
 				"amount": amount,
 				"need_date": add_days(today(), 10),
 				"supplier_text": "AMU Nord",

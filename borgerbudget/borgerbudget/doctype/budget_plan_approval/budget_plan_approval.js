@@ -12,6 +12,7 @@ frappe.ui.form.on("Budget Plan Approval", {
 		frm.set_query("user", "team_members", team_only);
 	},
 	refresh(frm) {
+		if (frm.doc.amendment) show_changes(frm);
 		if (frm.is_new()) {
 			frm.set_intro(__("Score the three criteria and write a note on each, then save."), "blue");
 			return;
@@ -21,13 +22,18 @@ frappe.ui.form.on("Budget Plan Approval", {
 		frm.set_intro(next_step(frm, votes, onload.team_lead), frm.doc.docstatus === 1 ? "green" : "blue");
 		render_votes(frm, votes);
 		add_vote_buttons(frm, votes, onload.team_lead);
-		if (frm.doc.amendment) render_changes(frm, onload.changes || []);
 	},
 });
 
 // An assessment of a change to an approved plan covers only the changed lines.
-function render_changes(frm, changes) {
-	const money = (value) => format_currency(value, (frm.doc.__onload || {}).currency);
+function show_changes(frm) {
+	frappe.db.get_doc("Budget Plan Amendment", frm.doc.amendment).then((amendment) => {
+		const money = (value) => format_currency(value, amendment.currency);
+		render_changes(frm, amendment.changes || [], money);
+	});
+}
+
+function render_changes(frm, changes, money) {
 	const rows = changes
 		.map(
 			(c) => `<tr><td>${__(c.change)}</td><td>${frappe.utils.escape_html(c.description || "")}</td>
@@ -35,11 +41,10 @@ function render_changes(frm, changes) {
 			<td class="text-right">${money(c.difference)}</td><td>${frappe.utils.escape_html(c.changed_fields || "")}</td></tr>`
 		)
 		.join("");
-	frm.dashboard.add_section(
+	frm.get_field("changes_html").$wrapper.html(
 		`<table class="table table-bordered small"><thead><tr><th>${__("Change")}</th><th>${__("Description")}</th>
 		<th>${__("Before")}</th><th>${__("After")}</th><th>${__("Difference")}</th><th>${__("What Changed")}</th></tr></thead>
-		<tbody>${rows}</tbody></table>`,
-		__("Changed Lines in {0}", [frm.doc.amendment])
+		<tbody>${rows}</tbody></table>`
 	);
 }
 

@@ -420,17 +420,6 @@ class BudgetPlanApproval(Document):
 		self.set_onload("votes", self.get_vote_summary())
 		self.set_onload("team_lead", self.get_team_lead())
 		self.set_onload("team_users", self.get_team_users())
-		if self.amendment:
-			self.set_onload("currency", frappe.db.get_value("Budget Plan Amendment", self.amendment, "currency"))
-			self.set_onload(
-				"changes",
-				frappe.get_all(
-					"Budget Plan Amendment Change",
-					filters={"parent": self.amendment, "parenttype": "Budget Plan Amendment"},
-					fields=["change", "description", "old_amount", "new_amount", "difference", "changed_fields"],
-					order_by="idx",
-				),
-			)
 
 	def get_vote_summary(self):
 		if self.is_new():
