@@ -12,13 +12,14 @@ The generated rows are written straight into the tables (they are data for the r
 test of the forms) in one transaction that is rolled back at the end.
 """
 
-import os
 import random
 import statistics
 import sys
 import time
 
 import frappe
+
+from bench_site import run_on_site  # a script's own folder is on sys.path
 
 SAMPLES = 7
 REPORTS = (
@@ -43,15 +44,7 @@ BASELINES = {
 
 
 def main(site, participants=10_000, lines=100_000):
-	sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-	frappe.init(site=site, sites_path=".")
-	frappe.connect()
-	frappe.flags.in_test = True
-	try:
-		run(participants, lines)
-	finally:
-		frappe.db.rollback()
-		frappe.destroy()
+	run_on_site(site, run, participants, lines)
 
 
 def run(participant_count, line_count):
@@ -68,13 +61,6 @@ def run(participant_count, line_count):
 
 	frappe.set_user(factories.user("auditor"))
 	filters = {"programme": programme.name}
-	if os.environ.get("BB_PROFILE"):
-		import cProfile
-		import pstats
-
-		cProfile.runctx("run_report(os.environ['BB_PROFILE'], filters=filters)", globals(), locals(), "/tmp/bb.prof")
-		pstats.Stats("/tmp/bb.prof").sort_stats("cumulative").print_stats(25)
-		return
 	print(f"\n{'report':<28}{'rows':>7}{'report':>11}{'baseline':>11}{'ratio':>8}")
 	total = base_total = 0.0
 	for name in REPORTS:

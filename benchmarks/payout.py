@@ -16,12 +16,13 @@ With --commit the run commits each payment as the background job does; the docum
 use a scratch site for that.
 """
 
-import os
 import statistics
 import sys
 import time
 
 import frappe
+
+from bench_site import run_on_site  # a script's own folder is on sys.path
 
 SAMPLES = 60
 AFTER = 20  # payments timed again after the run, when the supplier's ledger is 1,000 entries longer
@@ -29,15 +30,7 @@ LINES_PER_PLAN = 20
 
 
 def main(site, lines=1000, commit=False):
-	sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-	frappe.init(site=site, sites_path=".")
-	frappe.connect()
-	frappe.flags.in_test = True
-	try:
-		run(lines, commit)
-	finally:
-		frappe.db.rollback()
-		frappe.destroy()
+	run_on_site(site, run, lines, commit)
 
 
 def run(lines, commit):

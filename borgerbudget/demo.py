@@ -20,6 +20,7 @@ USERS = (
 	("karen.revisor@demo.borgerbudget.dk", "Karen", "Lund", ["Borgerbudget Auditor"]),
 	("admin@demo.borgerbudget.dk", "Sofie", "Madsen", ["Borgerbudget Admin", "Borgerbudget CPR Access"]),
 	("jonas.jobkonsulent@demo.borgerbudget.dk", "Jonas", "Bech", ["Caseworker"]),
+	("emma.forsker@demo.borgerbudget.dk", "Emma", "Krogh", ["Borgerbudget Researcher"]),
 )
 
 PROGRAMMES = (

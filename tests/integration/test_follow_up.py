@@ -50,12 +50,18 @@ def test_a_follow_up_is_prefilled_and_sets_the_next_date(plan):
 	assert frappe.db.get_value("Follow-up Line Result", {"parent": doc.name}, "theory_of_change_held") == "Partly"
 
 
-def test_overdue_follow_ups_are_flagged_and_a_follow_up_clears_the_flag(plan):
+def test_overdue_follow_ups_are_flagged_the_caseworker_reminded_and_a_follow_up_clears_both(plan):
 	frappe.db.set_value("Participant", plan.participant, "next_follow_up_date", add_days(today(), -1))
+	reminder = {"reference_type": "Participant", "reference_name": plan.participant, "status": "Open"}
 	flag_overdue_follow_ups()
+	flag_overdue_follow_ups()  # the next day: still flagged, not reminded twice
 	assert frappe.db.get_value("Participant", plan.participant, "follow_up_overdue") == 1
+	todos = frappe.get_all("ToDo", filters=reminder, fields=["allocated_to", "description"])
+	assert len(todos) == 1 and todos[0].allocated_to == user("caseworker_a")
+	assert "was due on" in todos[0].description
 	follow_up(plan)
 	assert frappe.db.get_value("Participant", plan.participant, "follow_up_overdue") == 0
+	assert not frappe.get_all("ToDo", filters=reminder)
 
 
 def test_follow_up_needs_an_approved_course_and_a_past_date(plan):

@@ -7,10 +7,11 @@ each approved line's theory of change held, and for "Mit liv – min styring" th
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import getdate, today
+from frappe.utils import format_date, getdate, today
 
 from borgerbudget import rules
 from borgerbudget.borgerbudget.doctype.participant import participant as participant_permissions
+from borgerbudget.borgerbudget.doctype.participant.participant import close_reminders, remind_caseworker
 
 
 class Followup(Document):
@@ -53,6 +54,7 @@ class Followup(Document):
 			self.participant,
 			{"next_follow_up_date": latest[0].next_follow_up_date, "follow_up_overdue": 0},
 		)
+		close_reminders(self.participant, OVERDUE_MARK)
 		self.update_line_verdicts()
 
 	def on_trash(self):
@@ -105,12 +107,35 @@ def plan_rows(participant):
 	return {"goals": [{"goal": goal} for goal in goals], "lines": lines}
 
 
+# Marks the reminder's ToDo, so the next follow-up closes it.
+OVERDUE_MARK = "[follow-up-overdue]"
+
+
 def flag_overdue_follow_ups():
-	"""Daily: enrolled participants whose next follow-up date has passed show on the workspace."""
+	"""Daily: enrolled participants whose next follow-up date has passed show on the workspace, and
+	their caseworker gets a reminder the day it becomes overdue."""
+	on = getdate(today())
+	for participant in frappe.get_all(
+		"Participant",
+		filters={
+			"status": rules.ENROLLED,
+			"course_termination": ("is", "not set"),
+			"follow_up_overdue": 0,
+			"next_follow_up_date": ("<", on),
+		},
+		fields=["name", "full_name", "assigned_caseworker", "next_follow_up_date"],
+	):
+		remind_caseworker(
+			participant,
+			_("The follow-up with {0} was due on {1}: hold it and record it.").format(
+				participant.full_name, format_date(participant.next_follow_up_date)
+			),
+			OVERDUE_MARK,
+		)
 	frappe.db.sql(
 		"""update `tabParticipant` set follow_up_overdue = (next_follow_up_date < %s)
 		where status = %s and ifnull(course_termination, '') = '' and next_follow_up_date is not null""",
-		(getdate(today()), rules.ENROLLED),
+		(on, rules.ENROLLED),
 	)
 
 

@@ -249,12 +249,7 @@ class Participant(Document):
 		self.course_end_date, self.course_past_end = new_end, 0
 		self.save()
 		frappe.db.set_value("Budget Plan", {"participant": self.name}, "course_end_date", new_end)
-		for todo in frappe.get_all(
-			"ToDo",
-			filters={"reference_type": "Participant", "reference_name": self.name, "status": "Open", "description": ("like", f"%{PAST_END_MARK}%")},
-			pluck="name",
-		):
-			frappe.db.set_value("ToDo", todo, "status", "Closed")
+		close_reminders(self.name, PAST_END_MARK)
 		return self.course_end_date
 
 	@frappe.whitelist()
@@ -286,8 +281,6 @@ PAST_END_MARK = "[course-past-end]"
 
 def flag_courses_past_end():
 	"""Daily: courses past their end date are flagged, and the caseworker asked to extend or end them."""
-	from frappe.desk.form.assign_to import add
-
 	for participant in frappe.get_all(
 		"Participant",
 		filters={
@@ -299,20 +292,43 @@ def flag_courses_past_end():
 		fields=["name", "assigned_caseworker", "course_end_date", "programme"],
 	):
 		frappe.db.set_value("Participant", participant.name, "course_past_end", 1)
-		if participant.assigned_caseworker:
-			limit = frappe.get_cached_value("Budget Programme", participant.programme, "max_course_months")
-			add(
-				{
-					"doctype": "Participant",
-					"name": participant.name,
-					"assign_to": [participant.assigned_caseworker],
-					"description": _("The course passed its end date, {0}: extend it (up to {1} months in all) or end it.").format(
-						format_date(participant.course_end_date), limit
-					)
-					+ " "
-					+ PAST_END_MARK,
-				}
-			)
+		limit = frappe.get_cached_value("Budget Programme", participant.programme, "max_course_months")
+		remind_caseworker(
+			participant,
+			_("The course passed its end date, {0}: extend it (up to {1} months in all) or end it.").format(
+				format_date(participant.course_end_date), limit
+			),
+			PAST_END_MARK,
+		)
+
+
+def remind_caseworker(participant, text, mark):
+	"""A ToDo on the participant for their caseworker; `mark` lets the step that answers it close it."""
+	from frappe.desk.form.assign_to import add
+
+	if participant.assigned_caseworker:
+		add(
+			{
+				"doctype": "Participant",
+				"name": participant.name,
+				"assign_to": [participant.assigned_caseworker],
+				"description": f"{text} {mark}",
+			}
+		)
+
+
+def close_reminders(participant, mark):
+	for todo in frappe.get_all(
+		"ToDo",
+		filters={
+			"reference_type": "Participant",
+			"reference_name": participant,
+			"status": "Open",
+			"description": ("like", f"%{mark}%"),
+		},
+		pluck="name",
+	):
+		frappe.db.set_value("ToDo", todo, "status", "Closed")
 
 
 def parse_cpr_or_throw(value: str) -> rules.Cpr:
