@@ -25,6 +25,7 @@ SCRIPT_MESSAGES = (
 	"Assess This Plan",
 	"Your money",
 	"Upload receipts",
+	"Ask for a change",
 )
 # Strings of public/js/approval_web_form.js; the workflow's states and actions are added.
 APPROVAL_SCRIPT_MESSAGES = (
@@ -116,6 +117,17 @@ def describe_payout(line, advance, currency):
 		rules.CLOSED: _("Closed"),
 	}
 	return words.get(line.payout_status) or words[rules.NOT_APPROVED]
+
+
+def amendment_form_context(context):
+	"""The lines table's columns in the citizen's language (frappe sends only the form's own labels)."""
+	messages = []
+	for df in frappe.get_meta("Budget Plan Amendment Line").fields:
+		messages.extend(filter(None, (df.label, df.description)))
+		if df.fieldtype == "Select":
+			messages.extend(filter(None, (df.options or "").split("\n")))
+	context.amendment_messages = {message: _(message) for message in messages}
+	translate_introduction(context)
 
 
 def receipts_form_context(context):

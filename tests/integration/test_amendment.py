@@ -168,8 +168,9 @@ def test_a_line_cannot_go_below_what_has_been_invoiced(plan):
 
 
 def test_changes_must_keep_the_plan_valid(plan):
+	unchanged = draft(plan).insert()  # a draft may wait for its changes
 	with pytest.raises(frappe.ValidationError, match="same as in the approved plan"):
-		draft(plan).insert()
+		unchanged.submit()
 	over = draft(plan, lambda doc: doc.append("lines", budget_line(plan, description="Van", amount=46000)))
 	with pytest.raises(frappe.ValidationError, match="maximum"):
 		over.insert()
@@ -224,3 +225,32 @@ def test_the_plan_s_other_content_stays_locked(plan):
 	doc.lines[1].amount = 900
 	with pytest.raises(frappe.ValidationError, match="cannot be changed"):
 		doc.save()
+
+
+def test_the_citizen_asks_for_a_change_and_the_caseworker_submits_it(plan):
+	frappe.db.set_value("Participant", plan.participant, "user", user("citizen"))
+	frappe.set_user(user("citizen"))
+	request = frappe.get_doc(
+		{"doctype": "Budget Plan Amendment", "budget_plan": plan.name, "reason": "The bus card costs more."}
+	).insert()
+	# The plan's lines are copied for the citizen to change, and the caseworker is told.
+	assert [row.description for row in request.lines] == ["Driving licence", "Bus card"] and not request.changes
+	assert frappe.db.exists(
+		"ToDo", {"reference_name": request.name, "allocated_to": user("caseworker_a"), "status": "Open"}
+	)
+	line(request, "Bus card").amount = 1100
+	request.save()
+	assert [(c.change, c.new_amount) for c in request.changes] == [(rules.CHANGED, 1100)]
+	with pytest.raises(frappe.PermissionError):
+		request.submit()
+
+	frappe.set_user(user("citizen_2"))
+	with pytest.raises(frappe.PermissionError):
+		frappe.get_doc({"doctype": "Budget Plan Amendment", "budget_plan": plan.name, "reason": "Mine now"}).insert()
+	assert not frappe.has_permission("Budget Plan Amendment", "read", request.name)
+
+	frappe.set_user(user("caseworker_a"))
+	request = reload(request)
+	request.submit()
+	assert reload(request).status == rules.APPROVED
+	assert [row.amount for row in reload(plan).lines] == [4000, 1100]

@@ -66,7 +66,10 @@ frappe.ready(() => {
 				.join("");
 			if (rows) {
 				$summary.after(
-					`<div class="payout-overview"><h5>${__("Your money")}</h5><table class="table table-sm">${rows}</table></div>`
+					`<div class="payout-overview"><h5>${__("Your money")}</h5><table class="table table-sm">${rows}</table>
+					<a class="btn btn-sm btn-default" href="/plan-change/new?budget_plan=${encodeURIComponent(doc.name)}">${__(
+						"Ask for a change"
+					)}</a></div>`
 				);
 			}
 		});

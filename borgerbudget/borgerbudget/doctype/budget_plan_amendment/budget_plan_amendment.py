@@ -37,8 +37,6 @@ class BudgetPlanAmendment(Document):
 			self.status = "Draft"
 		self.validate_plan_open(plan)
 		self.set_changes(plan)
-		if not self.changes:
-			frappe.throw(_("The lines are the same as in the approved plan: change at least one."), title=_("No change"))
 		self.check_amended_plan(plan)
 
 	def set_from_plan(self, plan):
@@ -143,7 +141,26 @@ class BudgetPlanAmendment(Document):
 			row.idx = idx
 		return plan
 
+	def after_insert(self):
+		# A citizen's request from the portal: their caseworker takes it from here.
+		participant = frappe.db.get_value(
+			"Participant", self.participant, ["user", "assigned_caseworker"], as_dict=True
+		)
+		if participant.user == frappe.session.user and participant.assigned_caseworker:
+			assign_to.add(
+				{
+					"assign_to": [participant.assigned_caseworker],
+					"doctype": self.doctype,
+					"name": self.name,
+					"description": _("{0} asks to change the approved plan: go through it together and submit it.").format(
+						self.participant_name
+					),
+				}
+			)
+
 	def before_submit(self):
+		if not self.changes:
+			frappe.throw(_("The lines are the same as in the approved plan: change at least one."), title=_("No change"))
 		other = frappe.db.get_value(
 			self.doctype,
 			{"budget_plan": self.budget_plan, "status": rules.AWAITING_ASSESSMENT, "name": ("!=", self.name)},
