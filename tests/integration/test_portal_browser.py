@@ -263,3 +263,61 @@ def test_citizen_sees_their_money_and_uploads_a_receipt(browser, citizen_advance
 	assert (row.description, row.amount) == ("Buskort for en måned", 450)
 	assert row.attachment.startswith("/private/files/kvittering")
 	assert (advance.amount, advance.receipts_total, advance.status) == (600, 450, rules.AWAITING_RECEIPTS)
+
+
+@pytest.fixture
+def citizen_approved_plan(site):
+	"""An approved plan of the browser citizen with two lines (committed)."""
+	from tests.integration.factories import approved_plan, remove_programme
+
+	frappe.set_user("Administrator")
+	programme = make_programme()
+	plan = approved_plan(
+		programme,
+		lines=[
+			{"description": "Truckkursus", "amount": 4000},
+			{"description": "Buskort", "amount": 600, "payment_route": rules.REIMBURSEMENT, "category": "Transport"},
+		],
+		user=user("citizen_browser"),
+	)
+	frappe.db.commit()
+	yield plan.name
+	frappe.set_user("Administrator")
+	frappe.db.rollback()
+	remove_programme(programme.name)
+	frappe.db.commit()
+
+
+def test_citizen_asks_for_a_change_to_the_approved_plan(browser, citizen_approved_plan):
+	driver = browser
+	log_in(driver, "citizen_browser")
+
+	driver.get(driver.base_url + f"/my-budget-plan/{citizen_approved_plan}/edit")
+	click(driver, wait_for(driver, ".payout-overview").find_element(By.LINK_TEXT, "Bed om en ændring"))
+	WebDriverWait(driver, 20).until(lambda d: "/plan-change/new" in d.current_url)
+	fill(wait_for(driver, ".web-form"), "reason", "Buskortet koster mere end planlagt.", tag="textarea")
+	click(driver, driver.find_element(By.CSS_SELECTOR, ".web-form-footer .submit-btn"))
+	WebDriverWait(driver, 30).until(lambda d: d.find_element(By.CSS_SELECTOR, ".success-page").is_displayed())
+
+	frappe.db.rollback()
+	request = frappe.get_last_doc("Budget Plan Amendment", filters={"budget_plan": citizen_approved_plan})
+	assert [row.description for row in request.lines] == ["Truckkursus", "Buskort"]
+
+	# Second step: the lines, copied from the plan, to change.
+	driver.get(driver.base_url + f"/plan-change/{request.name}/edit")
+	lines = wait_for(driver, '.web-form [data-fieldname="lines"]')
+	row = lines.find_elements(By.CSS_SELECTOR, ".grid-body .grid-row")[1]
+	click(driver, row.find_element(By.CSS_SELECTOR, ".row-index"))
+	form = wait_for(driver, ".grid-row-open .form-in-grid")
+	fill(form, "amount", "900").send_keys("\t")
+	click(driver, driver.find_element(By.CSS_SELECTOR, ".grid-row-open .grid-collapse-row"))
+	click(driver, driver.find_element(By.CSS_SELECTOR, ".web-form-footer .submit-btn"))
+	WebDriverWait(driver, 30).until(lambda d: d.find_element(By.CSS_SELECTOR, ".success-page").is_displayed())
+
+	frappe.db.rollback()
+	request = frappe.get_doc("Budget Plan Amendment", request.name)
+	assert [(c.change, c.description, c.old_amount, c.new_amount) for c in request.changes] == [
+		(rules.CHANGED, "Buskort", 600, 900)
+	]
+	assert request.docstatus == 0 and request.owner == user("citizen_browser")
+	assert frappe.db.exists("ToDo", {"reference_name": request.name, "allocated_to": user("caseworker_a")})
