@@ -310,6 +310,9 @@ def test_citizen_asks_for_a_change_to_the_approved_plan(browser, citizen_approve
 	click(driver, row.find_element(By.CSS_SELECTOR, ".row-index"))
 	form = wait_for(driver, ".grid-row-open .form-in-grid")
 	fill(form, "amount", "900").send_keys("\t")
+	WebDriverWait(driver, 20).until(
+		lambda d: d.execute_script("return frappe.web_form.fields_dict.lines.grid.get_data()[1].amount") == 900
+	)
 	click(driver, driver.find_element(By.CSS_SELECTOR, ".grid-row-open .grid-collapse-row"))
 	click(driver, driver.find_element(By.CSS_SELECTOR, ".web-form-footer .submit-btn"))
 	WebDriverWait(driver, 30).until(lambda d: d.find_element(By.CSS_SELECTOR, ".success-page").is_displayed())
