@@ -21,10 +21,7 @@ GROUPS = {
 	"Course Variant": f"if({IN_COHORT}, '{rules.COLLECTIVE}', '{rules.INDIVIDUAL}')",
 	"Recruitment Route": "coalesce(p.recruitment_route, '')",
 }
-
-
 RESEARCHER = "Borgerbudget Researcher"
-OUTCOMES = ("Job", "Self-employed", "Education", "Still on benefits", "Other")
 
 
 def sql_list(values):
@@ -156,7 +153,7 @@ def termination_reasons(filters=None):
 	"""Ended courses per reason, with the outcome of each."""
 	condition, values = scope(filters)
 	outcomes = ", ".join(
-		f"sum(ct.outcome = {frappe.db.escape(outcome)}) as `{frappe.scrub(outcome)}`" for outcome in OUTCOMES
+		f"sum(ct.outcome = {frappe.db.escape(outcome)}) as `{frappe.scrub(outcome)}`" for outcome in rules.OUTCOMES
 	)
 	return frappe.db.sql(
 		f"""select ct.reason, count(*) as ended, {outcomes}

@@ -736,6 +736,7 @@ STAGES = (
 	COURSE_ENDED,
 )
 # Outcomes at the end of a course (Course Termination) or for the control group.
+OUTCOMES = ("Job", "Self-employed", "Education", "Still on benefits", "Other")
 JOB_OR_EDUCATION = ("Job", "Self-employed", "Education")
 SELF_SUPPORTING = ("Job", "Self-employed")  # off public benefits: the basis of the saving
 COLLECTIVE = "Collective"

@@ -20,7 +20,7 @@ def execute(filters=None):
 		{"fieldname": "share", "label": _("Share (%)"), "fieldtype": "Percent", "width": 100},
 	] + [
 		{"fieldname": frappe.scrub(outcome), "label": _(outcome), "fieldtype": "Int", "width": 110}
-		for outcome in evaluation.OUTCOMES
+		for outcome in rules.OUTCOMES
 	]
 	chart = {
 		"data": {"labels": [row.reason for row in rows], "datasets": [{"name": _("Courses Ended"), "values": [cint(row.ended) for row in rows]}]},
