@@ -44,6 +44,16 @@ def reload(doc):
 	return frappe.get_doc(doc.doctype, doc.name)
 
 
+def told(email):
+	"""The documents the e-mails queued for `email` are about."""
+	queued = frappe.get_all("Email Queue Recipient", filters={"recipient": email}, pluck="parent")
+	return sorted(
+		frappe.get_all(
+			"Email Queue", filters={"name": ("in", queued)}, fields=["reference_doctype", "reference_name"], as_list=True
+		)
+	)
+
+
 def test_a_small_change_shows_its_diff_and_is_approved_by_rule(plan):
 	names = [row.name for row in plan.lines]
 
@@ -73,6 +83,7 @@ def test_a_small_change_shows_its_diff_and_is_approved_by_rule(plan):
 		"Comment", filters={"reference_name": plan.name, "comment_type": "Info"}, pluck="content"
 	)
 	assert any(amendment.name in text and "by rule" in text for text in comments)
+	assert ("Budget Plan Amendment", amendment.name) in told(amendment.citizen_email)
 
 
 def test_a_larger_change_goes_through_the_normal_assessment_of_the_changed_lines(plan):
@@ -113,6 +124,10 @@ def test_a_larger_change_goes_through_the_normal_assessment_of_the_changed_lines
 		("Truck licence C", 6000, 1),
 	]
 	assert plan.lines[1].payout_status == rules.AWAITING_INVOICE
+	# The citizen hears about the change, not about their plan being approved again.
+	emails = told(amendment.citizen_email)
+	assert ("Budget Plan Amendment", amendment.name) in emails
+	assert ("Budget Plan Approval", approval.name) not in emails
 	# The plan's own approval and status stand; the course was not restarted.
 	assert (plan.status, plan.approval, plan.total_amount) == (rules.APPROVED, original_approval, 10000)
 	assert not frappe.db.exists("ToDo", {"reference_name": amendment.name, "status": "Open"})

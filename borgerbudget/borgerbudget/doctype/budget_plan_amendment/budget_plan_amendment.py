@@ -44,6 +44,8 @@ class BudgetPlanAmendment(Document):
 		self.participant_name = plan.participant_name
 		self.programme = plan.programme
 		self.currency = plan.currency
+		participant = frappe.db.get_value("Participant", plan.participant, ["email", "user"], as_dict=True)
+		self.citizen_email = participant.email or participant.user
 		self.green_threshold = flt(
 			frappe.get_cached_value("Budget Programme", plan.programme, "amendment_green_threshold")
 		)
@@ -203,6 +205,8 @@ class BudgetPlanAmendment(Document):
 			}
 		)
 		assign_to.close_all_assignments(self.doctype, self.name)
+		# The citizen is told (Notification "Plan Change Decided").
+		self.run_method("on_decision")
 		text = {
 			rules.APPROVED: _("{0} was approved by rule (a change of {1}).")
 			if not approval
