@@ -36,8 +36,7 @@ class BudgetPlanAmendment(Document):
 		if self.docstatus.is_draft():
 			self.status = "Draft"
 		self.validate_plan_open(plan)
-		self.set_changes(plan)
-		self.check_amended_plan(plan)
+		self.check_amended_plan(plan, self.set_changes(plan))
 
 	def set_from_plan(self, plan):
 		self.participant = plan.participant
@@ -89,6 +88,7 @@ class BudgetPlanAmendment(Document):
 		self.total_after = sum(flt(row.amount) for row in self.lines)
 		self.change_size = rules.amendment_size(changes)
 		self.route = rules.amendment_route(changes, flt(self.green_threshold)) if changes else None
+		return changes
 
 	def get_diff(self, plan):
 		approved = {row.name: line_values(row) for row in plan.lines if not row.parked}
@@ -102,10 +102,9 @@ class BudgetPlanAmendment(Document):
 				)
 		return rules.amendment_changes(approved, [(row.budget_line or None, line_values(row)) for row in self.lines])
 
-	def check_amended_plan(self, plan):
+	def check_amended_plan(self, plan, changes):
 		"""The plan after the change must pass the plan's own rules, and no line may go below what
 		has been invoiced or committed on it."""
-		changes = self.get_diff(plan)
 		money = accounting.line_money(plan.name)
 		used = {row.name: rules.LineMoney(0, **money[row.name]).used for row in plan.lines}
 		too_low = rules.below_used(changes, used)
@@ -219,7 +218,8 @@ class BudgetPlanAmendment(Document):
 	def apply(self):
 		# A locking read: payouts and other changes to the plan wait until this one is saved.
 		plan = frappe.get_doc("Budget Plan", self.budget_plan, for_update=True)
-		if [(c.kind, c.key, c.old_amount, c.new_amount) for c in self.get_diff(plan)] != [
+		changes = self.get_diff(plan)
+		if [(c.kind, c.key, c.old_amount, c.new_amount) for c in changes] != [
 			(c.change, c.budget_line or None, flt(c.old_amount, 2), flt(c.new_amount, 2)) for c in self.changes
 		]:
 			frappe.throw(
@@ -228,31 +228,30 @@ class BudgetPlanAmendment(Document):
 				),
 				title=_("Plan changed"),
 			)
-		self.check_amended_plan(plan)
+		self.check_amended_plan(plan, changes)
 		plan.flags.amendment = self.name
 		plan.save()
 
 	def reopen(self):
 		"""The assessment was cancelled: the change waits for a new one."""
-		if self.status == rules.APPROVED:
-			frappe.throw(
-				_("{0} has been applied to the plan; make a new change to undo it.").format(self.name),
-				title=_("Already applied"),
-			)
+		self.check_not_applied()
 		self.db_set({"status": rules.AWAITING_ASSESSMENT, "approval": None, "decided_by": None, "decided_on": None})
 
 	def on_cancel(self):
-		if self.status == rules.APPROVED:
-			frappe.throw(
-				_("{0} has been applied to the plan; make a new change to undo it.").format(self.name),
-				title=_("Already applied"),
-			)
+		self.check_not_applied()
 		if frappe.db.exists("Budget Plan Approval", {"amendment": self.name, "docstatus": 0}):
 			frappe.throw(_("{0} is being assessed; finish or delete the assessment first.").format(self.name))
 		self.db_set("status", "Cancelled")
 		# The assessment that sent it back stays on record.
 		self.ignore_linked_doctypes = ("Budget Plan Approval",)
 		assign_to.close_all_assignments(self.doctype, self.name)
+
+	def check_not_applied(self):
+		if self.status == rules.APPROVED:
+			frappe.throw(
+				_("{0} has been applied to the plan; make a new change to undo it.").format(self.name),
+				title=_("Already applied"),
+			)
 
 	def add_plan_comment(self, text):
 		frappe.get_doc("Budget Plan", self.budget_plan).add_comment(
