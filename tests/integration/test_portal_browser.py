@@ -101,6 +101,24 @@ def fill(container, fieldname, value, tag="input"):
 	return field
 
 
+def save_web_form(driver):
+	"""Save the web form and wait for its success page; a message the form shows instead fails the test with its text."""
+	click(driver, driver.find_element(By.CSS_SELECTOR, ".web-form-footer .submit-btn"))
+
+	def outcome(d):
+		if d.find_elements(By.CSS_SELECTOR, ".success-page") and d.find_element(By.CSS_SELECTOR, ".success-page").is_displayed():
+			return "saved"
+		shown = [m.text for m in d.find_elements(By.CSS_SELECTOR, ".modal.show .modal-body") if m.text.strip()]
+		return shown and " | ".join(shown)
+
+	driver.implicitly_wait(0)
+	try:
+		result = WebDriverWait(driver, 30).until(outcome)
+	finally:
+		driver.implicitly_wait(10)
+	assert result == "saved", result
+
+
 def attach(driver, form, table, fieldname, path):
 	"""Upload a small PDF into the open grid row's attach field, as a person does."""
 	# Distinct contents: frappe reuses an existing file with the same content, under its name.
@@ -178,8 +196,7 @@ def test_citizen_writes_and_submits_a_plan_on_a_phone(browser, citizen_plan, tmp
 
 	attach(driver, form, "lines", "quote", tmp_path / "tilbud.pdf")
 
-	click(driver, driver.find_element(By.CSS_SELECTOR, ".web-form-footer .submit-btn"))
-	WebDriverWait(driver, 30).until(lambda d: d.find_element(By.CSS_SELECTOR, ".success-page").is_displayed())
+	save_web_form(driver)
 	frappe.db.rollback()
 	saved = frappe.get_doc("Budget Plan", citizen_plan.name)
 	assert saved.motivation.startswith("Jeg vil køre lastbil")
@@ -254,8 +271,7 @@ def test_citizen_sees_their_money_and_uploads_a_receipt(browser, citizen_advance
 	fill(form, "description", "Buskort for en måned")
 	fill(form, "amount", "450")
 	attach(driver, form, "receipts", "attachment", tmp_path / "kvittering.pdf")
-	click(driver, driver.find_element(By.CSS_SELECTOR, ".web-form-footer .submit-btn"))
-	WebDriverWait(driver, 30).until(lambda d: d.find_element(By.CSS_SELECTOR, ".success-page").is_displayed())
+	save_web_form(driver)
 
 	frappe.db.rollback()
 	advance = frappe.get_doc("Budget Advance", citizen_advance.advance)
@@ -296,8 +312,7 @@ def test_citizen_asks_for_a_change_to_the_approved_plan(browser, citizen_approve
 	click(driver, wait_for(driver, ".payout-overview").find_element(By.LINK_TEXT, "Bed om en ændring"))
 	WebDriverWait(driver, 20).until(lambda d: "/plan-change/new" in d.current_url)
 	fill(wait_for(driver, ".web-form"), "reason", "Buskortet koster mere end planlagt.", tag="textarea")
-	click(driver, driver.find_element(By.CSS_SELECTOR, ".web-form-footer .submit-btn"))
-	WebDriverWait(driver, 30).until(lambda d: d.find_element(By.CSS_SELECTOR, ".success-page").is_displayed())
+	save_web_form(driver)
 
 	frappe.db.rollback()
 	request = frappe.get_last_doc("Budget Plan Amendment", filters={"budget_plan": citizen_approved_plan})
@@ -314,8 +329,10 @@ def test_citizen_asks_for_a_change_to_the_approved_plan(browser, citizen_approve
 		lambda d: d.execute_script("return frappe.web_form.fields_dict.lines.grid.get_data()[1].amount") == 900
 	)
 	click(driver, driver.find_element(By.CSS_SELECTOR, ".grid-row-open .grid-collapse-row"))
-	click(driver, driver.find_element(By.CSS_SELECTOR, ".web-form-footer .submit-btn"))
-	WebDriverWait(driver, 30).until(lambda d: d.find_element(By.CSS_SELECTOR, ".success-page").is_displayed())
+	driver.implicitly_wait(0)
+	WebDriverWait(driver, 20).until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".grid-row-open"))
+	driver.implicitly_wait(10)
+	save_web_form(driver)
 
 	frappe.db.rollback()
 	request = frappe.get_doc("Budget Plan Amendment", request.name)
