@@ -21,7 +21,6 @@ import sys
 import time
 
 import frappe
-
 from bench_site import run_on_site  # a script's own folder is on sys.path
 
 SAMPLES = 60

@@ -180,8 +180,9 @@ def make_draft_plan(participant_name):
 def make_assessed_plan(participant_name, scores, colleagues, purpose, users, approved_days_ago=None):
 	"""A submitted plan whose assessment waits in the colour the scores give, as the caseworker left
 	it; or with `approved_days_ago`, a green plan approved that long ago."""
-	from borgerbudget.borgerbudget.doctype.budget_plan_approval.budget_plan_approval import make_approval
 	from frappe.model.workflow import apply_workflow
+
+	from borgerbudget.borgerbudget.doctype.budget_plan_approval.budget_plan_approval import make_approval
 
 	participant = frappe.get_doc("Participant", {"full_name": participant_name})
 	plan = frappe.get_doc("Budget Plan", {"participant": participant.name})

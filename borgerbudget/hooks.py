@@ -45,40 +45,31 @@ webform_include_js = {
 	"Budget Plan Approval": "public/js/approval_web_form.js",
 }
 
+# Row-level access. A participant's documents are visible to whoever may see the participant.
+_participant = "borgerbudget.borgerbudget.doctype.participant.participant"
+_participant_documents = (
+	"Budget Plan",
+	"Budget Plan Approval",
+	"Budget Plan Amendment",
+	"Budget Advance",
+	"Repayment Claim",
+	"Follow-up",
+	"Course Termination",
+)
 permission_query_conditions = {
-	"Participant": "borgerbudget.borgerbudget.doctype.participant.participant.get_permission_query_conditions",
-	"Budget Plan": "borgerbudget.borgerbudget.doctype.budget_plan.budget_plan.get_permission_query_conditions",
+	"Participant": f"{_participant}.get_permission_query_conditions",
+	**{doctype: f"{_participant}.get_document_conditions" for doctype in _participant_documents},
 	"Budget Plan Note": "borgerbudget.borgerbudget.doctype.budget_plan_note.budget_plan_note.get_permission_query_conditions",
-	"Budget Plan Approval": "borgerbudget.borgerbudget.doctype.budget_plan_approval.budget_plan_approval.get_permission_query_conditions",
 	"Approval Vote": "borgerbudget.borgerbudget.doctype.approval_vote.approval_vote.get_permission_query_conditions",
+	"Cohort": "borgerbudget.borgerbudget.doctype.cohort.cohort.get_permission_query_conditions",
 }
 has_permission = {
-	"Participant": "borgerbudget.borgerbudget.doctype.participant.participant.has_permission",
-	"Budget Plan": "borgerbudget.borgerbudget.doctype.budget_plan.budget_plan.has_permission",
+	"Participant": f"{_participant}.has_permission",
+	**{doctype: f"{_participant}.has_document_permission" for doctype in _participant_documents},
 	"Budget Plan Note": "borgerbudget.borgerbudget.doctype.budget_plan_note.budget_plan_note.has_permission",
-	"Budget Plan Approval": "borgerbudget.borgerbudget.doctype.budget_plan_approval.budget_plan_approval.has_permission",
 	"Approval Vote": "borgerbudget.borgerbudget.doctype.approval_vote.approval_vote.has_permission",
+	"Cohort": "borgerbudget.borgerbudget.doctype.cohort.cohort.has_permission",
 }
-permission_query_conditions.update(
-	{
-		"Budget Advance": "borgerbudget.borgerbudget.doctype.budget_advance.budget_advance.get_permission_query_conditions",
-		"Repayment Claim": "borgerbudget.borgerbudget.doctype.repayment_claim.repayment_claim.get_permission_query_conditions",
-		"Course Termination": "borgerbudget.borgerbudget.doctype.course_termination.course_termination.get_permission_query_conditions",
-		"Follow-up": "borgerbudget.borgerbudget.doctype.follow_up.follow_up.get_permission_query_conditions",
-		"Cohort": "borgerbudget.borgerbudget.doctype.cohort.cohort.get_permission_query_conditions",
-		"Budget Plan Amendment": "borgerbudget.borgerbudget.doctype.budget_plan_amendment.budget_plan_amendment.get_permission_query_conditions",
-	}
-)
-has_permission.update(
-	{
-		"Budget Advance": "borgerbudget.borgerbudget.doctype.budget_advance.budget_advance.has_permission",
-		"Repayment Claim": "borgerbudget.borgerbudget.doctype.repayment_claim.repayment_claim.has_permission",
-		"Course Termination": "borgerbudget.borgerbudget.doctype.course_termination.course_termination.has_permission",
-		"Follow-up": "borgerbudget.borgerbudget.doctype.follow_up.follow_up.has_permission",
-		"Cohort": "borgerbudget.borgerbudget.doctype.cohort.cohort.has_permission",
-		"Budget Plan Amendment": "borgerbudget.borgerbudget.doctype.budget_plan_amendment.budget_plan_amendment.has_permission",
-	}
-)
 
 after_migrate = "borgerbudget.install.after_migrate"
 
@@ -113,6 +104,9 @@ scheduler_events = {
 }
 
 # The evaluation reports' shared filters.
-app_include_js = ["/assets/borgerbudget/js/evaluation_filters.js"]
+app_include_js = [
+	"/assets/borgerbudget/js/evaluation_filters.js",
+	"/assets/borgerbudget/js/budget_line_picker.js",
+]
 
 doctype_js = {"Purchase Invoice": "public/js/purchase_invoice.js"}

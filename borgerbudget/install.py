@@ -2,7 +2,6 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from borgerbudget.accounting import CITIZEN_GROUP
-
 from borgerbudget.hooks import APPROVAL_WORKFLOW_ACTIONS, APPROVAL_WORKFLOW_STATES, BORGERBUDGET_ROLES
 from borgerbudget.rules import BUDGET_CATEGORIES
 

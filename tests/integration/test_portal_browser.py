@@ -48,6 +48,7 @@ def browser(server_url):
 		f"--user-data-dir={tempfile.mkdtemp(prefix='bb-chromium-')}",
 	):
 		options.add_argument(argument)
+	options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
 	driver = webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=options)
 	driver.implicitly_wait(10)
 	driver.base_url = f"http://{SITE}:{port}"
@@ -114,6 +115,12 @@ def save_web_form(driver):
 	driver.implicitly_wait(0)
 	try:
 		result = WebDriverWait(driver, 30).until(outcome)
+	except TimeoutException:
+		result = "neither saved nor a message: " + repr(
+			driver.execute_script(
+				"return {saving: window.saving, dirty: frappe.form_dirty, errors: $('.has-error').map((i, e) => $(e).attr('data-fieldname')).get()}"
+			)
+		) + repr([entry for entry in driver.get_log("browser")])
 	finally:
 		driver.implicitly_wait(10)
 	assert result == "saved", result

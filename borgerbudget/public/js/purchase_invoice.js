@@ -9,19 +9,8 @@ frappe.ui.form.on("Purchase Invoice Item", {
 				frappe.msgprint(__("Plan {0} has no approved budget lines.", [plan.name]));
 				return;
 			}
-			frappe.prompt(
-				{
-					fieldname: "line",
-					fieldtype: "Select",
-					label: __("Budget Line"),
-					reqd: 1,
-					options: lines.map((line) => ({
-						value: line.name,
-						label: `${line.idx}. ${line.description} (${format_currency(line.remaining_amount, plan.currency)})`,
-					})),
-				},
-				(values) => frappe.model.set_value(cdt, cdn, "budget_line", values.line),
-				__("Which budget line?")
+			borgerbudget.choose_budget_line(lines, plan.currency, (line) =>
+				frappe.model.set_value(cdt, cdn, "budget_line", line.name)
 			);
 		});
 	},

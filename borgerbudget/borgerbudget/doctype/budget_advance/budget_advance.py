@@ -3,8 +3,8 @@
 
 import frappe
 from frappe import _
-from frappe.model.document import Document
 from frappe.model import no_value_fields
+from frappe.model.document import Document
 from frappe.utils import cstr, flt, fmt_money, getdate, today
 
 from borgerbudget import accounting, rules
@@ -64,7 +64,7 @@ class BudgetAdvance(Document):
 				continue
 			# A web form posts numbers as text: compare values, not types.
 			value, old = self.get(df.fieldname), before.get(df.fieldname)
-			if df.fieldtype in ("Currency", "Float", "Int") and flt(value) == flt(old) or cstr(value) == cstr(old):
+			if (df.fieldtype in ("Currency", "Float", "Int") and flt(value) == flt(old)) or cstr(value) == cstr(old):
 				continue
 			frappe.throw(_("You can only add receipts to an advance."), frappe.PermissionError)
 
@@ -209,13 +209,6 @@ def assign_caseworker(advance):
 		)
 
 
-def get_permission_query_conditions(user=None, doctype=None):
-	return participant_permissions.visible_participant_condition("`tabBudget Advance`.`participant`", user)
-
-
-def has_permission(doc, ptype=None, user=None, debug=False):
-	participant = doc.participant or frappe.db.get_value("Budget Plan", doc.budget_plan, "participant")
-	return participant_permissions.can_see_participant(participant, user or frappe.session.user)
 
 
 def on_doctype_update():

@@ -85,7 +85,7 @@ function extend_deadline(frm) {
 // Payouts: finance creates the ERPNext document for a line and checks it before saving.
 function add_payout_buttons(frm) {
 	const can = (frm.doc.__onload || {}).can_create || {};
-	const open = (route) => (lines) => lines.length && choose_line(lines, route);
+	const open = (route) => (lines) => lines.length && borgerbudget.choose_budget_line(lines, frm.doc.currency, route);
 	const payable = (route) =>
 		(frm.doc.lines || []).filter(
 			(line) => line.approved && !line.closed && line.payment_route === route && flt(line.remaining_amount) > 0
@@ -146,22 +146,4 @@ function add_amendment_button(frm) {
 			__("Create")
 		);
 	}
-}
-
-function choose_line(lines, then) {
-	if (lines.length === 1) return then(lines[0]);
-	frappe.prompt(
-		{
-			fieldname: "line",
-			fieldtype: "Select",
-			label: __("Budget Line"),
-			reqd: 1,
-			options: lines.map((line) => ({
-				value: line.name,
-				label: `${line.idx}. ${line.description} (${format_currency(line.remaining_amount, line.currency)})`,
-			})),
-		},
-		(values) => then(lines.find((line) => line.name === values.line)),
-		__("Which budget line?")
-	);
 }

@@ -7,7 +7,6 @@ from frappe.model.document import Document
 from frappe.utils import cstr, flt, fmt_money, format_date, getdate, now_datetime
 
 from borgerbudget import accounting, rules
-from borgerbudget.borgerbudget.doctype.participant import participant as participant_permissions
 
 # What the citizen writes; locked once the plan is submitted for assessment.
 CONTENT_FIELDS = (
@@ -475,11 +474,3 @@ def content_of(doc):
 		else:
 			content[fieldname] = cstr(doc.get(fieldname)).strip()
 	return content
-
-
-def get_permission_query_conditions(user=None, doctype=None):
-	return participant_permissions.visible_participant_condition("`tabBudget Plan`.`participant`", user)
-
-
-def has_permission(doc, ptype=None, user=None, debug=False):
-	return participant_permissions.can_see_participant(doc.participant, user or frappe.session.user)

@@ -12,7 +12,6 @@ from frappe.model.document import Document
 from frappe.utils import cstr, flt, fmt_money, getdate, now_datetime
 
 from borgerbudget import accounting, rules
-from borgerbudget.borgerbudget.doctype.participant import participant as participant_permissions
 
 # The budget line's fields an amendment may change.
 LINE_FIELDS = (
@@ -303,12 +302,3 @@ def make_approval(source_name: str):
 	doc = make_plan_approval(amendment.budget_plan)
 	doc.amendment = amendment.name
 	return doc
-
-
-def get_permission_query_conditions(user=None, doctype=None):
-	return participant_permissions.visible_participant_condition("`tabBudget Plan Amendment`.`participant`", user)
-
-
-def has_permission(doc, ptype=None, user=None, debug=False):
-	participant = doc.participant or frappe.db.get_value("Budget Plan", doc.budget_plan, "participant")
-	return participant_permissions.can_see_participant(participant, user or frappe.session.user)

@@ -445,13 +445,6 @@ def make_approval(source_name: str):
 	return doc
 
 
-def get_permission_query_conditions(user=None, doctype=None):
-	return participant_permissions.visible_participant_condition("`tabBudget Plan Approval`.`participant`", user)
-
-
-def has_permission(doc, ptype=None, user=None, debug=False):
-	participant = doc.participant or frappe.db.get_value("Budget Plan", doc.budget_plan, "participant")
-	return participant_permissions.can_see_participant(participant, user or frappe.session.user)
 
 
 def on_doctype_update():

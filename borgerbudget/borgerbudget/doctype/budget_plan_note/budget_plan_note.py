@@ -5,7 +5,11 @@ import frappe
 from frappe.model.document import Document
 
 from borgerbudget.borgerbudget.doctype.budget_plan import budget_plan
-from borgerbudget.borgerbudget.doctype.participant.participant import sees_all_participants
+from borgerbudget.borgerbudget.doctype.participant.participant import (
+	can_see_participant,
+	sees_all_participants,
+	visible_participant_condition,
+)
 
 CASEWORKER_ROLES = budget_plan.CASEWORKER_ROLES
 
@@ -20,7 +24,7 @@ def is_citizen_only(user):
 
 def get_permission_query_conditions(user=None, doctype=None):
 	user = user or frappe.session.user
-	plans = budget_plan.get_permission_query_conditions(user)
+	plans = visible_participant_condition("`tabBudget Plan`.`participant`", user)
 	if not plans:
 		return ""
 	condition = f"`tabBudget Plan Note`.`budget_plan` in (select `tabBudget Plan`.`name` from `tabBudget Plan` where {plans})"
@@ -34,5 +38,4 @@ def has_permission(doc, ptype=None, user=None, debug=False):
 	user = user or frappe.session.user
 	if is_citizen_only(user) and not doc.visible_to_citizen:
 		return False
-	plan_participant = frappe.db.get_value("Budget Plan", doc.budget_plan, "participant")
-	return budget_plan.has_permission(frappe._dict(participant=plan_participant), user=user)
+	return can_see_participant(frappe.db.get_value("Budget Plan", doc.budget_plan, "participant"), user)

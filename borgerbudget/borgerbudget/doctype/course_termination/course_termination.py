@@ -9,7 +9,6 @@ from frappe.model.document import Document
 from frappe.utils import getdate, today
 
 from borgerbudget import accounting, rules
-from borgerbudget.borgerbudget.doctype.participant import participant as participant_permissions
 
 
 class CourseTermination(Document):
@@ -66,11 +65,3 @@ class CourseTermination(Document):
 		for advance in advances:
 			frappe.db.set_value("Budget Advance", advance, "settlement_due", flag)
 		return len(advances)
-
-
-def get_permission_query_conditions(user=None, doctype=None):
-	return participant_permissions.visible_participant_condition("`tabCourse Termination`.`participant`", user)
-
-
-def has_permission(doc, ptype=None, user=None, debug=False):
-	return participant_permissions.can_see_participant(doc.participant, user or frappe.session.user)

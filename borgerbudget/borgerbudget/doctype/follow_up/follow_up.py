@@ -10,7 +10,6 @@ from frappe.model.document import Document
 from frappe.utils import format_date, getdate, today
 
 from borgerbudget import rules
-from borgerbudget.borgerbudget.doctype.participant import participant as participant_permissions
 from borgerbudget.borgerbudget.doctype.participant.participant import close_reminders, remind_caseworker
 
 
@@ -137,11 +136,3 @@ def flag_overdue_follow_ups():
 		where status = %s and ifnull(course_termination, '') = '' and next_follow_up_date is not null""",
 		(on, rules.ENROLLED),
 	)
-
-
-def get_permission_query_conditions(user=None, doctype=None):
-	return participant_permissions.visible_participant_condition("`tabFollow-up`.`participant`", user)
-
-
-def has_permission(doc, ptype=None, user=None, debug=False):
-	return participant_permissions.can_see_participant(doc.participant, user or frappe.session.user)

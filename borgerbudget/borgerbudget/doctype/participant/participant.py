@@ -434,3 +434,16 @@ def can_see_participant(name: str, user: str) -> bool:
 
 def has_permission(doc, ptype=None, user=None, debug=False):
 	return is_visible_to(doc, user or frappe.session.user)
+
+
+# The plan, its assessments, changes, payouts, follow-ups and termination all belong to a participant,
+# and anyone may see them who may see that participant (hooks.py maps these doctypes here).
+def get_document_conditions(user=None, doctype=None):
+	return visible_participant_condition(f"`tab{doctype}`.`participant`", user)
+
+
+def has_document_permission(doc, ptype=None, user=None, debug=False):
+	participant = doc.get("participant")
+	if not participant and doc.get("budget_plan"):
+		participant = frappe.db.get_value("Budget Plan", doc.budget_plan, "participant")
+	return can_see_participant(participant, user or frappe.session.user)

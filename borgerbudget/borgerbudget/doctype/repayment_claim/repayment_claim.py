@@ -7,7 +7,6 @@ from frappe.model.document import Document
 from frappe.utils import flt, fmt_money, getdate, today
 
 from borgerbudget import accounting, rules
-from borgerbudget.borgerbudget.doctype.participant import participant as participant_permissions
 
 # Fixed once finance has booked the claim.
 BOOKED_FIELDS = ("amount", "reason", "budget_plan", "budget_advance")
@@ -92,12 +91,3 @@ class RepaymentClaim(Document):
 			getdate(self.deferred_until) if self.deferred_until else None,
 			getdate(today()),
 		)
-
-
-def get_permission_query_conditions(user=None, doctype=None):
-	return participant_permissions.visible_participant_condition("`tabRepayment Claim`.`participant`", user)
-
-
-def has_permission(doc, ptype=None, user=None, debug=False):
-	participant = doc.participant or frappe.db.get_value("Budget Plan", doc.budget_plan, "participant")
-	return participant_permissions.can_see_participant(participant, user or frappe.session.user)
