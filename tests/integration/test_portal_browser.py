@@ -91,6 +91,11 @@ def wait_for(driver, css, timeout=20):
 
 
 def click(driver, element):
+	# Frappe scrolls the page with jQuery animations (a grid row closing scrolls back to it): a click
+	# made while one runs lands where the element was a moment ago, and is lost.
+	WebDriverWait(driver, 10).until(
+		lambda d: not d.execute_script("return window.jQuery ? jQuery(':animated').length : 0")
+	)
 	driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
 	element.click()
 
@@ -336,9 +341,6 @@ def test_citizen_asks_for_a_change_to_the_approved_plan(browser, citizen_approve
 		lambda d: d.execute_script("return frappe.web_form.fields_dict.lines.grid.get_data()[1].amount") == 900
 	)
 	click(driver, driver.find_element(By.CSS_SELECTOR, ".grid-row-open .grid-collapse-row"))
-	driver.implicitly_wait(0)
-	WebDriverWait(driver, 20).until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".grid-row-open"))
-	driver.implicitly_wait(10)
 	save_web_form(driver)
 
 	frappe.db.rollback()
