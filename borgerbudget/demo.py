@@ -75,6 +75,35 @@ ASSESSED_PLANS = (
 	("Rikke Dahl", (rules.NO, rules.DOUBTFUL, rules.YES), (), "Egen virksomhed som frisør"),
 )
 
+# Citizens screened as suitable for the programme's next places, which are then drawn by lot;
+# those not drawn are kept as the control group. (name, CPR, caseworker index, months unemployed)
+DRAW_POOL = (
+	("Louise Berg", "040586-2680", 0, 16),
+	("Nikolaj Friis", "191080-3791", 1, 28),
+	("Charlotte Møller", "270391-0802", 0, 13),
+	("Søren Lauridsen", "060677-1913", 1, 45),
+	("Malene Vinther", "130984-2024", 0, 21),
+	("Kim Bertelsen", "220972-3135", 1, 33),
+)
+
+# A pilot round that started 300 days ago and has ended, so the evaluation has outcomes to show.
+# (name, CPR, what the money was for, amount, supplier, did the theory of change hold,
+#  in the collective course, reason for the end, outcome, days from course start to the end)
+PILOT_PROGRAMME = {
+	"programme_name": "Langtidsledige tager teten – pilot 2026",
+	"method": "Langtidsledige tager teten",
+	"target_group": PROGRAMMES[0]["target_group"],
+	"yearly_capacity": 8,
+}
+PILOT_DAYS_AGO = 300
+PILOT = (
+	("Morten Kristensen", "120481-1235", "Kørekort til lastbil (C)", 24500, "Trafikskolen Nord", "Achieved", 1, "Ordinary employment", "Job", 150),
+	("Sanne Olsen", "030388-2246", "Truckcertifikat og lagerkursus", 9800, "AMU Nord", "Achieved", 1, "Ordinary employment", "Job", 120),
+	("Jesper Mortensen", "250979-3357", "Svejsecertifikat", 16000, "AMU Nord", "Partly", 1, "Education", "Education", 170),
+	("Tina Hansen", "080692-0468", "Frisørudstyr og opstart af egen salon", 21000, "Frisørgrossisten ApS", "Achieved", 0, "Self-employment", "Self-employed", 180),
+	("Bo Thomsen", "171172-1579", "Kursus i kundeservice", 6500, "AOF Nord", "Not", 0, "6 months without employment or substantial change", "Still on benefits", 182),
+)
+
 # The steps that lead from Screening to each target status.
 PATHS = {
 	rules.SCREENING: (),
@@ -104,8 +133,10 @@ def make_demo(company=DEFAULT_COMPANY):
 	make_follow_up("Camilla Rasmussen", users)
 	make_amendments("Camilla Rasmussen", users)
 	make_wellbeing_course("Susanne Mikkelsen", users)
+	make_draw(programmes[0], users, team)
+	make_pilot_round(company, users, team)
 	frappe.db.commit()
-	print(f"Demo data ready: {len(programmes)} programmes, {len(PARTICIPANTS)} participants")
+	print(f"Demo data ready: {len(programmes) + 1} programmes, {len(PARTICIPANTS) + len(DRAW_POOL) + len(PILOT)} participants")
 
 
 def make_user(email, first_name, last_name, roles, user_type="System User"):
@@ -177,7 +208,9 @@ def make_draft_plan(participant_name):
 	plan.save()
 
 
-def make_assessed_plan(participant_name, scores, colleagues, purpose, users, approved_days_ago=None):
+def make_assessed_plan(
+	participant_name, scores, colleagues, purpose, users, approved_days_ago=None, amount=18500, supplier=None
+):
 	"""A submitted plan whose assessment waits in the colour the scores give, as the caseworker left
 	it; or with `approved_days_ago`, a green plan approved that long ago."""
 	from frappe.model.workflow import apply_workflow
@@ -188,7 +221,7 @@ def make_assessed_plan(participant_name, scores, colleagues, purpose, users, app
 	plan = frappe.get_doc("Budget Plan", {"participant": participant.name})
 	if plan.status != rules.DRAFT:
 		return
-	start = getdate(plan.course_start_date)
+	start = getdate(participant.course_start_date)
 	goal = f"Job gennem {purpose.lower()}"
 	plan.motivation = f"{purpose} giver mig adgang til de job, jeg søger, og som der mangler folk til."
 	plan.append("goals", {"goal": goal, "how_to_measure": "Ansat inden for et år"})
@@ -197,10 +230,11 @@ def make_assessed_plan(participant_name, scores, colleagues, purpose, users, app
 		{
 			"description": purpose,
 			"category": "Kursus / uddannelse",
-			"amount": 18500,
+			"amount": amount,
 			"need_date": add_days(start, 30),
 			"payment_route": rules.SUPPLIER_INVOICE,
-			"supplier_text": "Uddannelsescenter Nord",
+			"supplier": supplier and make_supplier(supplier),
+			"supplier_text": None if supplier else "Uddannelsescenter Nord",
 			"goal": goal,
 			"theory_of_change": "Arbejdsgiverne kræver beviset, før de ansætter.",
 			"price_research": "Tre tilbud indhentet; dette er det billigste.",
@@ -259,9 +293,7 @@ def make_payouts(participant_name, users):
 	if plan.status != rules.DRAFT:
 		return
 	for supplier in {row[3] for row in PAYOUT_LINES if row[3]}:
-		if not frappe.db.exists("Supplier", supplier):
-			group = frappe.db.get_value("Supplier Group", {"is_group": 0, "name": ("!=", accounting.CITIZEN_GROUP)})
-			frappe.get_doc({"doctype": "Supplier", "supplier_name": supplier, "supplier_group": group}).insert()
+		make_supplier(supplier)
 	start = getdate(plan.course_start_date)
 	goal = "Job på et lager med kørsel"
 	plan.motivation = "Med kørekort og Excel kan jeg søge job som lagerchauffør. Buskortet får mig til kurserne."
@@ -434,6 +466,128 @@ def make_wellbeing_course(participant_name, users):
 	frappe.set_user("Administrator")
 
 
+def make_draw(programme, users, team):
+	"""This autumn's draw: three places among six suitable citizens; the other three are the control group."""
+	if frappe.db.exists("Draw", {"programme": programme, "docstatus": 1}):
+		return
+	for name, cpr, caseworker_index, months in DRAW_POOL:
+		row = (name, cpr, 0, caseworker_index, months, "Kontanthjælp", 1, 1, rules.SCREENING)
+		make_participant(row, [programme], users, team, assessment="Suitable")
+	frappe.set_user(users[5])  # the programme's admin
+	draw = frappe.get_doc({"doctype": "Draw", "programme": programme, "places": 3, "seed": "Lodtrækning november 2026"})
+	draw.insert()
+	draw.submit()
+	frappe.set_user("Administrator")
+
+
+def make_pilot_round(company, users, team):
+	"""The pilot round, 300 days on: five citizens designated by their caseworkers, three of them in the
+	collective course, with approved plans, paid invoices, follow-ups and a recorded end. The flows run
+	today; the dates of the citizens' way in are then set back to when the round began."""
+	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+
+	from borgerbudget import accounting
+
+	if frappe.db.exists("Budget Programme", PILOT_PROGRAMME["programme_name"]):
+		return
+	programme = make_programme(company, PILOT_PROGRAMME)
+	start = getdate(add_days(today(), -PILOT_DAYS_AGO))
+	participants = []
+	for index, (name, cpr, purpose, amount, supplier, *_rest) in enumerate(PILOT):
+		make_participant((name, cpr, 0, index % 2, 14 + 5 * index, "Kontanthjælp", 1, 1, rules.ENROLLED), [programme], users, team)
+		participant = frappe.db.get_value("Participant", {"full_name": name})
+		frappe.db.set_value(
+			"Participant",
+			participant,
+			{
+				"screening_date": add_days(start, -60),
+				"offer_date": add_days(start, -45),
+				"decision_date": add_days(start, -40),
+				"declaration_signed_on": add_days(start, -40),
+				"enrolment_date": add_days(start, -35),
+				"plan_deadline": add_days(start, -7),
+				"course_start_date": start,
+				"course_end_date": rules.add_months(start, 6),
+			},
+		)
+		make_assessed_plan(name, (rules.YES,) * 3, (), purpose, users, PILOT_DAYS_AGO, amount, supplier)
+		participants.append(participant)
+
+	frappe.get_doc(
+		{
+			"doctype": "Cohort",
+			"cohort_name": "Pilothold – forår 2026",
+			"programme": programme,
+			"kick_off_date": add_days(start, -28),
+			"kick_off_place": "Jobcentret, store mødesal",
+			"workshop_1_date": add_days(start, -21),
+			"workshop_1_place": "Iværksætterhuset",
+			"workshop_2_date": add_days(start, -14),
+			"workshop_2_place": "Iværksætterhuset",
+			"facilitators": [{"user": users[0]}],
+			"participants": [
+				{"participant": participant, "attended_kick_off": 1, "attended_workshop_1": 1, "attended_workshop_2": 1}
+				for participant, row in zip(participants, PILOT)
+				if row[6]
+			],
+		}
+	).insert()
+
+	for participant, (name, _cpr, _purpose, _amount, _supplier, verdict, _cohort, reason, outcome, days) in zip(
+		participants, PILOT
+	):
+		plan = frappe.get_doc("Budget Plan", {"participant": participant})
+		frappe.set_user(users[3])  # finance: the supplier's invoice, paid ten days later
+		for line in plan.lines:
+			invoice = accounting.make_purchase_invoice(plan.name, line.name)
+			invoice.set_posting_time = 1
+			invoice.posting_date = invoice.bill_date = line.need_date
+			invoice.bill_no = f"P-{plan.name[-5:]}-{line.idx}"
+			invoice.insert()
+			invoice.submit()
+			payment = get_payment_entry("Purchase Invoice", invoice.name)
+			payment.posting_date = payment.reference_date = add_days(line.need_date, 10)
+			payment.reference_no = "Bankoverførsel"
+			payment.insert()
+			payment.submit()
+
+		frappe.set_user(frappe.db.get_value("Participant", participant, "assigned_caseworker"))
+		for days_in, held, progress in ((45, "Too early", "Some progress"), (days - 10, verdict, None)):
+			follow_up = frappe.get_doc(
+				{
+					"doctype": "Follow-up",
+					"participant": participant,
+					"follow_up_date": add_days(start, days_in),
+					"form": "Meeting",
+					"citizen_report": "Forløbet går som planlagt." if held != "Not" else "Kurset hjalp ikke, som jeg havde håbet.",
+				}
+			).insert()
+			for row in follow_up.goals:
+				row.progress = progress or ("Achieved" if held == "Achieved" else "Some progress")
+			for row in follow_up.lines:
+				row.theory_of_change_held = held
+			follow_up.save()
+		frappe.get_doc(
+			{
+				"doctype": "Course Termination",
+				"participant": participant,
+				"termination_date": add_days(start, days),
+				"reason": reason,
+				"outcome": outcome,
+			}
+		).insert().submit()
+		frappe.set_user("Administrator")
+
+
+def make_supplier(name):
+	from borgerbudget import accounting
+
+	if not frappe.db.exists("Supplier", name):
+		group = frappe.db.get_value("Supplier Group", {"is_group": 0, "name": ("!=", accounting.CITIZEN_GROUP)})
+		frappe.get_doc({"doctype": "Supplier", "supplier_name": name, "supplier_group": group}).insert()
+	return name
+
+
 def make_team(users):
 	name = "Jobcenter Team Nord"
 	if not frappe.db.exists("Caseworker Team", name):
@@ -458,11 +612,11 @@ def make_programme(company, data):
 	return data["programme_name"]
 
 
-def make_participant(row, programmes, users, team):
+def make_participant(row, programmes, users, team, assessment=None):
 	name, cpr, programme_index, caseworker_index, months, benefit, job_ready, available, target = row
 	if frappe.db.exists("Participant", {"full_name": name}):
 		return
-	first = name.split()[0].lower()
+	first = name.split()[0].lower().translate(str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}))
 	doc = frappe.get_doc(
 		{
 			"doctype": "Participant",
@@ -479,7 +633,8 @@ def make_participant(row, programmes, users, team):
 			"benefit_type": benefit,
 			"job_ready": job_ready,
 			"available_to_labour_market": available,
-			"screening_assessment": "Suitable" if target not in (rules.NOT_ELIGIBLE, rules.SCREENING) else "",
+			"screening_assessment": assessment
+			or ("Suitable" if target not in (rules.NOT_ELIGIBLE, rules.SCREENING) else ""),
 		}
 	).insert()
 	for step in PATHS[target]:
