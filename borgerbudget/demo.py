@@ -1,5 +1,6 @@
-"""Realistic demo data: two programmes, a caseworker team, users for every role and a
-cohort of participants at every intake stage. Idempotent: records that exist are kept.
+"""Realistic demo data: two programmes, a caseworker team, users for every role, a cohort of
+participants at every intake stage, a draw, and a pilot round that has ended for the evaluation.
+Idempotent: records that exist are kept.
 
     bench --site S execute borgerbudget.demo.make_demo
 """
