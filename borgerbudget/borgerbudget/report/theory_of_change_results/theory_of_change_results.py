@@ -7,6 +7,9 @@ from frappe.utils import cint
 
 from borgerbudget import evaluation, rules
 
+# Achieved green, partly orange, not red, too early grey (also the workspace chart's colours).
+COLOURS = ("#29CD42", "#ECAD4B", "#E24C4C", "#B9C0C7")
+
 
 def execute(filters=None):
 	rows = evaluation.theory_of_change(filters)
@@ -33,6 +36,7 @@ def execute(filters=None):
 		},
 		"type": "bar",
 		"barOptions": {"stacked": 1},
+		"colors": list(COLOURS),
 	}
 	message = _("The latest follow-up's verdict on each line. The achieved share leaves out lines where it is too early to tell.")
 	return columns, rows, message, chart
