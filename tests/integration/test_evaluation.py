@@ -5,7 +5,9 @@ import re
 
 import frappe
 import pytest
+from frappe.client import validate_link
 from frappe.desk.query_report import run
+from frappe.desk.search import search_link
 from frappe.utils import add_days, today
 
 from borgerbudget import accounting, cpr_vault, evaluation, rules
@@ -195,6 +197,12 @@ def test_researchers_see_the_reports_but_no_participant(programme):
 	assert not frappe.has_permission("Participant", "read")
 	with pytest.raises(frappe.PermissionError):
 		frappe.get_list("Participant")
+	# They can pick a cohort in the report filter (its name only), but not open it.
+	cohort = frappe.db.get_value("Cohort", {"programme": programme.name})
+	assert cohort in [row["value"] for row in search_link("Cohort", cohort[:20])]
+	assert validate_link("Cohort", cohort)["name"] == cohort
+	with pytest.raises(frappe.PermissionError):
+		frappe.get_doc("Cohort", cohort).check_permission("read")
 	frappe.set_user(user("caseworker_a"))
 	with pytest.raises(frappe.PermissionError):
 		run("Research Export", filters={"programme": programme.name})

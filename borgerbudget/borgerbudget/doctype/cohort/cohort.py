@@ -61,8 +61,11 @@ def attendance_problem(participant):
 
 
 def get_permission_query_conditions(user=None, doctype=None):
-	"""Cohorts with a participant the user may see, or that the user facilitates."""
+	"""Cohorts with a participant the user may see, or that the user facilitates. Those who may only
+	select a cohort (researchers filtering the evaluation) see every name, and nothing more."""
 	user = user or frappe.session.user
+	if frappe.only_has_select_perm("Cohort", user=user):
+		return ""
 	participants = participant_permissions.visible_participant_condition("member.participant", user)
 	if not participants:
 		return ""
