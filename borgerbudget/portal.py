@@ -27,6 +27,22 @@ SCRIPT_MESSAGES = (
 	"Upload receipts",
 	"Ask for a change",
 )
+# frappe's web form script shows these (the saved page, the discard and error dialogs) but leaves
+# them out of the translations it sends to the page.
+WEB_FORM_MESSAGES = (
+	"Updated",
+	"Your form has been successfully updated",
+	"Edit your response",
+	"View your response",
+	"Couldn't save, please check the data you have entered",
+	"Validation Error",
+	"Discard?",
+	"Are you sure you want to discard the changes?",
+	"Missing Values Required",
+	"Following fields have missing values:",
+	"Invalid Values",
+	"Following fields have invalid values:",
+)
 # Strings of public/js/approval_web_form.js; the workflow's states and actions are added.
 APPROVAL_SCRIPT_MESSAGES = (
 	"Status",
@@ -41,30 +57,34 @@ APPROVAL_SCRIPT_MESSAGES = (
 def plan_form_context(context):
 	"""Translations for the child tables' columns and the form script (frappe's web form only
 	sends its own field labels), and the introduction in the user's language."""
-	messages = list(SCRIPT_MESSAGES)
+	messages = [*WEB_FORM_MESSAGES, *SCRIPT_MESSAGES]
 	for doctype in ("Budget Line", "Budget Plan Goal"):
 		for df in frappe.get_meta(doctype).fields:
 			messages.extend(filter(None, (df.label, df.description)))
 			if df.fieldtype == "Select":
 				messages.extend(filter(None, (df.options or "").split("\n")))
 	context.plan_messages = {message: _(message) for message in messages}
-	translate_introduction(context)
+	translate_form_texts(context)
 
 
 def approval_form_context(context):
 	"""Translations for the approval form script: its own strings, the workflow's states and actions."""
 	from borgerbudget.hooks import APPROVAL_WORKFLOW_ACTIONS, APPROVAL_WORKFLOW_STATES
 
-	messages = [*APPROVAL_SCRIPT_MESSAGES, *APPROVAL_WORKFLOW_STATES, *APPROVAL_WORKFLOW_ACTIONS]
+	messages = [*WEB_FORM_MESSAGES, *APPROVAL_SCRIPT_MESSAGES, *APPROVAL_WORKFLOW_STATES, *APPROVAL_WORKFLOW_ACTIONS]
 	for df in frappe.get_meta("Budget Plan Approval Member").fields:
 		messages.extend(filter(None, (df.label, df.description)))
 	context.approval_messages = {message: _(message) for message in messages}
-	translate_introduction(context)
+	translate_form_texts(context)
 
 
-def translate_introduction(context):
+def translate_form_texts(context):
+	"""The introduction, and the heading of a new entry: frappe makes it "New " + the untranslated
+	title ("Ny Change My Plan"); the form's own title, translated, reads right in every language."""
 	if context.introduction_text:
 		context.introduction_text = _(context.introduction_text)
+	if frappe.form_dict.is_new and context.web_form_doc:
+		context.title = _(context.web_form_doc.title)
 	context.no_cache = 1
 
 
@@ -121,19 +141,19 @@ def describe_payout(line, advance, currency):
 
 def amendment_form_context(context):
 	"""The lines table's columns in the citizen's language (frappe sends only the form's own labels)."""
-	messages = []
+	messages = list(WEB_FORM_MESSAGES)
 	for df in frappe.get_meta("Budget Plan Amendment Line").fields:
 		messages.extend(filter(None, (df.label, df.description)))
 		if df.fieldtype == "Select":
 			messages.extend(filter(None, (df.options or "").split("\n")))
 	context.amendment_messages = {message: _(message) for message in messages}
-	translate_introduction(context)
+	translate_form_texts(context)
 
 
 def receipts_form_context(context):
 	"""The receipts table's columns in the citizen's language (frappe sends only the form's own labels)."""
-	messages = []
+	messages = list(WEB_FORM_MESSAGES)
 	for df in frappe.get_meta("Budget Advance Receipt").fields:
 		messages.extend(filter(None, (df.label, df.description)))
 	context.receipt_messages = {message: _(message) for message in messages}
-	translate_introduction(context)
+	translate_form_texts(context)

@@ -299,6 +299,7 @@ def citizen_approved_plan(site):
 	from tests.integration.factories import approved_plan, remove_programme
 
 	frappe.set_user("Administrator")
+	frappe.db.set_value("User", user("citizen_browser"), "language", "da")
 	programme = make_programme()
 	plan = approved_plan(
 		programme,
@@ -323,6 +324,7 @@ def test_citizen_asks_for_a_change_to_the_approved_plan(browser, citizen_approve
 	driver.get(driver.base_url + f"/my-budget-plan/{citizen_approved_plan}/edit")
 	click(driver, wait_for(driver, ".payout-overview").find_element(By.LINK_TEXT, "Bed om en ændring"))
 	WebDriverWait(driver, 20).until(lambda d: "/plan-change/new" in d.current_url)
+	assert driver.find_element(By.CSS_SELECTOR, ".web-form-title h1").text == "Ændr min plan"  # not "Ny Change My Plan"
 	fill(wait_for(driver, ".web-form"), "reason", "Buskortet koster mere end planlagt.", tag="textarea")
 	save_web_form(driver)
 
@@ -342,6 +344,9 @@ def test_citizen_asks_for_a_change_to_the_approved_plan(browser, citizen_approve
 	)
 	click(driver, driver.find_element(By.CSS_SELECTOR, ".grid-row-open .grid-collapse-row"))
 	save_web_form(driver)
+	# frappe's own words on the saved page, which frappe's Danish lacks.
+	assert driver.find_element(By.CSS_SELECTOR, ".success-title").text == "Opdateret"
+	assert driver.find_element(By.CSS_SELECTOR, ".success-message").text == "Din formular er opdateret"
 
 	frappe.db.rollback()
 	request = frappe.get_doc("Budget Plan Amendment", request.name)
