@@ -124,6 +124,7 @@ def test_outcomes_against_the_control_group_and_the_reference_rate(programme):
 	assert (row["control_size"], row["control_share"], row["versus_control"]) == (2, 50.0, 0.0)
 	assert (row["reference_rate"], row["versus_reference"]) == (14.0, 36.0)
 	assert (row["self_supporting"], row["yearly_saving"]) == (1, 200000)
+	assert [dataset["values"] for dataset in result["chart"]["data"]["datasets"]] == [[50.0], [50.0], [14.0]]
 	summary = {item["label"]: item["value"] for item in result["report_summary"]}
 	assert summary["Estimated Yearly Saving"] == 200000
 

@@ -7,6 +7,9 @@ from frappe.utils import flt
 
 from borgerbudget import evaluation
 
+# The participants green, the control group grey, the national reference blue (also on the workspace).
+COLOURS = ("#29CD42", "#B9C0C7", "#5E64FF")
+
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
@@ -32,16 +35,19 @@ def execute(filters=None):
 		{"fieldname": "self_supporting", "label": _("Self-supporting"), "fieldtype": "Int", "width": 100},
 		{"fieldname": "yearly_saving", "label": _("Estimated Yearly Saving"), "fieldtype": "Currency", "width": 150},
 	]
+	# Only groups with ended courses have a share to set against the control group and the reference.
+	ended = [row for row in rows if row.ended]
 	chart = {
 		"data": {
-			"labels": [row.grp for row in rows],
+			"labels": [row.grp for row in ended],
 			"datasets": [
-				{"name": _("Job or Education (%)"), "values": [flt(row.share) for row in rows]},
-				{"name": _("Control Group in Job or Education (%)"), "values": [flt(row.control_share) for row in rows]},
-				{"name": _("National Reference Rate (%)"), "values": [flt(row.reference_rate) for row in rows]},
+				{"name": _("Job or Education (%)"), "values": [flt(row.share) for row in ended]},
+				{"name": _("Control Group in Job or Education (%)"), "values": [flt(row.control_share) for row in ended]},
+				{"name": _("National Reference Rate (%)"), "values": [flt(row.reference_rate) for row in ended]},
 			],
 		},
 		"type": "bar",
+		"colors": list(COLOURS),
 	}
 	total = evaluation.outcomes(filters)
 	total = total[0] if total else frappe._dict()
