@@ -89,9 +89,10 @@ def server_url():
 
 	for _ in range(120):
 		try:
-			if requests.get(f"{url}/api/method/ping", headers={"X-Frappe-Site-Name": SITE}, timeout=2).ok:
+			if requests.get(f"{url}/api/method/ping", headers={"X-Frappe-Site-Name": SITE}, timeout=10).ok:
 				break
-		except requests.ConnectionError:
+		except (requests.ConnectionError, requests.Timeout):
+			# Not listening yet, or its workers are still loading frappe (slow on a busy machine).
 			time.sleep(0.5)
 	else:
 		process.kill()
