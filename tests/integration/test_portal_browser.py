@@ -125,7 +125,7 @@ def save_web_form(driver):
 			driver.execute_script(
 				"return {saving: window.saving, dirty: frappe.form_dirty, errors: $('.has-error').map((i, e) => $(e).attr('data-fieldname')).get()}"
 			)
-		) + repr([entry for entry in driver.get_log("browser")])
+		) + repr(driver.get_log("browser"))
 	finally:
 		driver.implicitly_wait(10)
 	assert result == "saved", result
