@@ -4,7 +4,6 @@ motivation, add a budget line with a quote attached, save, and submit for assess
 import os
 import shutil
 import tempfile
-import time
 
 import frappe
 import pytest
