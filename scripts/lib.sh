@@ -55,7 +55,9 @@ as_root() {
 
 # Run a shell snippet as the bench user, with bench's tools on PATH, in BENCH_DIR when it exists.
 as_bench_user() {
-	local snippet="export PATH=\"\$HOME/.local/bin:\$HOME/.bench-venv/bin:\$PATH\" UV_NATIVE_TLS=1;"
+	# uv reads the system CA bundle (behind a TLS-intercepting proxy): UV_SYSTEM_CERTS for current
+	# uv, UV_NATIVE_TLS for older releases.
+	local snippet="export PATH=\"\$HOME/.local/bin:\$HOME/.bench-venv/bin:\$PATH\" UV_SYSTEM_CERTS=1 UV_NATIVE_TLS=1;"
 	snippet+=" [ -d '$BENCH_DIR' ] && cd '$BENCH_DIR'; $1"
 	if [ "$(id -un)" = "$BENCH_USER" ]; then
 		bash -c "$snippet"
