@@ -16,6 +16,7 @@ from frappe import _
 from frappe.utils import add_days, flt, fmt_money, getdate, today
 
 from borgerbudget import rules
+from borgerbudget.input import amount_argument
 
 DIMENSIONS = ("participant", "budget_programme")
 
@@ -286,6 +287,7 @@ def create_purchase_invoice(budget_plan, budget_line, amount=None, bill_no=None,
 def build_purchase_invoice(budget_plan, budget_line, amount=None):
 	frappe.has_permission("Purchase Invoice", "create", throw=True)
 	frappe.has_permission("Budget Plan", "read", budget_plan, throw=True)
+	amount = amount_argument(amount, "Amount")
 	plan = get_plan(budget_plan)
 	line = payable_line(plan, budget_line)
 	if line.payment_route == rules.REIMBURSEMENT:
@@ -793,7 +795,7 @@ def ensure_citizen_party(doctype, participant, company, account):
 
 def citizen_party_name(participant):
 	# The participant's id keeps two citizens with the same name apart.
-	return "{0} ({1})".format(frappe.db.get_value("Participant", participant, "full_name"), participant)
+	return "{} ({})".format(frappe.db.get_value("Participant", participant, "full_name"), participant)
 
 
 CITIZEN_GROUP = "Borgerbudget Citizens"

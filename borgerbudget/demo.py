@@ -534,7 +534,7 @@ def make_pilot_round(company, users, team):
 		}
 	).insert()
 
-	for participant, (name, _cpr, _purpose, _amount, _supplier, verdict, _cohort, reason, outcome, days) in zip(
+	for participant, (_name, _cpr, _purpose, _amount, _supplier, verdict, _cohort, reason, outcome, days) in zip(
 		participants, PILOT
 	):
 		plan = frappe.get_doc("Budget Plan", {"participant": participant})

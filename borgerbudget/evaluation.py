@@ -8,8 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt
 
-from borgerbudget import cpr_vault, rules
-from borgerbudget.borgerbudget.doctype.participant import participant as participant_permissions
+from borgerbudget import cpr_vault, permissions, rules
 
 IN_COHORT = "exists (select 1 from `tabCohort Participant` cp where cp.participant = p.name and cp.parenttype = 'Cohort')"
 FIRST_COHORT = (
@@ -21,7 +20,6 @@ GROUPS = {
 	"Course Variant": f"if({IN_COHORT}, '{rules.COLLECTIVE}', '{rules.INDIVIDUAL}')",
 	"Recruitment Route": "coalesce(p.recruitment_route, '')",
 }
-RESEARCHER = "Borgerbudget Researcher"
 
 
 def sql_list(values):
@@ -57,8 +55,8 @@ def scope(filters):
 		conditions.append("p.recruitment_route = %(recruitment_route)s")
 	# Researchers see no participant, only pseudonymised figures of the whole programme; everyone
 	# else sees the figures of the participants they may see.
-	if RESEARCHER not in frappe.get_roles():
-		visible = participant_permissions.visible_participant_condition("p.name")
+	if not permissions.is_researcher():
+		visible = permissions.visible_participant_condition("p.name")
 		if visible:
 			conditions.append(visible)
 	return " and ".join(conditions), filters

@@ -221,6 +221,7 @@ def remove_programme(programme):
 	for plan in plans:
 		frappe.db.delete("Comment", {"reference_name": plan})
 		frappe.delete_doc("Budget Plan", plan, force=True)
+	frappe.db.delete("Participant CPR", {"programme": programme})
 	frappe.db.delete("Participant", {"programme": programme})
 	frappe.delete_doc("Budget Programme", programme)
 

@@ -37,6 +37,7 @@ def cases():
 	for plan in frappe.get_all("Budget Plan", filters={"programme": programme.name}, pluck="name"):
 		frappe.db.delete("Comment", {"reference_name": plan})
 		frappe.delete_doc("Budget Plan", plan, force=True)
+	frappe.db.delete("Participant CPR", {"programme": programme.name})
 	frappe.db.delete("Participant", {"programme": programme.name})
 	frappe.delete_doc("Budget Programme", programme.name)
 	frappe.db.commit()

@@ -56,7 +56,7 @@ def test_the_draw_is_reproducible_and_a_changed_pool_shows_in_the_fingerprint(pr
 	draw = run_draw(programme, places=2)
 	assert len(draw.seed) == 32  # chosen by the server when none was given
 	assert rules.draw(pool, 2, draw.seed) == rules.draw(list(reversed(pool)), 2, draw.seed)
-	assert rules.pool_fingerprint(pool + ["BB-2026-99999"]) != draw.pool_fingerprint
+	assert rules.pool_fingerprint([*pool, "BB-2026-99999"]) != draw.pool_fingerprint
 	# Tampering with the stored result is detected.
 	frappe.db.set_value("Draw Entry", {"parent": draw.name, "drawn": 0}, "drawn", 1)
 	assert frappe.get_doc("Draw", draw.name).verify()["result_matches"] is False

@@ -171,7 +171,7 @@ def test_the_research_export_is_pseudonymised(programme):
 	people = frappe.get_all(
 		"Participant",
 		filters={"programme": programme.name},
-		fields=["name", "full_name", "cpr_encrypted", "cpr_masked", "birth_date"],
+		fields=["name", "full_name", "cpr_masked", "birth_date"],
 	)
 	result = report("Research Export", programme)
 	rows = result["result"]
@@ -180,7 +180,7 @@ def test_the_research_export_is_pseudonymised(programme):
 	assert not {c["fieldname"] for c in result["columns"]} & {"name", "participant", "full_name", "cpr_number", "birth_date"}
 	text = repr(rows)
 	for person in people:
-		cpr = cpr_vault.decrypt(person.cpr_encrypted)
+		cpr = cpr_vault.decrypt(frappe.db.get_value("Participant CPR", person.name, "cpr_encrypted"))
 		for value in (person.name, person.full_name, cpr, cpr[:6], person.cpr_masked, str(person.birth_date)):
 			assert value and value not in text
 	assert all(re.fullmatch(r"[0-9a-f]{16}", r["pseudonym"]) for r in rows)

@@ -40,15 +40,17 @@ def test_no_doctype_name_collides_with_frappe_or_erpnext():
 				assert not ours.intersection(dirs), f"{app} already has {ours.intersection(dirs)}"
 
 
-def test_participant_has_a_database_unique_key_on_programme_and_cpr():
+def test_the_cpr_vault_has_a_database_unique_key_on_programme_and_cpr():
 	columns = frappe.db.sql(
 		"""select column_name from information_schema.statistics
-		where table_schema = database() and table_name = 'tabParticipant'
+		where table_schema = database() and table_name = 'tabParticipant CPR'
 		and index_name = 'unique_cpr_per_programme' and non_unique = 0
 		order by seq_in_index""",
 		pluck=True,
 	)
 	assert [c.lower() for c in columns] == ["programme", "cpr_hash"]
+	# Nothing of the number is left on the participant itself.
+	assert not {"cpr_encrypted", "cpr_hash"} & {c.lower() for c in frappe.db.get_table_columns("Participant")}
 
 
 # A literal message in _("...") or __("..."), in Python, form scripts and notification templates.

@@ -75,14 +75,12 @@ def test_cpr_is_never_stored_in_clear(programme):
 
 def test_saving_without_cpr_keeps_the_stored_number(programme):
 	doc = make_participant(programme, cpr_number="120378-1235")
-	encrypted = frappe.db.get_value("Participant", doc.name, "cpr_encrypted")
+	encrypted = frappe.db.get_value("Participant CPR", doc.name, "cpr_encrypted")
 	doc = frappe.get_doc("Participant", doc.name)
 	doc.phone = "+45 11 22 33 44"
 	doc.save()
-	assert frappe.db.get_value("Participant", doc.name, ["cpr_encrypted", "cpr_masked"]) == (
-		encrypted,
-		"120378-XXXX",
-	)
+	assert frappe.db.get_value("Participant CPR", doc.name, "cpr_encrypted") == encrypted
+	assert frappe.db.get_value("Participant", doc.name, "cpr_masked") == "120378-XXXX"
 
 
 # Duplicates
@@ -98,7 +96,7 @@ def test_same_cpr_twice_in_a_programme_is_refused(programme):
 def test_same_cpr_in_another_programme_is_allowed(programme):
 	make_participant(programme, cpr_number="120378-1235")
 	other = make_programme()
-	assert make_participant(other, cpr_number="120378-1235").cpr_hash
+	assert frappe.db.exists("Participant CPR", make_participant(other, cpr_number="120378-1235").name)
 
 
 def test_concurrent_inserts_of_one_cpr_give_one_participant():
@@ -133,6 +131,7 @@ def test_concurrent_inserts_of_one_cpr_give_one_participant():
 		assert sorted(outcomes) == ["refused"] * 7 + ["saved"]
 		assert count(programme) == 2
 	finally:
+		frappe.db.delete("Participant CPR", {"programme": programme.name})
 		frappe.db.delete("Participant", {"programme": programme.name})
 		frappe.delete_doc("Budget Programme", programme.name)
 		frappe.db.commit()

@@ -29,6 +29,7 @@ def plans(site):
 		for file in frappe.get_all("File", filters={"attached_to_name": plan.name}, pluck="name"):
 			frappe.delete_doc("File", file, force=True)
 		frappe.delete_doc("Budget Plan", plan.name, force=True)
+	frappe.db.delete("Participant CPR", {"programme": programme.name})
 	frappe.db.delete("Participant", {"programme": programme.name})
 	frappe.delete_doc("Budget Programme", programme.name)
 	frappe.db.commit()

@@ -32,7 +32,7 @@ def test_moving_money_between_lines_counts_the_increase_only():
 
 
 def test_added_and_dropped_lines():
-	rows = proposed(b=None) + [(None, {"description": "Laptop", "amount": 3000.0})]
+	rows = [*proposed(b=None), (None, {"description": "Laptop", "amount": 3000.0})]
 	changes = rules.amendment_changes(APPROVED, rows)
 	assert [(c.kind, c.key, c.new_amount, c.index) for c in changes] == [
 		(rules.ADDED, None, 3000, 1),

@@ -50,7 +50,7 @@ def test_no_suggestion_until_every_criterion_is_scored():
 
 
 def test_programme_rules_are_read_in_order_and_unmatched_is_red():
-	strict = (rules.ClassificationRule(rules.ANY, NO, rules.ANY, RED),) + DEFAULTS
+	strict = (rules.ClassificationRule(rules.ANY, NO, rules.ANY, RED), *DEFAULTS)
 	assert rules.suggest_classification(scores(YES, NO, YES), strict) == RED
 	assert rules.suggest_classification(scores(YES, DOUBTFUL, YES), strict) == YELLOW
 	assert rules.suggest_classification(scores(YES, YES, YES), ()) == RED

@@ -8,7 +8,7 @@ from frappe.model.document import Document
 from frappe.utils import cstr, flt, fmt_money, getdate, today
 
 from borgerbudget import accounting, rules
-from borgerbudget.borgerbudget.doctype.participant import participant as participant_permissions
+from borgerbudget.permissions import is_citizen
 
 # The citizen may add receipts; everything else is the municipality's.
 CITIZEN_FIELDS = {"receipts"}
@@ -161,11 +161,6 @@ class BudgetAdvance(Document):
 			getdate(self.receipt_due_date) if self.receipt_due_date else None,
 			getdate(today()),
 		)
-
-
-def is_citizen(user):
-	roles = set(frappe.get_roles(user))
-	return "Borgerbudget Citizen" in roles and not roles.intersection(participant_permissions.ROLES_SEEING_ALL | {"Caseworker", "Caseworker Team Lead"})
 
 
 def send_receipt_reminders():

