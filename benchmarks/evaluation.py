@@ -56,7 +56,10 @@ def run(participant_count, line_count):
 	programme = factories.make_programme(programme_name="_Bench Evaluation " + frappe.generate_hash(length=6))
 	started = time.perf_counter()
 	counts = generate(programme.name, participant_count, line_count)
-	print(f"generated in {time.perf_counter() - started:.1f} s: " + ", ".join(f"{n:,} {what}" for what, n in counts.items()))
+	print(
+		f"generated in {time.perf_counter() - started:.1f} s: "
+		+ ", ".join(f"{n:,} {what}" for what, n in counts.items())
+	)
 
 	frappe.set_user(factories.user("auditor"))
 	filters = {"programme": programme.name}
@@ -68,7 +71,9 @@ def run(participant_count, line_count):
 		base = median(lambda: frappe.db.sql(BASELINES[name], filters))
 		total, base_total = total + ours, base_total + base
 		print(f"{name:<28}{rows:>7}{ours * 1000:>9.0f}ms{base * 1000:>9.1f}ms{ours / base:>7.1f}x")
-	print(f"{'all seven':<28}{'':>7}{total * 1000:>9.0f}ms{base_total * 1000:>9.1f}ms{total / base_total:>7.1f}x")
+	print(
+		f"{'all seven':<28}{'':>7}{total * 1000:>9.0f}ms{base_total * 1000:>9.1f}ms{total / base_total:>7.1f}x"
+	)
 
 
 def median(call):
@@ -106,7 +111,9 @@ def generate(programme, participant_count, line_count):
 			"birth_date": frappe.utils.add_days(today, -rng.randint(25 * 365, 60 * 365)),
 			"enrolment_date": frappe.utils.add_days(today, -rng.randint(0, 700)),
 			"control_group_draw": "BENCH-DRAW" if control else None,
-			"control_outcome": rng.choice(rules.JOB_OR_EDUCATION + ("Still on benefits",) * 4) if control else None,
+			"control_outcome": rng.choice(rules.JOB_OR_EDUCATION + ("Still on benefits",) * 4)
+			if control
+			else None,
 		}
 		people.append(person)
 		if status == rules.ENROLLED:
@@ -114,49 +121,122 @@ def generate(programme, participant_count, line_count):
 	per_plan, extra = divmod(line_count, max(len(enrolled), 1))
 	for n, person in enumerate(enrolled):
 		plan = f"PLAN-{person['name']}"
-		status = rng.choices((rules.APPROVED, rules.SUBMITTED, rules.DRAFT, rules.REJECTED), weights=(85, 5, 8, 2))[0]
+		status = rng.choices(
+			(rules.APPROVED, rules.SUBMITTED, rules.DRAFT, rules.REJECTED), weights=(85, 5, 8, 2)
+		)[0]
 		amounts = [rng.choice((500, 1000, 2000, 3000)) for _ in range(per_plan + (n < extra))]
-		plans.append({**base, "name": plan, "participant": person["name"], "programme": programme, "status": status,
-			"total_amount": sum(amounts), "total_invoiced": sum(amounts) // 2})
+		plans.append(
+			{
+				**base,
+				"name": plan,
+				"participant": person["name"],
+				"programme": programme,
+				"status": status,
+				"total_amount": sum(amounts),
+				"total_invoiced": sum(amounts) // 2,
+			}
+		)
 		person["course_start_date"] = person["enrolment_date"]
 		ended = status == rules.APPROVED and rng.random() < 0.4
 		if ended:
 			ct = f"BENCH-CT-{n:06d}"
 			person["course_termination"] = ct
-			terminations.append({**base, "name": ct, "docstatus": 1, "participant": person["name"], "programme": programme,
-				"termination_date": today, "reason": rng.choice(("Ordinary employment", "Education", "Other")),
-				"outcome": rng.choice(("Job", "Education", "Still on benefits", "Other"))})
+			terminations.append(
+				{
+					**base,
+					"name": ct,
+					"docstatus": 1,
+					"participant": person["name"],
+					"programme": programme,
+					"termination_date": today,
+					"reason": rng.choice(("Ordinary employment", "Education", "Other")),
+					"outcome": rng.choice(("Job", "Education", "Still on benefits", "Other")),
+				}
+			)
 		if rng.random() < 0.4:
-			cohort_rows.append({**base, "name": f"BENCH-CP-{n:06d}", "parent": "BENCH-COHORT-" + str(n % 50), "parenttype": "Cohort",
-				"parentfield": "participants", "idx": n, "participant": person["name"]})
+			cohort_rows.append(
+				{
+					**base,
+					"name": f"BENCH-CP-{n:06d}",
+					"parent": "BENCH-COHORT-" + str(n % 50),
+					"parenttype": "Cohort",
+					"parentfield": "participants",
+					"idx": n,
+					"participant": person["name"],
+				}
+			)
 		lines_of_plan = []
 		for idx, amount in enumerate(amounts, 1):
 			line = f"BENCH-L-{n:06d}-{idx:03d}"
 			lines_of_plan.append(line)
-			plan_lines.append({**base, "name": line, "parent": plan, "parenttype": "Budget Plan", "parentfield": "lines", "idx": idx,
-				"description": f"Line {idx}", "category": rng.choice(categories), "amount": amount,
-				"approved": int(status == rules.APPROVED), "invoiced_amount": amount // 2, "paid_amount": amount // 4,
-				"payment_route": rules.SUPPLIER_INVOICE})
+			plan_lines.append(
+				{
+					**base,
+					"name": line,
+					"parent": plan,
+					"parenttype": "Budget Plan",
+					"parentfield": "lines",
+					"idx": idx,
+					"description": f"Line {idx}",
+					"category": rng.choice(categories),
+					"amount": amount,
+					"approved": int(status == rules.APPROVED),
+					"invoiced_amount": amount // 2,
+					"paid_amount": amount // 4,
+					"payment_route": rules.SUPPLIER_INVOICE,
+				}
+			)
 		if status == rules.APPROVED:
 			for k, days_ago in enumerate((60, 5)):
 				fu = f"BENCH-FU-{n:06d}-{k}"
-				follow_ups.append({**base, "name": fu, "participant": person["name"], "programme": programme,
-					"follow_up_date": frappe.utils.add_days(today, -days_ago),
-					**{score: str(rng.randint(1, 5)) for score in rules.WELLBEING_SCORES}})
+				follow_ups.append(
+					{
+						**base,
+						"name": fu,
+						"participant": person["name"],
+						"programme": programme,
+						"follow_up_date": frappe.utils.add_days(today, -days_ago),
+						**{score: str(rng.randint(1, 5)) for score in rules.WELLBEING_SCORES},
+					}
+				)
 				if k == 1:
-					for idx, line in enumerate(plan_lines[-len(lines_of_plan):], 1):
+					for idx, line in enumerate(plan_lines[-len(lines_of_plan) :], 1):
 						# The follow-up writes its verdict back to the line, as Follow-up.on_update does.
 						line["theory_of_change_result"] = rng.choice(rules.THEORY_RESULTS)
-						results.append({**base, "name": f"{fu}-{idx:03d}", "parent": fu, "parenttype": "Follow-up",
-							"parentfield": "lines", "idx": idx, "budget_line": line["name"], "category": line["category"],
-							"theory_of_change_held": line["theory_of_change_result"]})
-	for doctype, rows in (("Participant", people), ("Budget Plan", plans), ("Budget Line", plan_lines),
-			("Course Termination", terminations), ("Follow-up", follow_ups), ("Follow-up Line Result", results),
-			("Cohort Participant", cohort_rows)):
+						results.append(
+							{
+								**base,
+								"name": f"{fu}-{idx:03d}",
+								"parent": fu,
+								"parenttype": "Follow-up",
+								"parentfield": "lines",
+								"idx": idx,
+								"budget_line": line["name"],
+								"category": line["category"],
+								"theory_of_change_held": line["theory_of_change_result"],
+							}
+						)
+	for doctype, rows in (
+		("Participant", people),
+		("Budget Plan", plans),
+		("Budget Line", plan_lines),
+		("Course Termination", terminations),
+		("Follow-up", follow_ups),
+		("Follow-up Line Result", results),
+		("Cohort Participant", cohort_rows),
+	):
 		fields = sorted({key for row in rows for key in row})
-		frappe.db.bulk_insert(doctype, fields, [[row.get(f) for f in fields] for row in rows], chunk_size=5000)
-	return {"participants": len(people), "plans": len(plans), "lines": len(plan_lines), "ended courses": len(terminations),
-		"follow-ups": len(follow_ups), "line verdicts": len(results)}
+		frappe.db.bulk_insert(
+			doctype, fields, [[row.get(f) for f in fields] for row in rows], chunk_size=5000
+		)
+	return {
+		"participants": len(people),
+		"plans": len(plans),
+		"lines": len(plan_lines),
+		"ended courses": len(terminations),
+		"follow-ups": len(follow_ups),
+		"line verdicts": len(results),
+	}
 
 
 if __name__ == "__main__":

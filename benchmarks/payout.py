@@ -50,7 +50,10 @@ def run(lines, commit):
 			made.append(
 				factories.approved_plan(
 					programme,
-					lines=[{"description": f"Course {i}", "amount": 2000, "supplier": supplier} for i in range(LINES_PER_PLAN)],
+					lines=[
+						{"description": f"Course {i}", "amount": 2000, "supplier": supplier}
+						for i in range(LINES_PER_PLAN)
+					],
 				)
 			)
 		frappe.set_user("Administrator")
@@ -94,10 +97,16 @@ def run(lines, commit):
 		result = fn(*args)
 		return time.perf_counter() - start, result
 
-	print(f"site {frappe.local.site}, frappe {frappe.__version__}, erpnext {frappe.get_attr('erpnext.__version__')}")
+	print(
+		f"site {frappe.local.site}, frappe {frappe.__version__}, erpnext {frappe.get_attr('erpnext.__version__')}"
+	)
 	started = time.perf_counter()
 	p1_programme = factories.make_programme()
-	p1_lines = [(plan, line) for plan in plans(p1_programme, -(-(SAMPLES + AFTER) // LINES_PER_PLAN)) for line in plan.lines]
+	p1_lines = [
+		(plan, line)
+		for plan in plans(p1_programme, -(-(SAMPLES + AFTER) // LINES_PER_PLAN))
+		for line in plan.lines
+	]
 	print(f"set-up for P1/P2: {len(p1_lines)} approved lines in {time.perf_counter() - started:.1f} s")
 
 	frappe.set_user(finance)
@@ -126,7 +135,9 @@ def run(lines, commit):
 	frappe.set_user("Administrator")
 	started = time.perf_counter()
 	run_programme = factories.make_programme(yearly_capacity=max(lines // LINES_PER_PLAN + 5, 25))
-	run_lines = [(plan, line) for plan in plans(run_programme, -(-lines // LINES_PER_PLAN)) for line in plan.lines][:lines]
+	run_lines = [
+		(plan, line) for plan in plans(run_programme, -(-lines // LINES_PER_PLAN)) for line in plan.lines
+	][:lines]
 	frappe.set_user(finance)
 	for plan, line in run_lines:
 		ours(plan, line)

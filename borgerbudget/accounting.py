@@ -112,17 +112,16 @@ def check_within_limits(plan, requested, exclude_invoice=None, exclude_advance=N
 	lines = {row.name: row for row in plan.lines}
 	for name, amount in requested.items():
 		line, used = lines[name], money[name]
-		excess = rules.overrun(
-			flt(line.amount) + tolerance, used["committed"] + used["invoiced"], amount
-		)
+		excess = rules.overrun(flt(line.amount) + tolerance, used["committed"] + used["invoiced"], amount)
 		if excess:
 			frappe.throw(
-				_(
-					"Budget line {0} ({1}) has {2} left of its approved {3}; {4} is {5} too much."
-				).format(
+				_("Budget line {0} ({1}) has {2} left of its approved {3}; {4} is {5} too much.").format(
 					line.idx,
 					frappe.bold(line.description),
-					fmt_money(max(flt(line.amount) - used["committed"] - used["invoiced"], 0), currency=plan.currency),
+					fmt_money(
+						max(flt(line.amount) - used["committed"] - used["invoiced"], 0),
+						currency=plan.currency,
+					),
 					fmt_money(line.amount, currency=plan.currency),
 					fmt_money(amount, currency=plan.currency),
 					fmt_money(excess, currency=plan.currency),
@@ -176,9 +175,9 @@ def check_declaration(participant):
 	)
 	if not (signed_on and declaration):
 		frappe.throw(
-			_("No money can go to the citizen before the signed declaration on honour is on file for {0}.").format(
-				participant
-			),
+			_(
+				"No money can go to the citizen before the signed declaration on honour is on file for {0}."
+			).format(participant),
 			title=_("Declaration missing"),
 		)
 
@@ -194,7 +193,9 @@ def set_accounting(row, plan, programme):
 def check_company(doc, programme):
 	if doc.company != programme.company:
 		frappe.throw(
-			_("Programme {0} books in company {1}, not {2}.").format(programme.name, programme.company, doc.company)
+			_("Programme {0} books in company {1}, not {2}.").format(
+				programme.name, programme.company, doc.company
+			)
 		)
 
 
@@ -223,12 +224,16 @@ def validate_purchase_invoice(doc, method=None):
 				continue
 			line = payable_line(plan, item.budget_line)
 			if flt(item.amount) <= 0 and not doc.is_return:
-				frappe.throw(_("Row {0}: an invoice for a budget line must be for more than zero.").format(item.idx))
+				frappe.throw(
+					_("Row {0}: an invoice for a budget line must be for more than zero.").format(item.idx)
+				)
 			check_supplier(doc, plan, line)
 			set_accounting(item, plan, programme)
 			requested[line.name] += flt(item.amount) * new_money_share(doc)
 		if not doc.is_return:
-			check_within_limits(plan, requested, exclude_invoice=doc.name, tolerance=flt(programme.invoice_tolerance))
+			check_within_limits(
+				plan, requested, exclude_invoice=doc.name, tolerance=flt(programme.invoice_tolerance)
+			)
 	if len(plans) == 1:
 		doc.budget_plan = plan_name
 		for fieldname in DIMENSIONS:
@@ -259,7 +264,10 @@ def on_purchase_invoice_change(doc, method=None):
 		return  # frappe runs on_update before on_submit when submitting
 	if doc.get("budget_advance"):
 		refresh_advance(doc.budget_advance, exclude_invoice=doc.name if method == "on_trash" else None)
-	refresh_plans({item.budget_plan for item in doc.items if item.budget_plan}, doc.name if method == "on_trash" else None)
+	refresh_plans(
+		{item.budget_plan for item in doc.items if item.budget_plan},
+		doc.name if method == "on_trash" else None,
+	)
 
 
 @frappe.whitelist()
@@ -273,7 +281,9 @@ def make_purchase_invoice(budget_plan, budget_line, amount=None):
 
 
 @frappe.whitelist(methods=["POST"])
-def create_purchase_invoice(budget_plan, budget_line, amount=None, bill_no=None, bill_date=None, submit=False):
+def create_purchase_invoice(
+	budget_plan, budget_line, amount=None, bill_no=None, bill_date=None, submit=False
+):
 	"""Register a supplier's invoice for a line in one call (for integrations): saved, and
 	submitted if asked. The same limits apply as in the desk; ERPNext completes it on insert."""
 	invoice = build_purchase_invoice(budget_plan, budget_line, amount)
@@ -292,7 +302,9 @@ def build_purchase_invoice(budget_plan, budget_line, amount=None):
 	line = payable_line(plan, budget_line)
 	if line.payment_route == rules.REIMBURSEMENT:
 		frappe.throw(
-			_("Budget line {0} is reimbursed to the citizen against receipts: create an advance instead.").format(line.idx)
+			_(
+				"Budget line {0} is reimbursed to the citizen against receipts: create an advance instead."
+			).format(line.idx)
 		)
 	programme = frappe.get_cached_doc("Budget Programme", plan.programme)
 	remaining = rules.LineMoney(flt(line.amount), **line_money(plan.name)[line.name]).remaining
@@ -309,7 +321,9 @@ def build_purchase_invoice(budget_plan, budget_line, amount=None):
 	amount = flt(amount) or remaining
 	if amount <= 0:
 		frappe.throw(
-			_("Budget line {0} ({1}) has nothing left to invoice.").format(line.idx, frappe.bold(line.description)),
+			_("Budget line {0} ({1}) has nothing left to invoice.").format(
+				line.idx, frappe.bold(line.description)
+			),
 			title=_("Over the approved amount"),
 		)
 	invoice.append("items", invoice_item(plan, programme, line, amount, line.description))
@@ -336,9 +350,15 @@ def invoice_item(plan, programme, line, amount, description):
 
 def validate_payment_entry(doc, method=None):
 	invoices = [
-		ref.reference_name for ref in doc.references if ref.reference_doctype == "Purchase Invoice" and ref.reference_name
+		ref.reference_name
+		for ref in doc.references
+		if ref.reference_doctype == "Purchase Invoice" and ref.reference_name
 	]
-	plans = set(frappe.get_all("Purchase Invoice", filters={"name": ("in", invoices)}, pluck="budget_plan")) if invoices else set()
+	plans = (
+		set(frappe.get_all("Purchase Invoice", filters={"name": ("in", invoices)}, pluck="budget_plan"))
+		if invoices
+		else set()
+	)
 	if doc.get("budget_advance"):
 		plans.add(frappe.db.get_value("Budget Advance", doc.budget_advance, "budget_plan"))
 	plans.discard(None)
@@ -358,7 +378,8 @@ def check_not_paid_twice(doc, invoices):
 		if ref.reference_doctype != "Purchase Invoice" or ref.reference_name not in invoices:
 			continue
 		outstanding = frappe.db.sql(
-			"select outstanding_amount from `tabPurchase Invoice` where name = %s for update", ref.reference_name
+			"select outstanding_amount from `tabPurchase Invoice` where name = %s for update",
+			ref.reference_name,
 		)[0][0]
 		if flt(ref.allocated_amount) > flt(outstanding) + rules.CENT:
 			frappe.throw(
@@ -378,7 +399,8 @@ def validate_advance_payment(doc):
 	)
 	if other:
 		frappe.throw(
-			_("Advance {0} already has Payment Entry {1}.").format(advance.name, other[0][0]), title=_("Already paid")
+			_("Advance {0} already has Payment Entry {1}.").format(advance.name, other[0][0]),
+			title=_("Already paid"),
 		)
 	plan = get_plan(advance.budget_plan)
 	programme = frappe.get_cached_doc("Budget Programme", plan.programme)
@@ -386,13 +408,21 @@ def validate_advance_payment(doc):
 	check_declaration(plan.participant)
 	supplier = citizen_supplier(plan.participant)
 	if doc.payment_type != "Pay" or doc.party_type != "Supplier" or doc.party != supplier:
-		frappe.throw(_("An advance is paid to the citizen's supplier record {0}.").format(frappe.bold(supplier)))
+		frappe.throw(
+			_("An advance is paid to the citizen's supplier record {0}.").format(frappe.bold(supplier))
+		)
 	if doc.paid_to != programme.advance_account:
-		frappe.throw(_("An advance is booked to the programme's advance account {0}.").format(programme.advance_account))
+		frappe.throw(
+			_("An advance is booked to the programme's advance account {0}.").format(
+				programme.advance_account
+			)
+		)
 	if abs(flt(doc.paid_amount) - flt(advance.amount)) > rules.CENT:
 		frappe.throw(
 			_("Advance {0} is for {1}, not {2}.").format(
-				advance.name, fmt_money(advance.amount, currency=advance.currency), fmt_money(doc.paid_amount, currency=advance.currency)
+				advance.name,
+				fmt_money(advance.amount, currency=advance.currency),
+				fmt_money(doc.paid_amount, currency=advance.currency),
 			)
 		)
 	for fieldname in DIMENSIONS:
@@ -409,7 +439,9 @@ def on_payment_entry_change(doc, method=None):
 	refresh_plans(plans)
 	journals = [ref.reference_name for ref in doc.references if ref.reference_doctype == "Journal Entry"]
 	for claim in frappe.get_all(
-		"Journal Entry", filters={"name": ("in", journals or [""]), "repayment_claim": ("is", "set")}, pluck="repayment_claim"
+		"Journal Entry",
+		filters={"name": ("in", journals or [""]), "repayment_claim": ("is", "set")},
+		pluck="repayment_claim",
 	):
 		refresh_claim(claim)
 
@@ -505,18 +537,29 @@ def start_payment_run(programme, due_date=None):
 	frappe.get_doc("Budget Programme", programme).check_permission("read")
 	count = len(due_invoices(programme, due_date))
 	if not count:
-		frappe.throw(_("Programme {0} has no unpaid invoices due by {1}.").format(programme, due_date or today()))
+		frappe.throw(
+			_("Programme {0} has no unpaid invoices due by {1}.").format(programme, due_date or today())
+		)
 	frappe.enqueue(
-		run_payment_job, queue="long", timeout=3600, programme=programme, due_date=due_date, enqueue_after_commit=True
+		run_payment_job,
+		queue="long",
+		timeout=3600,
+		programme=programme,
+		due_date=due_date,
+		enqueue_after_commit=True,
 	)
 	return count
 
 
 def run_payment_job(programme, due_date=None):
 	result = pay_due_invoices(programme, due_date, commit=True)
-	lines = [_("Payment run: {0} invoices paid, {1} failed.").format(len(result["paid"]), len(result["failed"]))]
+	lines = [
+		_("Payment run: {0} invoices paid, {1} failed.").format(len(result["paid"]), len(result["failed"]))
+	]
 	lines += [f"{row['invoice']}: {row['error']}" for row in result["failed"]]
-	frappe.get_doc("Budget Programme", programme).add_comment("Info", "<br>".join(frappe.utils.escape_html(line) for line in lines))
+	frappe.get_doc("Budget Programme", programme).add_comment(
+		"Info", "<br>".join(frappe.utils.escape_html(line) for line in lines)
+	)
 	frappe.db.commit()
 	frappe.publish_realtime("borgerbudget_payment_run", result, user=frappe.session.user)
 	return result
@@ -579,7 +622,9 @@ def make_repayment_journal_entry(repayment_claim):
 	claim = frappe.get_doc("Repayment Claim", repayment_claim)
 	claim.check_permission("read")
 	if claim.journal_entry:
-		frappe.throw(_("Repayment claim {0} is already booked in {1}.").format(claim.name, claim.journal_entry))
+		frappe.throw(
+			_("Repayment claim {0} is already booked in {1}.").format(claim.name, claim.journal_entry)
+		)
 	plan = get_plan(claim.budget_plan)
 	programme = frappe.get_cached_doc("Budget Programme", plan.programme)
 	if not programme.receivable_account:
@@ -614,7 +659,9 @@ def make_repayment_journal_entry(repayment_claim):
 		}
 	)
 	for row in (debit, credit):
-		row.update(cost_center=programme.cost_center, participant=plan.participant, budget_programme=plan.programme)
+		row.update(
+			cost_center=programme.cost_center, participant=plan.participant, budget_programme=plan.programme
+		)
 		journal.append("accounts", row)
 	return journal
 
@@ -676,10 +723,15 @@ def validate_journal_entry(doc, method=None):
 		(claim.name, doc.name or ""),
 	)
 	if other:
-		frappe.throw(_("Repayment claim {0} is already booked in {1}.").format(claim.name, other[0][0]), title=_("Already booked"))
+		frappe.throw(
+			_("Repayment claim {0} is already booked in {1}.").format(claim.name, other[0][0]),
+			title=_("Already booked"),
+		)
 	if abs(flt(doc.total_debit) - flt(claim.amount)) > rules.CENT:
 		frappe.throw(
-			_("Repayment claim {0} is for {1}.").format(claim.name, fmt_money(claim.amount, currency=claim.currency))
+			_("Repayment claim {0} is for {1}.").format(
+				claim.name, fmt_money(claim.amount, currency=claim.currency)
+			)
 		)
 
 
@@ -688,7 +740,9 @@ def on_journal_entry_change(doc, method=None):
 		refresh_claim(doc.repayment_claim)
 	invoices = [row.reference_name for row in doc.accounts if row.reference_type == "Purchase Invoice"]
 	if invoices:
-		refresh_plans(frappe.get_all("Purchase Invoice", filters={"name": ("in", invoices)}, pluck="budget_plan"))
+		refresh_plans(
+			frappe.get_all("Purchase Invoice", filters={"name": ("in", invoices)}, pluck="budget_plan")
+		)
 
 
 # Write-back: the plan's lines, the advances and the claims follow the documents.
@@ -727,7 +781,9 @@ def line_payout_values(line, used, advance_status=None):
 		"invoiced_amount": flt(money.invoiced, 2),
 		"paid_amount": flt(money.paid, 2),
 		"remaining_amount": flt(money.remaining, 2) if line.approved else 0,
-		"payout_status": rules.line_payout_status(line.payment_route, bool(line.approved), bool(line.closed), money, advance_status),
+		"payout_status": rules.line_payout_status(
+			line.payment_route, bool(line.approved), bool(line.closed), money, advance_status
+		),
 	}
 
 
@@ -810,16 +866,23 @@ PAYOUT_ACCOUNTS = {
 
 
 def default_payout_account(company, kind):
-	return frappe.db.get_value("Account", {"company": company, "account_name": PAYOUT_ACCOUNTS[kind], "is_group": 0})
+	return frappe.db.get_value(
+		"Account", {"company": company, "account_name": PAYOUT_ACCOUNTS[kind], "is_group": 0}
+	)
 
 
 def receipt_due_date(paid_on, programme):
-	return add_days(getdate(paid_on), frappe.get_cached_value("Budget Programme", programme, "receipt_deadline_days") or 14)
+	return add_days(
+		getdate(paid_on),
+		frappe.get_cached_value("Budget Programme", programme, "receipt_deadline_days") or 14,
+	)
 
 
 def programme_summary(programme):
 	"""Spend so far against the programme's budget, and what finance still has to follow up."""
-	budget = flt(programme.programme_budget) or flt(programme.yearly_capacity) * flt(programme.maximum_per_participant)
+	budget = flt(programme.programme_budget) or flt(programme.yearly_capacity) * flt(
+		programme.maximum_per_participant
+	)
 	lines = frappe.db.sql(
 		"""select sum(if(line.approved, line.amount, 0)) approved, sum(line.invoiced_amount) invoiced,
 			sum(line.paid_amount) paid, sum(line.committed_amount) committed

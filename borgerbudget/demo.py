@@ -98,11 +98,66 @@ PILOT_PROGRAMME = {
 }
 PILOT_DAYS_AGO = 300
 PILOT = (
-	("Morten Kristensen", "120481-1235", "Kørekort til lastbil (C)", 24500, "Trafikskolen Nord", "Achieved", 1, "Ordinary employment", "Job", 150),
-	("Sanne Olsen", "030388-2246", "Truckcertifikat og lagerkursus", 9800, "AMU Nord", "Achieved", 1, "Ordinary employment", "Job", 120),
-	("Jesper Mortensen", "250979-3357", "Svejsecertifikat", 16000, "AMU Nord", "Partly", 1, "Education", "Education", 170),
-	("Tina Hansen", "080692-0468", "Frisørudstyr og opstart af egen salon", 21000, "Frisørgrossisten ApS", "Achieved", 0, "Self-employment", "Self-employed", 180),
-	("Bo Thomsen", "171172-1579", "Kursus i kundeservice", 6500, "AOF Nord", "Not", 0, "6 months without employment or substantial change", "Still on benefits", 182),
+	(
+		"Morten Kristensen",
+		"120481-1235",
+		"Kørekort til lastbil (C)",
+		24500,
+		"Trafikskolen Nord",
+		"Achieved",
+		1,
+		"Ordinary employment",
+		"Job",
+		150,
+	),
+	(
+		"Sanne Olsen",
+		"030388-2246",
+		"Truckcertifikat og lagerkursus",
+		9800,
+		"AMU Nord",
+		"Achieved",
+		1,
+		"Ordinary employment",
+		"Job",
+		120,
+	),
+	(
+		"Jesper Mortensen",
+		"250979-3357",
+		"Svejsecertifikat",
+		16000,
+		"AMU Nord",
+		"Partly",
+		1,
+		"Education",
+		"Education",
+		170,
+	),
+	(
+		"Tina Hansen",
+		"080692-0468",
+		"Frisørudstyr og opstart af egen salon",
+		21000,
+		"Frisørgrossisten ApS",
+		"Achieved",
+		0,
+		"Self-employment",
+		"Self-employed",
+		180,
+	),
+	(
+		"Bo Thomsen",
+		"171172-1579",
+		"Kursus i kundeservice",
+		6500,
+		"AOF Nord",
+		"Not",
+		0,
+		"6 months without employment or substantial change",
+		"Still on benefits",
+		182,
+	),
 )
 
 # The steps that lead from Screening to each target status.
@@ -137,7 +192,9 @@ def make_demo(company=DEFAULT_COMPANY):
 	make_draw(programmes[0], users, team)
 	make_pilot_round(company, users, team)
 	frappe.db.commit()
-	print(f"Demo data ready: {len(programmes) + 1} programmes, {len(PARTICIPANTS) + len(DRAW_POOL) + len(PILOT)} participants")
+	print(
+		f"Demo data ready: {len(programmes) + 1} programmes, {len(PARTICIPANTS) + len(DRAW_POOL) + len(PILOT)} participants"
+	)
 
 
 def make_user(email, first_name, last_name, roles, user_type="System User"):
@@ -249,7 +306,11 @@ def make_assessed_plan(
 
 	frappe.set_user(participant.assigned_caseworker)
 	approval = make_approval(plan.name)
-	notes = ("Planen kan gøre en væsentlig forskel.", "Borgeren er motiveret.", "Budgetposten passer til målet.")
+	notes = (
+		"Planen kan gøre en væsentlig forskel.",
+		"Borgeren er motiveret.",
+		"Budgetposten passer til målet.",
+	)
 	for criterion, score, note in zip(rules.CRITERIA, scores, notes):
 		approval.set(f"{criterion}_score", score)
 		approval.set(f"{criterion}_note", note if score == rules.YES else "Jeg er i tvivl; se sagen.")
@@ -297,7 +358,9 @@ def make_payouts(participant_name, users):
 		make_supplier(supplier)
 	start = getdate(plan.course_start_date)
 	goal = "Job på et lager med kørsel"
-	plan.motivation = "Med kørekort og Excel kan jeg søge job som lagerchauffør. Buskortet får mig til kurserne."
+	plan.motivation = (
+		"Med kørekort og Excel kan jeg søge job som lagerchauffør. Buskortet får mig til kurserne."
+	)
 	plan.append("goals", {"goal": goal, "how_to_measure": "Ansat inden for et år"})
 	for description, amount, route, supplier in PAYOUT_LINES:
 		plan.append(
@@ -329,7 +392,12 @@ def make_payouts(participant_name, users):
 	approval.insert()
 	apply_workflow(approval, "Approve Plan")
 	advance = frappe.get_doc(
-		{"doctype": "Budget Advance", "budget_plan": plan.name, "budget_line": plan.lines[2].name, "amount": 1200}
+		{
+			"doctype": "Budget Advance",
+			"budget_plan": plan.name,
+			"budget_line": plan.lines[2].name,
+			"amount": 1200,
+		}
 	).insert()
 
 	frappe.set_user(users[3])  # finance
@@ -359,7 +427,10 @@ def make_cohort(programme, users):
 	if frappe.db.exists("Cohort", name):
 		return
 	enrolled = frappe.get_all(
-		"Participant", filters={"programme": programme, "status": rules.ENROLLED}, pluck="name", order_by="name"
+		"Participant",
+		filters={"programme": programme, "status": rules.ENROLLED},
+		pluck="name",
+		order_by="name",
 	)
 	frappe.get_doc(
 		{
@@ -374,10 +445,16 @@ def make_cohort(programme, users):
 			"workshop_2_place": "Iværksætterhuset",
 			"facilitators": [{"user": users[0]}],
 			"speakers": [
-				{"speaker_name": "Tidligere deltager (lagerchauffør)", "kind": "Former participant", "session": "Kick-off"},
+				{
+					"speaker_name": "Tidligere deltager (lagerchauffør)",
+					"kind": "Former participant",
+					"session": "Kick-off",
+				},
 				{"speaker_name": "Logistikvirksomhed i området", "kind": "Employer", "session": "Workshop 1"},
 			],
-			"participants": [{"participant": participant, "attended_kick_off": 1} for participant in enrolled],
+			"participants": [
+				{"participant": participant, "attended_kick_off": 1} for participant in enrolled
+			],
 		}
 	).insert()
 
@@ -410,13 +487,25 @@ def make_amendments(participant_name, users):
 	certificate, larger than the programme's threshold, waiting for assessment."""
 	from borgerbudget.borgerbudget.doctype.budget_plan_amendment.budget_plan_amendment import make_amendment
 
-	plan = frappe.db.get_value("Budget Plan", {"participant_name": participant_name, "status": rules.APPROVED})
+	plan = frappe.db.get_value(
+		"Budget Plan", {"participant_name": participant_name, "status": rules.APPROVED}
+	)
 	if not plan or frappe.db.exists("Budget Plan Amendment", {"budget_plan": plan}):
 		return
 	frappe.set_user(users[0])
 	changes = (
-		("Sikkerhedssko", "Andre udgifter", 900, "Lageret kræver sikkerhedssko fra første dag; de var glemt i planen."),
-		("Truckcertifikat (AMU)", "Kursus / uddannelse", 7500, "Lagerjobbene i området kræver truckcertifikat."),
+		(
+			"Sikkerhedssko",
+			"Andre udgifter",
+			900,
+			"Lageret kræver sikkerhedssko fra første dag; de var glemt i planen.",
+		),
+		(
+			"Truckcertifikat (AMU)",
+			"Kursus / uddannelse",
+			7500,
+			"Lagerjobbene i området kræver truckcertifikat.",
+		),
 	)
 	for description, category, amount, reason in changes:
 		amendment = make_amendment(plan)
@@ -448,9 +537,14 @@ def make_wellbeing_course(participant_name, users):
 	plan.dream = "Et hjem, jeg har lyst til at invitere folk ind i."
 	plan.next_step = "Faste rutiner om morgenen."
 	plan.save()
-	make_assessed_plan(participant_name, (rules.YES,) * 3, (), "Bedre bolig og faste rutiner", users, approved_days_ago=60)
+	make_assessed_plan(
+		participant_name, (rules.YES,) * 3, (), "Bedre bolig og faste rutiner", users, approved_days_ago=60
+	)
 	frappe.set_user(participant.assigned_caseworker)
-	for days_ago, scores, verdict in ((45, ("2", "2", "1", "2"), "Too early"), (5, ("3", "4", "2", "4"), "Partly")):
+	for days_ago, scores, verdict in (
+		(45, ("2", "2", "1", "2"), "Too early"),
+		(5, ("3", "4", "2", "4"), "Partly"),
+	):
 		follow_up = frappe.get_doc(
 			{
 				"doctype": "Follow-up",
@@ -475,7 +569,9 @@ def make_draw(programme, users, team):
 		row = (name, cpr, 0, caseworker_index, months, "Kontanthjælp", 1, 1, rules.SCREENING)
 		make_participant(row, [programme], users, team, assessment="Suitable")
 	frappe.set_user(users[5])  # the programme's admin
-	draw = frappe.get_doc({"doctype": "Draw", "programme": programme, "places": 3, "seed": "Lodtrækning november 2026"})
+	draw = frappe.get_doc(
+		{"doctype": "Draw", "programme": programme, "places": 3, "seed": "Lodtrækning november 2026"}
+	)
 	draw.insert()
 	draw.submit()
 	frappe.set_user("Administrator")
@@ -495,7 +591,12 @@ def make_pilot_round(company, users, team):
 	start = getdate(add_days(today(), -PILOT_DAYS_AGO))
 	participants = []
 	for index, (name, cpr, purpose, amount, supplier, *_rest) in enumerate(PILOT):
-		make_participant((name, cpr, 0, index % 2, 14 + 5 * index, "Kontanthjælp", 1, 1, rules.ENROLLED), [programme], users, team)
+		make_participant(
+			(name, cpr, 0, index % 2, 14 + 5 * index, "Kontanthjælp", 1, 1, rules.ENROLLED),
+			[programme],
+			users,
+			team,
+		)
 		participant = frappe.db.get_value("Participant", {"full_name": name})
 		frappe.db.set_value(
 			"Participant",
@@ -527,16 +628,30 @@ def make_pilot_round(company, users, team):
 			"workshop_2_place": "Iværksætterhuset",
 			"facilitators": [{"user": users[0]}],
 			"participants": [
-				{"participant": participant, "attended_kick_off": 1, "attended_workshop_1": 1, "attended_workshop_2": 1}
+				{
+					"participant": participant,
+					"attended_kick_off": 1,
+					"attended_workshop_1": 1,
+					"attended_workshop_2": 1,
+				}
 				for participant, row in zip(participants, PILOT)
 				if row[6]
 			],
 		}
 	).insert()
 
-	for participant, (_name, _cpr, _purpose, _amount, _supplier, verdict, _cohort, reason, outcome, days) in zip(
-		participants, PILOT
-	):
+	for participant, (
+		_name,
+		_cpr,
+		_purpose,
+		_amount,
+		_supplier,
+		verdict,
+		_cohort,
+		reason,
+		outcome,
+		days,
+	) in zip(participants, PILOT):
 		plan = frappe.get_doc("Budget Plan", {"participant": participant})
 		frappe.set_user(users[3])  # finance: the supplier's invoice, paid ten days later
 		for line in plan.lines:
@@ -560,7 +675,9 @@ def make_pilot_round(company, users, team):
 					"participant": participant,
 					"follow_up_date": add_days(start, days_in),
 					"form": "Meeting",
-					"citizen_report": "Forløbet går som planlagt." if held != "Not" else "Kurset hjalp ikke, som jeg havde håbet.",
+					"citizen_report": "Forløbet går som planlagt."
+					if held != "Not"
+					else "Kurset hjalp ikke, som jeg havde håbet.",
 				}
 			).insert()
 			for row in follow_up.goals:
@@ -584,7 +701,9 @@ def make_supplier(name):
 	from borgerbudget import accounting
 
 	if not frappe.db.exists("Supplier", name):
-		group = frappe.db.get_value("Supplier Group", {"is_group": 0, "name": ("!=", accounting.CITIZEN_GROUP)})
+		group = frappe.db.get_value(
+			"Supplier Group", {"is_group": 0, "name": ("!=", accounting.CITIZEN_GROUP)}
+		)
 		frappe.get_doc({"doctype": "Supplier", "supplier_name": name, "supplier_group": group}).insert()
 	return name
 

@@ -11,9 +11,7 @@ from frappe.utils import cint, flt
 from borgerbudget import cpr_vault, permissions, rules
 
 IN_COHORT = "exists (select 1 from `tabCohort Participant` cp where cp.participant = p.name and cp.parenttype = 'Cohort')"
-FIRST_COHORT = (
-	"(select min(cp.parent) from `tabCohort Participant` cp where cp.participant = p.name and cp.parenttype = 'Cohort')"
-)
+FIRST_COHORT = "(select min(cp.parent) from `tabCohort Participant` cp where cp.participant = p.name and cp.parenttype = 'Cohort')"
 GROUPS = {
 	"Programme": "p.programme",
 	"Cohort": f"coalesce({FIRST_COHORT}, '')",
@@ -119,7 +117,10 @@ def outcomes(filters=None, group_by=None):
 	control = control_group(filters, by_programme=group_by == "Programme")
 	for row in rows:
 		row.share = rules.share(flt(row.job_or_education), flt(row.ended))
-		comparison = control.get(row.grp if group_by == "Programme" else None) or {"size": 0, "job_or_education": 0}
+		comparison = control.get(row.grp if group_by == "Programme" else None) or {
+			"size": 0,
+			"job_or_education": 0,
+		}
 		row.control_size = comparison["size"]
 		row.control_share = rules.share(comparison["job_or_education"], comparison["size"])
 		row.versus_control = rules.points(row.share, row.control_share)
@@ -144,14 +145,18 @@ def control_group(filters=None, by_programme=False):
 		values,
 		as_dict=True,
 	)
-	return {row.programme: {"size": cint(row.size), "job_or_education": cint(row.job_or_education)} for row in rows}
+	return {
+		row.programme: {"size": cint(row.size), "job_or_education": cint(row.job_or_education)}
+		for row in rows
+	}
 
 
 def termination_reasons(filters=None):
 	"""Ended courses per reason, with the outcome of each."""
 	condition, values = scope(filters)
 	outcomes = ", ".join(
-		f"sum(ct.outcome = {frappe.db.escape(outcome)}) as `{frappe.scrub(outcome)}`" for outcome in rules.OUTCOMES
+		f"sum(ct.outcome = {frappe.db.escape(outcome)}) as `{frappe.scrub(outcome)}`"
+		for outcome in rules.OUTCOMES
 	)
 	return frappe.db.sql(
 		f"""select ct.reason, count(*) as ended, {outcomes}
@@ -229,7 +234,18 @@ def wellbeing_changes(filters=None, per_participant=False):
 	return [
 		frappe._dict(
 			score=score,
-			**{key: row[f"{score}_{key}"] for key in ("participants", "first_average", "last_average", "change_average", "improved", "unchanged", "worse")},
+			**{
+				key: row[f"{score}_{key}"]
+				for key in (
+					"participants",
+					"first_average",
+					"last_average",
+					"change_average",
+					"improved",
+					"unchanged",
+					"worse",
+				)
+			},
 		)
 		for score in rules.WELLBEING_SCORES
 	]
@@ -292,7 +308,11 @@ def research_rows(filters=None):
 		row.update(changes.get(row.name, {}))
 		row.age_band = rules.age_band(row.pop("age"))
 		row.pseudonym = pseudonym(row.pop("name"))
-		row.approved_budget, row.invoiced, row.paid = flt(row.approved_budget), flt(row.invoiced), flt(row.paid)
+		row.approved_budget, row.invoiced, row.paid = (
+			flt(row.approved_budget),
+			flt(row.invoiced),
+			flt(row.paid),
+		)
 	return rows
 
 
@@ -311,7 +331,10 @@ def totals(filters):
 @frappe.whitelist()
 def card_participants_in_course(filters=None):
 	check_access()
-	return {"value": stage_counts(frappe.parse_json(filters) if filters else None)[rules.IN_COURSE], "fieldtype": "Int"}
+	return {
+		"value": stage_counts(frappe.parse_json(filters) if filters else None)[rules.IN_COURSE],
+		"fieldtype": "Int",
+	}
 
 
 @frappe.whitelist()

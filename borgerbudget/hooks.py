@@ -23,7 +23,13 @@ APPROVAL_WORKFLOW_STATES = [
 	"Plan Needs Revision",
 	"Plan Rejected",
 ]
-APPROVAL_WORKFLOW_ACTIONS = ["Ask Colleagues", "Refer to Team", "Approve Plan", "Return to Citizen", "Reject Plan"]
+APPROVAL_WORKFLOW_ACTIONS = [
+	"Ask Colleagues",
+	"Refer to Team",
+	"Approve Plan",
+	"Return to Citizen",
+	"Reject Plan",
+]
 
 fixtures = [
 	{"dt": "Role", "filters": [["role_name", "in", BORGERBUDGET_ROLES]]},

@@ -65,7 +65,11 @@ def value_problem(df, value) -> str | None:
 
 def date_argument(value, label):
 	"""A whitelisted method's date argument, parsed, or a clear refusal."""
-	problem = value_problem(frappe._dict(fieldtype="Date"), value) if value not in (None, "") else _("{0} is not a valid date.")
+	problem = (
+		value_problem(frappe._dict(fieldtype="Date"), value)
+		if value not in (None, "")
+		else _("{0} is not a valid date.")
+	)
 	if problem:
 		frappe.throw(problem.format(_(label)), title=_("Invalid value"))
 	return getdate(value)

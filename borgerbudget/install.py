@@ -43,7 +43,9 @@ PAYOUT_CUSTOM_FIELDS = {
 		_link("budget_advance", "Budget Advance", "Budget Advance", "budget_plan"),
 	],
 	"Purchase Invoice Item": [
-		_link("budget_plan", "Budget Plan", "Budget Plan", "description", read_only=0, no_copy=0, in_list_view=0),
+		_link(
+			"budget_plan", "Budget Plan", "Budget Plan", "description", read_only=0, no_copy=0, in_list_view=0
+		),
 		{
 			"fieldname": "budget_line",
 			"label": "Budget Line",
@@ -116,7 +118,11 @@ def create_citizen_groups():
 		root = frappe.db.get_value(doctype, {"is_group": 1, parent_field: ("is", "not set")})
 		if root and not frappe.db.exists(doctype, CITIZEN_GROUP):
 			frappe.get_doc(
-				{"doctype": doctype, doctype.lower().replace(" ", "_") + "_name": CITIZEN_GROUP, parent_field: root}
+				{
+					"doctype": doctype,
+					doctype.lower().replace(" ", "_") + "_name": CITIZEN_GROUP,
+					parent_field: root,
+				}
 			).insert()
 
 
@@ -127,7 +133,9 @@ def grant_finance_party_permissions():
 	role = "Borgerbudget Finance"
 	for doctype in ("Supplier", "Customer"):
 		# Once granted, a site's own changes to the rule are kept.
-		if frappe.db.exists("Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0, "if_owner": 0}):
+		if frappe.db.exists(
+			"Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0, "if_owner": 0}
+		):
 			continue
 		add_permission(doctype, role)
 		for ptype in ("write", "create"):
@@ -185,5 +193,7 @@ def remove_payout_setup():
 		frappe.clear_cache(doctype=doctype)
 	for doctype in ("Supplier Group", "Customer Group"):
 		party = doctype.replace(" Group", "")
-		if frappe.db.exists(doctype, CITIZEN_GROUP) and not frappe.db.exists(party, {doctype.lower().replace(" ", "_"): CITIZEN_GROUP}):
+		if frappe.db.exists(doctype, CITIZEN_GROUP) and not frappe.db.exists(
+			party, {doctype.lower().replace(" ", "_"): CITIZEN_GROUP}
+		):
 			frappe.delete_doc(doctype, CITIZEN_GROUP, force=True, ignore_permissions=True)

@@ -159,7 +159,9 @@ def participant_of(doctype: str, doc) -> str | None:
 		plan = doc.get("budget_plan")
 		return plan and frappe.db.get_value("Budget Plan", plan, "participant")
 	link, parent = path
-	return doc.get(link) and participant_of(parent, frappe.db.get_value(parent, doc.get(link), "*", as_dict=True) or {})
+	return doc.get(link) and participant_of(
+		parent, frappe.db.get_value(parent, doc.get(link), "*", as_dict=True) or {}
+	)
 
 
 def get_permission_query_conditions(user=None, doctype=None) -> str:
@@ -177,7 +179,9 @@ def get_permission_query_conditions(user=None, doctype=None) -> str:
 	else:
 		link, parent = path
 		inner = get_permission_query_conditions(user, parent)
-		condition = inner and f"{table}.`{link}` in (select `tab{parent}`.`name` from `tab{parent}` where {inner})"
+		condition = (
+			inner and f"{table}.`{link}` in (select `tab{parent}`.`name` from `tab{parent}` where {inner})"
+		)
 	if doctype == "Budget Plan Note" and is_citizen(user):
 		# Internal notes are never shown to the citizen.
 		condition = f"{condition} and {table}.`visible_to_citizen` = 1"
@@ -286,7 +290,9 @@ def check_private_file_url(file_url, user):
 		filters={"file_url": file_url, "attached_to_doctype": ("in", list(GUARDED))},
 		fields=["attached_to_doctype", "attached_to_name"],
 	):
-		if not frappe.has_permission(attached.attached_to_doctype, "read", attached.attached_to_name, user=user):
+		if not frappe.has_permission(
+			attached.attached_to_doctype, "read", attached.attached_to_name, user=user
+		):
 			refuse("File")
 
 
@@ -312,9 +318,11 @@ def changed_links(doc):
 
 
 def refuse(doctype, name=None):
-	message = _("You are not permitted to use {0} {1}.").format(_(doctype), name) if name else _(
-		"You are not permitted to use this {0}."
-	).format(_(doctype))
+	message = (
+		_("You are not permitted to use {0} {1}.").format(_(doctype), name)
+		if name
+		else _("You are not permitted to use this {0}.").format(_(doctype))
+	)
 	frappe.throw(message, frappe.PermissionError, title=_("Not permitted"))
 
 
@@ -330,7 +338,10 @@ def get_count(doctype, filters=None, debug=False, cache=False):
 	if not is_app_doctype(doctype):
 		return count_all(doctype, filters, debug, cache)
 	rows = frappe.get_list(
-		doctype, filters=frappe.parse_json(filters), fields=[f"count(`tab{doctype}`.`name`) as total"], order_by=None
+		doctype,
+		filters=frappe.parse_json(filters),
+		fields=[f"count(`tab{doctype}`.`name`) as total"],
+		order_by=None,
 	)
 	return rows[0].total if rows else 0
 
@@ -349,7 +360,13 @@ def accept(web_form, data):
 				refuse(form.doc_type, values.name)
 		else:
 			doc = frappe.new_doc(form.doc_type)
-			doc.update({field.fieldname: values.get(field.fieldname) for field in form.web_form_fields if field.fieldname in values})
+			doc.update(
+				{
+					field.fieldname: values.get(field.fieldname)
+					for field in form.web_form_fields
+					if field.fieldname in values
+				}
+			)
 			if frappe.session.user == "Guest" or not frappe.has_permission(form.doc_type, "create", doc=doc):
 				refuse(form.doc_type)
 			for doctype, name in changed_links(doc):
@@ -382,16 +399,44 @@ def _search_args(doctype, ignore_user_permissions):
 
 
 @frappe.whitelist()
-def search_link(doctype, txt, query=None, filters=None, page_length=10, searchfield=None, reference_doctype=None, ignore_user_permissions=False):
+def search_link(
+	doctype,
+	txt,
+	query=None,
+	filters=None,
+	page_length=10,
+	searchfield=None,
+	reference_doctype=None,
+	ignore_user_permissions=False,
+):
 	from frappe.desk.search import search_link as frappe_search_link
 
 	return frappe_search_link(
-		doctype, txt, query, filters, page_length, searchfield, reference_doctype, _search_args(doctype, ignore_user_permissions)
+		doctype,
+		txt,
+		query,
+		filters,
+		page_length,
+		searchfield,
+		reference_doctype,
+		_search_args(doctype, ignore_user_permissions),
 	)
 
 
 @frappe.whitelist()
-def search_widget(doctype, txt, query=None, searchfield=None, start=0, page_length=10, filters=None, filter_fields=None, as_dict=False, reference_doctype=None, ignore_user_permissions=False):
+def search_widget(
+	doctype,
+	txt,
+	query=None,
+	searchfield=None,
+	start=0,
+	page_length=10,
+	filters=None,
+	filter_fields=None,
+	as_dict=False,
+	reference_doctype=None,
+	ignore_user_permissions=False,
+):
 	from frappe.desk.search import search_widget as frappe_search_widget
 
 	return frappe_search_widget(

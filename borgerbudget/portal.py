@@ -71,7 +71,12 @@ def approval_form_context(context):
 	"""Translations for the approval form script: its own strings, the workflow's states and actions."""
 	from borgerbudget.hooks import APPROVAL_WORKFLOW_ACTIONS, APPROVAL_WORKFLOW_STATES
 
-	messages = [*WEB_FORM_MESSAGES, *APPROVAL_SCRIPT_MESSAGES, *APPROVAL_WORKFLOW_STATES, *APPROVAL_WORKFLOW_ACTIONS]
+	messages = [
+		*WEB_FORM_MESSAGES,
+		*APPROVAL_SCRIPT_MESSAGES,
+		*APPROVAL_WORKFLOW_STATES,
+		*APPROVAL_WORKFLOW_ACTIONS,
+	]
 	for df in frappe.get_meta("Budget Plan Approval Member").fields:
 		messages.extend(filter(None, (df.label, df.description)))
 	context.approval_messages = {message: _(message) for message in messages}

@@ -447,7 +447,11 @@ def transition_problems(current: str, new: str, facts: ApprovalFacts) -> list[st
 	problems = []
 	if current == AWAITING_ASSESSMENT and new != PLAN_NEEDS_REVISION:
 		problems += missing_assessment(facts.scores, facts.notes)
-		if facts.classification and facts.classification != facts.suggested and not facts.override_reason.strip():
+		if (
+			facts.classification
+			and facts.classification != facts.suggested
+			and not facts.override_reason.strip()
+		):
 			problems.append("override_reason")
 		if facts.classification != ROUTE_COLOUR[new]:
 			problems.append("classification")
@@ -532,7 +536,9 @@ def overrun(limit: float, used: float, requested: float) -> float:
 	return excess if excess > CENT else 0.0
 
 
-def line_payout_status(route: str, approved: bool, closed: bool, money: LineMoney, advance: str | None) -> str:
+def line_payout_status(
+	route: str, approved: bool, closed: bool, money: LineMoney, advance: str | None
+) -> str:
 	"""`advance` is the status of the line's latest advance, if it has one."""
 	if closed:
 		return CLOSED
@@ -549,7 +555,9 @@ def line_payout_status(route: str, approved: bool, closed: bool, money: LineMone
 	return PARTLY_PAID if money.paid > CENT else INVOICED
 
 
-def advance_status(paid: float, settled: float, claimed: float, unsettled_receipts: float, due: date | None, on: date) -> str:
+def advance_status(
+	paid: float, settled: float, claimed: float, unsettled_receipts: float, due: date | None, on: date
+) -> str:
 	if paid <= CENT:
 		return AWAITING_PAYMENT
 	outstanding = round(paid - settled - claimed, 2)
@@ -567,7 +575,12 @@ ESCALATE = "escalate"
 
 
 def receipt_follow_up(
-	status: str, due: date | None, reminded: date | None, escalated: date | None, escalation_days: int, on: date
+	status: str,
+	due: date | None,
+	reminded: date | None,
+	escalated: date | None,
+	escalation_days: int,
+	on: date,
 ) -> str | None:
 	"""What the daily job does for an advance: remind the citizen once the receipts are overdue,
 	then escalate once, `escalation_days` after the reminder."""
@@ -624,7 +637,12 @@ def extension_problem(start: date, current_end: date, new_end: date, max_months:
 
 
 # Follow-up: the agreed contact frequency gives the next date.
-FOLLOW_UP_INTERVALS = {"Weekly": (7, 0), "Every two weeks": (14, 0), "Monthly": (0, 1), "Every two months": (0, 2)}
+FOLLOW_UP_INTERVALS = {
+	"Weekly": (7, 0),
+	"Every two weeks": (14, 0),
+	"Monthly": (0, 1),
+	"Every two months": (0, 2),
+}
 
 
 def next_follow_up(on: date, frequency: str | None) -> date:
@@ -651,7 +669,15 @@ DROPPED = "Dropped"
 GREEN_BY_RULE = "Green by Rule"
 ASSESSMENT = "Assessment"
 # A line given a new purpose is new money, however little its amount changes.
-PURPOSE_FIELDS = ("description", "category", "payment_route", "supplier", "supplier_text", "goal", "theory_of_change")
+PURPOSE_FIELDS = (
+	"description",
+	"category",
+	"payment_route",
+	"supplier",
+	"supplier_text",
+	"goal",
+	"theory_of_change",
+)
 
 
 @dataclass(frozen=True)
@@ -688,7 +714,9 @@ def amendment_changes(approved: dict[str, dict], proposed: list[tuple[str | None
 		old = approved[key]
 		fields = tuple(name for name in values if values[name] != old.get(name))
 		if fields:
-			changes.append(Change(CHANGED, key, round(float(old.get("amount") or 0), 2), amount, fields, index))
+			changes.append(
+				Change(CHANGED, key, round(float(old.get("amount") or 0), 2), amount, fields, index)
+			)
 	for key, old in approved.items():
 		if key not in seen:
 			changes.append(Change(DROPPED, key, round(float(old.get("amount") or 0), 2), 0.0))
@@ -708,9 +736,7 @@ def amendment_route(changes: list[Change], threshold: float) -> str:
 def below_used(changes: list[Change], used: dict[str, float]) -> list[Change]:
 	"""Changes that take an approved line below what has been invoiced or committed on it."""
 	return [
-		change
-		for change in changes
-		if change.key and change.new_amount < used.get(change.key, 0.0) - CENT
+		change for change in changes if change.key and change.new_amount < used.get(change.key, 0.0) - CENT
 	]
 
 

@@ -66,8 +66,11 @@ def ensure_payout_accounts(company):
 	details = frappe.get_cached_doc("Company", company)
 	receivables = frappe.db.get_value("Account", details.default_receivable_account, "parent_account")
 	expenses = frappe.db.get_value(
-		"Account", {"company": company, "root_type": "Expense", "is_group": 1, "account_name": "Indirect Expenses"}
-	) or frappe.db.get_value("Account", {"company": company, "root_type": "Expense", "is_group": 1}, order_by="lft desc")
+		"Account",
+		{"company": company, "root_type": "Expense", "is_group": 1, "account_name": "Indirect Expenses"},
+	) or frappe.db.get_value(
+		"Account", {"company": company, "root_type": "Expense", "is_group": 1}, order_by="lft desc"
+	)
 	parents = {"Expense": expenses, "Payable": receivables, "Receivable": receivables}
 	for kind, account_name in PAYOUT_ACCOUNTS.items():
 		if frappe.db.exists("Account", {"company": company, "account_name": account_name}):

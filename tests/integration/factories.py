@@ -196,8 +196,12 @@ def remove_programme(programme):
 	accounting document made for them, ledger rows included."""
 	plans = frappe.get_all("Budget Plan", filters={"programme": programme}, pluck="name")
 	vouchers = {
-		"Payment Entry": frappe.get_all("Payment Entry", filters={"budget_plan": ("in", plans)}, pluck="name"),
-		"Purchase Invoice": frappe.get_all("Purchase Invoice", filters={"budget_plan": ("in", plans)}, pluck="name"),
+		"Payment Entry": frappe.get_all(
+			"Payment Entry", filters={"budget_plan": ("in", plans)}, pluck="name"
+		),
+		"Purchase Invoice": frappe.get_all(
+			"Purchase Invoice", filters={"budget_plan": ("in", plans)}, pluck="name"
+		),
 	}
 	for doctype, names in vouchers.items():
 		for name in names:

@@ -21,7 +21,12 @@ def plan():
 		make_programme(amendment_green_threshold=2000),
 		lines=[
 			{"description": "Driving licence", "amount": 4000, "supplier": supplier},
-			{"description": "Bus card", "amount": 800, "payment_route": rules.REIMBURSEMENT, "category": "Transport"},
+			{
+				"description": "Bus card",
+				"amount": 800,
+				"payment_route": rules.REIMBURSEMENT,
+				"category": "Transport",
+			},
 		],
 	)
 
@@ -49,7 +54,10 @@ def told(email):
 	queued = frappe.get_all("Email Queue Recipient", filters={"recipient": email}, pluck="parent")
 	return sorted(
 		frappe.get_all(
-			"Email Queue", filters={"name": ("in", queued)}, fields=["reference_doctype", "reference_name"], as_list=True
+			"Email Queue",
+			filters={"name": ("in", queued)},
+			fields=["reference_doctype", "reference_name"],
+			as_list=True,
 		)
 	)
 
@@ -62,7 +70,9 @@ def test_a_small_change_shows_its_diff_and_is_approved_by_rule(plan):
 		line(doc, "Bus card").amount = 1300
 
 	amendment = draft(plan, move_money).insert()
-	assert [(c.change, c.description, c.old_amount, c.new_amount, c.difference) for c in amendment.changes] == [
+	assert [
+		(c.change, c.description, c.old_amount, c.new_amount, c.difference) for c in amendment.changes
+	] == [
 		(rules.CHANGED, "Driving licence", 4000, 3500, -500),
 		(rules.CHANGED, "Bus card", 800, 1300, 500),
 	]
@@ -76,7 +86,10 @@ def test_a_small_change_shows_its_diff_and_is_approved_by_rule(plan):
 	assert (amendment.status, amendment.decided_by) == (rules.APPROVED, user("caseworker_a"))
 	plan = reload(plan)
 	# The same rows (invoices point at them), with the new amounts, still approved and payable.
-	assert [(row.name, row.amount, row.approved) for row in plan.lines] == [(names[0], 3500, 1), (names[1], 1300, 1)]
+	assert [(row.name, row.amount, row.approved) for row in plan.lines] == [
+		(names[0], 3500, 1),
+		(names[1], 1300, 1),
+	]
 	assert plan.status == rules.APPROVED and plan.total_amount == 4800
 	assert [row.remaining_amount for row in plan.lines] == [3500, 1300]
 	comments = frappe.get_all(
@@ -90,7 +103,10 @@ def test_a_larger_change_goes_through_the_normal_assessment_of_the_changed_lines
 	original_approval = plan.approval
 
 	def add_course(doc):
-		doc.append("lines", budget_line(plan, description="Truck licence C", amount=6000, goal="A job in a warehouse"))
+		doc.append(
+			"lines",
+			budget_line(plan, description="Truck licence C", amount=6000, goal="A job in a warehouse"),
+		)
 		doc.remove(line(doc, "Bus card"))
 
 	amendment = draft(plan, add_course).insert()
@@ -146,7 +162,10 @@ def test_a_change_sent_back_leaves_the_plan_as_it_was_and_can_be_corrected(plan)
 
 	assert reload(amendment).status == rules.NEEDS_REVISION
 	plan = reload(plan)
-	assert [row.description for row in plan.lines] == ["Driving licence", "Bus card"] and plan.status == rules.APPROVED
+	assert [row.description for row in plan.lines] == [
+		"Driving licence",
+		"Bus card",
+	] and plan.status == rules.APPROVED
 
 	# Corrected the standard way: cancel and amend, with a smaller amount that goes green by rule.
 	frappe.set_user(user("caseworker_a"))
@@ -196,7 +215,9 @@ def test_changes_must_keep_the_plan_valid(plan):
 
 def test_one_change_waits_for_assessment_at_a_time(plan):
 	def add(amount):
-		return lambda doc: doc.append("lines", budget_line(plan, description=f"Course {amount}", amount=amount))
+		return lambda doc: doc.append(
+			"lines", budget_line(plan, description=f"Course {amount}", amount=amount)
+		)
 
 	first = draft(plan, add(5000)).insert()
 	first.submit()
@@ -217,7 +238,12 @@ def test_one_change_waits_for_assessment_at_a_time(plan):
 def test_no_change_after_the_course_has_ended(plan):
 	frappe.set_user(user("caseworker_a"))
 	frappe.get_doc(
-		{"doctype": "Course Termination", "participant": plan.participant, "reason": "Ordinary employment", "outcome": "Job"}
+		{
+			"doctype": "Course Termination",
+			"participant": plan.participant,
+			"reason": "Ordinary employment",
+			"outcome": "Job",
+		}
 	).insert().submit()
 	with pytest.raises(frappe.ValidationError, match="has ended"):
 		draft(plan, lambda doc: setattr(line(doc, "Bus card"), "amount", 900)).insert()
@@ -249,7 +275,10 @@ def test_the_citizen_asks_for_a_change_and_the_caseworker_submits_it(plan):
 		{"doctype": "Budget Plan Amendment", "budget_plan": plan.name, "reason": "The bus card costs more."}
 	).insert()
 	# The plan's lines are copied for the citizen to change, and the caseworker is told.
-	assert [row.description for row in request.lines] == ["Driving licence", "Bus card"] and not request.changes
+	assert [row.description for row in request.lines] == [
+		"Driving licence",
+		"Bus card",
+	] and not request.changes
 	assert frappe.db.exists(
 		"ToDo", {"reference_name": request.name, "allocated_to": user("caseworker_a"), "status": "Open"}
 	)
@@ -261,7 +290,9 @@ def test_the_citizen_asks_for_a_change_and_the_caseworker_submits_it(plan):
 
 	frappe.set_user(user("citizen_2"))
 	with pytest.raises(frappe.PermissionError):
-		frappe.get_doc({"doctype": "Budget Plan Amendment", "budget_plan": plan.name, "reason": "Mine now"}).insert()
+		frappe.get_doc(
+			{"doctype": "Budget Plan Amendment", "budget_plan": plan.name, "reason": "Mine now"}
+		).insert()
 	assert not frappe.has_permission("Budget Plan Amendment", "read", request.name)
 
 	frappe.set_user(user("caseworker_a"))

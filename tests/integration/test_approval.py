@@ -45,14 +45,20 @@ def reload(doc):
 def test_green_route_the_caseworker_approves_alone(plan):
 	approval = assessment(plan, course_months=8)
 	assert approval.suggested_classification == rules.GREEN
-	assert approval.workflow_state == rules.AWAITING_ASSESSMENT and approval.caseworker == user("caseworker_a")
+	assert approval.workflow_state == rules.AWAITING_ASSESSMENT and approval.caseworker == user(
+		"caseworker_a"
+	)
 
 	approval = act("caseworker_a", approval, "Approve Plan")
 
 	assert approval.docstatus == 1 and approval.decision == rules.APPROVED
 	assert approval.final_classification == rules.GREEN and approval.decided_by == user("caseworker_a")
 	plan = reload(plan)
-	assert plan.status == rules.APPROVED and plan.approval == approval.name and plan.classification == rules.GREEN
+	assert (
+		plan.status == rules.APPROVED
+		and plan.approval == approval.name
+		and plan.classification == rules.GREEN
+	)
 	assert all(row.approved for row in plan.lines)
 	participant = frappe.get_doc("Participant", plan.participant)
 	assert getdate(participant.course_start_date) == getdate(today())

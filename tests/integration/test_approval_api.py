@@ -29,7 +29,9 @@ def cases():
 	yield frappe._dict(green=green.name, red=red.name, programme=programme.name)
 	frappe.set_user("Administrator")
 	for approval in frappe.get_all(
-		"Budget Plan Approval", filters={"programme": programme.name}, fields=["name", "budget_plan", "participant"]
+		"Budget Plan Approval",
+		filters={"programme": programme.name},
+		fields=["name", "budget_plan", "participant"],
 	):
 		frappe.db.delete("Approval Vote", {"approval": approval.name})
 		frappe.db.delete("ToDo", {"reference_name": approval.name})
@@ -44,7 +46,9 @@ def cases():
 
 
 def apply(session, name, action):
-	return session.post(APPLY, data={"doc": json.dumps({"doctype": "Budget Plan Approval", "name": name}), "action": action})
+	return session.post(
+		APPLY, data={"doc": json.dumps({"doctype": "Budget Plan Approval", "name": name}), "action": action}
+	)
 
 
 def state(name):
@@ -106,7 +110,11 @@ def test_parallel_votes_are_all_recorded_and_the_decision_is_taken_once(cases, a
 		row["took_part"] = int(row["user"] in recorded)
 	response = lead.put(
 		f"/api/resource/Budget Plan Approval/{cases.red}",
-		json={"meeting_date": frappe.utils.today(), "minutes": "<p>Agreed.</p>", "team_members": doc["team_members"]},
+		json={
+			"meeting_date": frappe.utils.today(),
+			"minutes": "<p>Agreed.</p>",
+			"team_members": doc["team_members"],
+		},
 	)
 	assert response.status_code == 200, response.text
 	barrier = threading.Barrier(6)

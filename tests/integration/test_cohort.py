@@ -30,7 +30,9 @@ def cohort(programme, participants, kick_off=None, **values):
 			"kick_off_place": "Jobcentret, mødelokale 2",
 			"workshop_1_date": add_days(kick_off or today(), 7),
 			"workshop_2_date": add_days(kick_off or today(), 14),
-			"speakers": [{"speaker_name": "Tidligere deltager", "kind": "Former participant", "session": "Kick-off"}],
+			"speakers": [
+				{"speaker_name": "Tidligere deltager", "kind": "Former participant", "session": "Kick-off"}
+			],
 			"participants": [{"participant": name, **values} for name in participants],
 		}
 	).insert()

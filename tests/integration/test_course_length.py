@@ -26,7 +26,11 @@ def test_a_course_past_its_end_is_flagged_once_with_a_todo(participant):
 	assert frappe.db.get_value("Participant", participant.name, "course_past_end") == 1
 	todos = frappe.get_all(
 		"ToDo",
-		filters={"reference_name": participant.name, "allocated_to": participant.assigned_caseworker, "status": "Open"},
+		filters={
+			"reference_name": participant.name,
+			"allocated_to": participant.assigned_caseworker,
+			"status": "Open",
+		},
 		pluck="description",
 	)
 	assert len(todos) == 1 and "extend it (up to 12 months in all) or end it" in todos[0]
@@ -46,8 +50,14 @@ def test_the_caseworker_extends_the_course_with_a_reason_up_to_12_months(partici
 	doc.reload()
 	assert (doc.course_end_date, doc.course_past_end) == (rules.add_months(start, 12), 0)
 	[extension] = doc.course_extensions
-	assert (extension.reason, extension.extended_by) == ("The driving school was delayed two months.", user("caseworker_a"))
-	assert frappe.db.get_value("Budget Plan", {"participant": doc.name}, "course_end_date") == doc.course_end_date
+	assert (extension.reason, extension.extended_by) == (
+		"The driving school was delayed two months.",
+		user("caseworker_a"),
+	)
+	assert (
+		frappe.db.get_value("Budget Plan", {"participant": doc.name}, "course_end_date")
+		== doc.course_end_date
+	)
 	assert not frappe.db.exists("ToDo", {"reference_name": doc.name, "status": "Open"})
 	with pytest.raises(frappe.ValidationError, match="after the current end"):
 		doc.extend_course(add_days(today(), 10), "Again")

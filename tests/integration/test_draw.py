@@ -36,7 +36,9 @@ def test_a_draw_offers_the_places_and_keeps_the_others_as_a_control_group(progra
 	assert draw.pool_fingerprint == rules.pool_fingerprint(pool)
 	drawn = rules.draw(pool, 3, draw.seed)
 	assert sorted(row.participant for row in draw.pool if row.drawn) == sorted(drawn)
-	assert [row.participant for row in sorted(draw.pool, key=lambda row: row.draw_rank)] == rules.draw_order(pool, draw.seed)
+	assert [row.participant for row in sorted(draw.pool, key=lambda row: row.draw_rank)] == rules.draw_order(
+		pool, draw.seed
+	)
 	for name in pool:
 		participant = frappe.get_doc("Participant", name)
 		if name in drawn:
@@ -48,7 +50,10 @@ def test_a_draw_offers_the_places_and_keeps_the_others_as_a_control_group(progra
 			assert not participant.control_group_draw
 		else:
 			assert (participant.status, participant.control_group_draw) == (rules.SCREENING, draw.name)
-	assert (draw.ran_by, draw.verify()) == (user("admin"), {"fingerprint_matches": True, "result_matches": True})
+	assert (draw.ran_by, draw.verify()) == (
+		user("admin"),
+		{"fingerprint_matches": True, "result_matches": True},
+	)
 
 
 def test_the_draw_is_reproducible_and_a_changed_pool_shows_in_the_fingerprint(programme):

@@ -19,7 +19,12 @@ COURSE, TRANSPORT = "Kursus / uddannelse", "Transport"
 def terminate(plan, reason, outcome):
 	frappe.set_user(user("caseworker_a"))
 	frappe.get_doc(
-		{"doctype": "Course Termination", "participant": plan.participant, "reason": reason, "outcome": outcome}
+		{
+			"doctype": "Course Termination",
+			"participant": plan.participant,
+			"reason": reason,
+			"outcome": outcome,
+		}
 	).insert().submit()
 
 
@@ -27,7 +32,12 @@ def follow_up(plan, days_ago, verdicts, **scores):
 	"""A follow-up of `plan`; `verdicts` maps a line's description to whether its theory held."""
 	frappe.set_user(user("caseworker_a"))
 	doc = frappe.get_doc(
-		{"doctype": "Follow-up", "participant": plan.participant, "follow_up_date": add_days(today(), -days_ago), **scores}
+		{
+			"doctype": "Follow-up",
+			"participant": plan.participant,
+			"follow_up_date": add_days(today(), -days_ago),
+			**scores,
+		}
 	)
 	doc.insert()
 	for row in doc.lines:
@@ -50,10 +60,17 @@ def programme():
 		programme,
 		lines=[
 			{"description": "Truck course", "amount": 6000, "category": COURSE, "supplier": supplier},
-			{"description": "Bus card", "amount": 1000, "category": TRANSPORT, "payment_route": rules.REIMBURSEMENT},
+			{
+				"description": "Bus card",
+				"amount": 1000,
+				"category": TRANSPORT,
+				"payment_route": rules.REIMBURSEMENT,
+			},
 		],
 	)
-	b = approved_plan(programme, lines=[{"description": "Welding course", "amount": 3000, "category": COURSE}])
+	b = approved_plan(
+		programme, lines=[{"description": "Welding course", "amount": 3000, "category": COURSE}]
+	)
 	c = approved_plan(programme, lines=[{"description": "IT course", "amount": 2000, "category": COURSE}])
 	frappe.set_user("Administrator")
 	frappe.get_doc(
@@ -81,11 +98,15 @@ def programme():
 	frappe.set_user("Administrator")
 	pool = [make_participant(programme, screening_assessment="Suitable").name for _ in range(3)]
 	frappe.set_user(user("admin"))
-	frappe.get_doc({"doctype": "Draw", "programme": programme.name, "places": 1, "seed": "evaluation"}).insert().submit()
+	frappe.get_doc(
+		{"doctype": "Draw", "programme": programme.name, "places": 1, "seed": "evaluation"}
+	).insert().submit()
 	frappe.set_user("Administrator")
 	control = [name for name in pool if frappe.db.get_value("Participant", name, "control_group_draw")]
 	for name, outcome in zip(control, ("Education", "Still on benefits")):
-		frappe.db.set_value("Participant", name, {"control_outcome": outcome, "control_outcome_date": today()})
+		frappe.db.set_value(
+			"Participant", name, {"control_outcome": outcome, "control_outcome_date": today()}
+		)
 	programme.plans = {"A": a, "B": b, "C": c}
 	programme.control = control
 	return programme
@@ -119,7 +140,12 @@ def test_spend_by_category(programme):
 def test_outcomes_against_the_control_group_and_the_reference_rate(programme):
 	result = report("Programme Outcomes", programme)
 	[row] = result["result"]
-	assert (row["participants"], row["average_budget"], row["maximum"], row["budget_share"]) == (3, 4000, 50000, 8.0)
+	assert (row["participants"], row["average_budget"], row["maximum"], row["budget_share"]) == (
+		3,
+		4000,
+		50000,
+		8.0,
+	)
 	assert (row["ended"], row["job_or_education"], row["share"]) == (2, 1, 50.0)
 	assert (row["control_size"], row["control_share"], row["versus_control"]) == (2, 50.0, 0.0)
 	assert (row["reference_rate"], row["versus_reference"]) == (14.0, 36.0)
@@ -152,7 +178,12 @@ def test_termination_reasons(programme):
 def test_theory_of_change_by_category_takes_the_latest_verdict(programme):
 	rows = {r["category"]: r for r in report("Theory of Change Results", programme)["result"]}
 	course, transport = rows[COURSE], rows[TRANSPORT]
-	assert (course["lines"], course.get("achieved"), course.get("partly"), course.get("too_early")) == (2, 1, 1, None)
+	assert (course["lines"], course.get("achieved"), course.get("partly"), course.get("too_early")) == (
+		2,
+		1,
+		1,
+		None,
+	)
 	assert (course["achieved_share"], course["achieved_invoiced"]) == (50.0, 6000)
 	assert (transport["lines"], transport.get("not"), transport["achieved_share"]) == (1, 1, 0.0)
 
@@ -160,7 +191,12 @@ def test_theory_of_change_by_category_takes_the_latest_verdict(programme):
 def test_quality_of_life_changes(programme):
 	rows = {r["score"]: r for r in report("Quality of Life Changes", programme)["result"]}
 	life = rows["Quality of Life"]
-	assert (life["participants"], life["first_average"], life["last_average"], life["change_average"]) == (1, 2, 4, 2)
+	assert (life["participants"], life["first_average"], life["last_average"], life["change_average"]) == (
+		1,
+		2,
+		4,
+		2,
+	)
 	assert (life["improved"], life["unchanged"], life["worse"]) == (1, 0, 0)
 	assert rows["Self-determination"]["unchanged"] == 1
 	assert rows["Trust in the System"]["participants"] == 0
@@ -177,7 +213,13 @@ def test_the_research_export_is_pseudonymised(programme):
 	rows = result["result"]
 	assert len(rows) == 5  # three with a course, two in the control group
 	assert sum(r["control_group"] for r in rows) == 2
-	assert not {c["fieldname"] for c in result["columns"]} & {"name", "participant", "full_name", "cpr_number", "birth_date"}
+	assert not {c["fieldname"] for c in result["columns"]} & {
+		"name",
+		"participant",
+		"full_name",
+		"cpr_number",
+		"birth_date",
+	}
 	text = repr(rows)
 	for person in people:
 		cpr = cpr_vault.decrypt(frappe.db.get_value("Participant CPR", person.name, "cpr_encrypted"))
@@ -185,10 +227,16 @@ def test_the_research_export_is_pseudonymised(programme):
 			assert value and value not in text
 	assert all(re.fullmatch(r"[0-9a-f]{16}", r["pseudonym"]) for r in rows)
 	# Stable between exports, so researchers can follow a participant over time.
-	assert [r["pseudonym"] for r in rows] == [r["pseudonym"] for r in report("Research Export", programme)["result"]]
-	a = next(r for r in rows if r["pseudonym"] == evaluation.pseudonymiser()(programme.plans["A"].participant))
+	assert [r["pseudonym"] for r in rows] == [
+		r["pseudonym"] for r in report("Research Export", programme)["result"]
+	]
+	a = next(
+		r for r in rows if r["pseudonym"] == evaluation.pseudonymiser()(programme.plans["A"].participant)
+	)
 	assert (a["outcome"], a["approved_budget"], a["invoiced"], a["line_count"]) == ("Job", 7000, 6000, 2)
-	c = next(r for r in rows if r["pseudonym"] == evaluation.pseudonymiser()(programme.plans["C"].participant))
+	c = next(
+		r for r in rows if r["pseudonym"] == evaluation.pseudonymiser()(programme.plans["C"].participant)
+	)
 	assert (c["quality_of_life_change"], c["course_variant"]) == (2, "Collective")
 
 
@@ -225,7 +273,11 @@ def test_each_line_keeps_the_latest_verdict(programme):
 	truck = frappe.get_doc("Budget Plan", a.name).lines[0]
 	assert truck.theory_of_change_result == "Achieved"
 	latest = frappe.get_all(
-		"Follow-up", filters={"participant": a.participant}, order_by="follow_up_date desc", pluck="name", limit=1
+		"Follow-up",
+		filters={"participant": a.participant},
+		order_by="follow_up_date desc",
+		pluck="name",
+		limit=1,
 	)[0]
 	frappe.delete_doc("Follow-up", latest)
 	assert frappe.db.get_value("Budget Line", truck.name, "theory_of_change_result") == "Too early"

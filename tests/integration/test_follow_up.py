@@ -30,7 +30,9 @@ def test_a_follow_up_is_prefilled_and_sets_the_next_date(plan):
 	frappe.db.set_value("Participant", plan.participant, "follow_up_frequency", "Every two weeks")
 	doc = follow_up(plan, citizen_report="I started cycling to the job centre.", quality_of_life="4")
 	assert [row.goal for row in doc.goals] == [goal.goal for goal in plan.goals]
-	assert [row.description for row in doc.lines] == [line.description for line in plan.lines if line.approved]
+	assert [row.description for row in doc.lines] == [
+		line.description for line in plan.lines if line.approved
+	]
 	assert getdate(doc.next_follow_up_date) == getdate(add_days(today(), 14))
 	assert doc.method == "Mit liv – min styring" and doc.caseworker == user("caseworker_a")
 	assert getdate(frappe.db.get_value("Participant", plan.participant, "next_follow_up_date")) == getdate(
@@ -39,7 +41,9 @@ def test_a_follow_up_is_prefilled_and_sets_the_next_date(plan):
 	# The desk fills the same rows as soon as the participant is chosen.
 	from borgerbudget.borgerbudget.doctype.follow_up.follow_up import plan_rows
 
-	assert [row["description"] for row in plan_rows(plan.participant)["lines"]] == [row.description for row in doc.lines]
+	assert [row["description"] for row in plan_rows(plan.participant)["lines"]] == [
+		row.description for row in doc.lines
+	]
 	frappe.set_user(user("caseworker_b"))
 	with pytest.raises(frappe.PermissionError):
 		plan_rows(plan.participant)
@@ -47,7 +51,10 @@ def test_a_follow_up_is_prefilled_and_sets_the_next_date(plan):
 	doc.lines[0].theory_of_change_held = "Partly"
 	doc.goals[0].progress = "Some progress"
 	doc.save()
-	assert frappe.db.get_value("Follow-up Line Result", {"parent": doc.name}, "theory_of_change_held") == "Partly"
+	assert (
+		frappe.db.get_value("Follow-up Line Result", {"parent": doc.name}, "theory_of_change_held")
+		== "Partly"
+	)
 
 
 def test_overdue_follow_ups_are_flagged_the_caseworker_reminded_and_a_follow_up_clears_both(plan):

@@ -37,12 +37,16 @@ amounts = st.one_of(
 )
 dates = st.one_of(
 	st.dates().map(str),
-	st.sampled_from(["2026-02-30", "0000-00-00", "9999-12-31", "0001-01-01", "31-12-2026", "yesterday", "", "2026-13-01"]),
+	st.sampled_from(
+		["2026-02-30", "0000-00-00", "9999-12-31", "0001-01-01", "31-12-2026", "yesterday", "", "2026-13-01"]
+	),
 )
 texts = st.one_of(
 	st.text(max_size=200),
 	st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x1F), max_size=50),
-	st.sampled_from([HTML, "'; drop table `tabParticipant`; --", "{{ frappe.session.user }}", "🤖" * 100, "\u202e\u0000x"]),
+	st.sampled_from(
+		[HTML, "'; drop table `tabParticipant`; --", "{{ frappe.session.user }}", "🤖" * 100, "\u202e\u0000x"]
+	),
 	st.sampled_from([1, 10]).map(lambda megabytes: "x" * (megabytes * MEGABYTE)),
 )
 cprs = st.one_of(
@@ -65,8 +69,23 @@ def value_for(df, others):
 
 
 def writable(meta):
-	skip = {"Section Break", "Column Break", "Tab Break", "HTML", "Button", "Table", "Table MultiSelect", "Attach", "Attach Image", "Read Only"}
-	return [df for df in meta.fields if not df.read_only and not df.hidden and df.fieldtype not in skip and not df.permlevel]
+	skip = {
+		"Section Break",
+		"Column Break",
+		"Tab Break",
+		"HTML",
+		"Button",
+		"Table",
+		"Table MultiSelect",
+		"Attach",
+		"Attach Image",
+		"Read Only",
+	}
+	return [
+		df
+		for df in meta.fields
+		if not df.read_only and not df.hidden and df.fieldtype not in skip and not df.permlevel
+	]
 
 
 def app_counts():
@@ -94,7 +113,12 @@ def target(site):
 	plan = plan_of(screening)
 	other = make_enrolled(programme, assigned_caseworker=user("caseworker_b"))
 	frappe.db.commit()
-	yield frappe._dict(programme=programme.name, participant=screening.name, plan=plan.name, others=[other.name, plan_of(other).name, "BB-0000-00000"])
+	yield frappe._dict(
+		programme=programme.name,
+		participant=screening.name,
+		plan=plan.name,
+		others=[other.name, plan_of(other).name, "BB-0000-00000"],
+	)
 	frappe.set_user("Administrator")
 	from tests.integration.factories import remove_programme
 
@@ -153,7 +177,12 @@ def test_participant_fields_over_rest_and_the_registration_form(target, api):
 
 	def put(field_value):
 		df, value = field_value
-		check(lambda: caseworker.put(f"/api/resource/Participant/{target.participant}", **as_json({df.fieldname: value})), f"PUT Participant.{df.fieldname}")
+		check(
+			lambda: caseworker.put(
+				f"/api/resource/Participant/{target.participant}", **as_json({df.fieldname: value})
+			),
+			f"PUT Participant.{df.fieldname}",
+		)
 
 	first = {kind: next(df for df in fields if df.fieldtype in kinds) for kind, kinds in KINDS.items()}
 	always = [
@@ -166,7 +195,9 @@ def test_participant_fields_over_rest_and_the_registration_form(target, api):
 		(first["text"], "x" * 10 * MEGABYTE),
 		(first["link"], target.others[0]),
 	]
-	strategy = st.sampled_from(fields).flatmap(lambda df: st.tuples(st.just(df), value_for(df, target.others)))
+	strategy = st.sampled_from(fields).flatmap(
+		lambda df: st.tuples(st.just(df), value_for(df, target.others))
+	)
 	fuzz(strategy, put, EXAMPLES * 3, always)
 
 	def register(values):
@@ -189,10 +220,19 @@ def test_participant_fields_over_rest_and_the_registration_form(target, api):
 	fuzz(
 		st.fixed_dictionaries(
 			{"cpr_number": cprs},
-			optional={"months_unemployed": amounts, "screening_date": dates, "benefit_type": texts, "phone": texts},
+			optional={
+				"months_unemployed": amounts,
+				"screening_date": dates,
+				"benefit_type": texts,
+				"phone": texts,
+			},
 		),
 		register,
-		always=[{"cpr_number": "310299-1234"}, {"cpr_number": "x" * MEGABYTE}, {"cpr_number": "120378-1235", "screening_date": "2026-02-30"}],
+		always=[
+			{"cpr_number": "310299-1234"},
+			{"cpr_number": "x" * MEGABYTE},
+			{"cpr_number": "120378-1235", "screening_date": "2026-02-30"},
+		],
 	)
 
 
@@ -215,13 +255,23 @@ def test_plan_fields_and_lines_over_rest_and_the_citizens_form(target, api):
 	def save(values):
 		motivation, row = values
 		payload = {"motivation": motivation, "lines": [{**budget_line(plan), **row}]}
-		check(lambda: citizen.put(f"/api/resource/Budget Plan/{target.plan}", **as_json(payload)), "PUT Budget Plan")
+		check(
+			lambda: citizen.put(f"/api/resource/Budget Plan/{target.plan}", **as_json(payload)),
+			"PUT Budget Plan",
+		)
 		frappe.cache.delete_keys("rl:")
 		data = json.dumps({"name": target.plan, **payload}, allow_nan=True)
 		accept = "/api/method/frappe.website.doctype.web_form.web_form.accept"
-		check(lambda: citizen.post(accept, data={"web_form": "my-budget-plan", "data": data}), "web form my-budget-plan")
+		check(
+			lambda: citizen.post(accept, data={"web_form": "my-budget-plan", "data": data}),
+			"web form my-budget-plan",
+		)
 
-	always = [(HTML, {"amount": float("nan")}), ("x" * 10 * MEGABYTE, {}), ("y", {"need_date": "2026-02-30", "amount": -1})]
+	always = [
+		(HTML, {"amount": float("nan")}),
+		("x" * 10 * MEGABYTE, {}),
+		("y", {"need_date": "2026-02-30", "amount": -1}),
+	]
 	fuzz(st.tuples(texts, line), save, EXAMPLES * 2, always)
 
 
@@ -229,17 +279,46 @@ def test_whitelisted_methods_with_bad_arguments(target, api):
 	caseworker = api("caseworker_a")
 	plan = "borgerbudget.borgerbudget.doctype.budget_plan.budget_plan"
 	calls = {
-		"extend_deadline": lambda v: caseworker.post("/api/method/run_doc_method", data={"dt": "Budget Plan", "dn": target.plan, "method": "extend_deadline", "args": json.dumps({"new_deadline": v[0], "reason": v[1]})}),
-		"extend_course": lambda v: caseworker.post("/api/method/run_doc_method", data={"dt": "Participant", "dn": target.participant, "method": "extend_course", "args": json.dumps({"new_end_date": v[0], "reason": v[1]})}),
-		"add_line": lambda v: caseworker.post(f"/api/method/{plan}.add_line", data={"plan": v[1] if len(v[1]) < 40 else target.plan, "line": json.dumps({"description": v[1], "amount": v[2], "need_date": v[0]}, allow_nan=True)}),
-		"make_purchase_invoice": lambda v: caseworker.post("/api/method/borgerbudget.accounting.make_purchase_invoice", data={"budget_plan": target.plan, "budget_line": v[1], "amount": v[2]}),
+		"extend_deadline": lambda v: caseworker.post(
+			"/api/method/run_doc_method",
+			data={
+				"dt": "Budget Plan",
+				"dn": target.plan,
+				"method": "extend_deadline",
+				"args": json.dumps({"new_deadline": v[0], "reason": v[1]}),
+			},
+		),
+		"extend_course": lambda v: caseworker.post(
+			"/api/method/run_doc_method",
+			data={
+				"dt": "Participant",
+				"dn": target.participant,
+				"method": "extend_course",
+				"args": json.dumps({"new_end_date": v[0], "reason": v[1]}),
+			},
+		),
+		"add_line": lambda v: caseworker.post(
+			f"/api/method/{plan}.add_line",
+			data={
+				"plan": v[1] if len(v[1]) < 40 else target.plan,
+				"line": json.dumps({"description": v[1], "amount": v[2], "need_date": v[0]}, allow_nan=True),
+			},
+		),
+		"make_purchase_invoice": lambda v: caseworker.post(
+			"/api/method/borgerbudget.accounting.make_purchase_invoice",
+			data={"budget_plan": target.plan, "budget_line": v[1], "amount": v[2]},
+		),
 	}
 
 	def call(values):
 		name, date, text, amount = values
 		check(lambda: calls[name]((date, text, amount)), name)
 
-	always = [("extend_course", "0000-00-00", "x", 0), ("add_line", "2026-02-30", "x", float("nan")), ("make_purchase_invoice", "", "x", "1e400")]
+	always = [
+		("extend_course", "0000-00-00", "x", 0),
+		("add_line", "2026-02-30", "x", float("nan")),
+		("make_purchase_invoice", "", "x", "1e400"),
+	]
 	fuzz(st.tuples(st.sampled_from(sorted(calls)), dates, texts, amounts), call, EXAMPLES * 3, always)
 
 
@@ -248,7 +327,9 @@ def test_text_is_stored_as_given_and_shown_escaped(target, api):
 	filter on save (its desk shows field values as HTML) and no page renders it live."""
 	citizen = api("citizen")
 	plain = "Jeg <3 cykler & 2 > 1 – \"citat\" 'æøå' 🚲\tslut"
-	response = citizen.put(f"/api/resource/Budget Plan/{target.plan}", json={"motivation": plain, "strategy_stop": HTML})
+	response = citizen.put(
+		f"/api/resource/Budget Plan/{target.plan}", json={"motivation": plain, "strategy_stop": HTML}
+	)
 	assert response.status_code == 200, response.text
 	frappe.db.rollback()
 	stored = frappe.db.get_value("Budget Plan", target.plan, ["motivation", "strategy_stop"], as_dict=True)
@@ -261,7 +342,8 @@ def test_text_is_stored_as_given_and_shown_escaped(target, api):
 			params={"doctype": "Budget Plan", "docname": target.plan, "web_form_name": "my-budget-plan"},
 		),
 		"print format": api("caseworker_a").get(
-			"/printview", params={"doctype": "Budget Plan", "name": target.plan, "format": "Randers One-Page Plan"}
+			"/printview",
+			params={"doctype": "Budget Plan", "name": target.plan, "format": "Randers One-Page Plan"},
 		),
 	}
 	for page, response in pages.items():

@@ -74,7 +74,9 @@ def translatable_strings():
 			if not isinstance(doc, dict):
 				continue
 			if doc.get("doctype") == "Web Form":
-				strings.update(filter(None, (doc.get(k) for k in ("title", "introduction_text", "success_message"))))
+				strings.update(
+					filter(None, (doc.get(k) for k in ("title", "introduction_text", "success_message")))
+				)
 			if doc.get("doctype") == "Notification":
 				strings.update(MESSAGE.findall(doc.get("subject") or ""))
 			for df in doc.get("fields", []) + doc.get("web_form_fields", []):

@@ -24,13 +24,22 @@ def programme():
 def invoice_plan(programme, amount=4000, **line):
 	frappe.set_user("Administrator")
 	make_supplier(SUPPLIER)
-	return approved_plan(programme, lines=[{"description": "Driving licence", "amount": amount, "supplier": SUPPLIER, **line}])
+	return approved_plan(
+		programme, lines=[{"description": "Driving licence", "amount": amount, "supplier": SUPPLIER, **line}]
+	)
 
 
 def reimbursement_plan(programme, amount=800):
 	return approved_plan(
 		programme,
-		lines=[{"description": "Bus card", "amount": amount, "payment_route": rules.REIMBURSEMENT, "category": "Transport"}],
+		lines=[
+			{
+				"description": "Bus card",
+				"amount": amount,
+				"payment_route": rules.REIMBURSEMENT,
+				"category": "Transport",
+			}
+		],
 	)
 
 
@@ -70,7 +79,12 @@ def test_an_invoice_for_a_line_books_the_programme_expense_with_the_dimensions(p
 		]
 	)
 	line = line_of(plan)
-	assert (line.committed_amount, line.invoiced_amount, line.paid_amount, line.remaining_amount) == (0, 4000, 0, 0)
+	assert (line.committed_amount, line.invoiced_amount, line.paid_amount, line.remaining_amount) == (
+		0,
+		4000,
+		0,
+		0,
+	)
 	assert line.payout_status == rules.INVOICED
 	assert frappe.db.get_value("Budget Plan", plan.name, "total_invoiced") == 4000
 
@@ -79,7 +93,9 @@ def test_a_line_is_invoiced_in_parts_and_over_invoicing_is_refused(programme):
 	plan = invoice_plan(programme)
 	invoice(plan, 1500)
 	assert line_of(plan).remaining_amount == 2500
-	with pytest.raises(frappe.ValidationError, match=r"Driving licence.*2.500,00.*3.000,00 is .*500,00 too much"):
+	with pytest.raises(
+		frappe.ValidationError, match=r"Driving licence.*2.500,00.*3.000,00 is .*500,00 too much"
+	):
 		invoice(plan, 3000)
 	# The builder offers what is left, and then nothing more.
 	rest = invoice(plan)
@@ -104,7 +120,11 @@ def test_a_draft_invoice_commits_the_money_and_a_cancel_gives_it_back(programme)
 	draft.cancel()
 	assert gl_rows(draft.name) == []
 	line = line_of(plan)
-	assert (line.invoiced_amount, line.remaining_amount, line.payout_status) == (0, 4000, rules.AWAITING_INVOICE)
+	assert (line.invoiced_amount, line.remaining_amount, line.payout_status) == (
+		0,
+		4000,
+		rules.AWAITING_INVOICE,
+	)
 	assert invoice(plan).grand_total == 4000
 
 
@@ -167,7 +187,11 @@ def test_an_invoice_is_never_paid_twice(programme):
 
 def test_a_payment_run_survives_a_failure_and_a_rerun_pays_only_the_rest(programme):
 	other = make_supplier("_Test Dentist")
-	plans = [invoice_plan(programme, 1000), invoice_plan(programme, 2000), invoice_plan(programme, 3000, supplier=other)]
+	plans = [
+		invoice_plan(programme, 1000),
+		invoice_plan(programme, 2000),
+		invoice_plan(programme, 3000, supplier=other),
+	]
 	invoices = [invoice(plan).name for plan in plans]
 	frappe.set_user("Administrator")
 	frappe.db.set_value("Supplier", other, "disabled", 1)
@@ -250,7 +274,12 @@ def add_receipt(advance, amount, who="caseworker_a"):
 	doc = frappe.get_doc("Budget Advance", advance.name)
 	doc.append(
 		"receipts",
-		{"receipt_date": today(), "description": "Monthly bus card", "amount": amount, "attachment": "/private/files/bus.pdf"},
+		{
+			"receipt_date": today(),
+			"description": "Monthly bus card",
+			"amount": amount,
+			"attachment": "/private/files/bus.pdf",
+		},
 	)
 	return doc.save()
 
@@ -261,7 +290,9 @@ def test_an_advance_is_settled_against_receipts_and_the_rest_claimed_back(progra
 	assert line_of(plan).committed_amount == 800 and line_of(plan).payout_status == rules.AWAITING_ADVANCE
 	payment = pay_advance(advance)
 	supplier = accounting.citizen_supplier(plan.participant)
-	assert supplier and frappe.db.get_value("Supplier", supplier, "supplier_group") == accounting.CITIZEN_GROUP
+	assert (
+		supplier and frappe.db.get_value("Supplier", supplier, "supplier_group") == accounting.CITIZEN_GROUP
+	)
 	assert gl_rows(payment.name) == sorted(
 		[
 			(ADVANCES, 800.0, 0.0, supplier, plan.participant, programme.name),
@@ -269,7 +300,11 @@ def test_an_advance_is_settled_against_receipts_and_the_rest_claimed_back(progra
 		]
 	)
 	advance.reload()
-	assert (advance.status, advance.paid_amount, advance.outstanding_amount) == (rules.AWAITING_RECEIPTS, 800, 800)
+	assert (advance.status, advance.paid_amount, advance.outstanding_amount) == (
+		rules.AWAITING_RECEIPTS,
+		800,
+		800,
+	)
 	assert getdate(advance.receipt_due_date) == getdate(add_days(today(), 14))
 	assert (line_of(plan).paid_amount, line_of(plan).payout_status) == (800, rules.AWAITING_RECEIPTS)
 
@@ -286,7 +321,11 @@ def test_an_advance_is_settled_against_receipts_and_the_rest_claimed_back(progra
 	)
 	assert settlement.outstanding_amount == 0
 	advance.reload()
-	assert (advance.settled_amount, advance.outstanding_amount, advance.status) == (500, 300, rules.AWAITING_RECEIPTS)
+	assert (advance.settled_amount, advance.outstanding_amount, advance.status) == (
+		500,
+		300,
+		rules.AWAITING_RECEIPTS,
+	)
 	assert advance.receipts[0].purchase_invoice == settlement.name
 	line = line_of(plan)
 	assert (line.invoiced_amount, line.committed_amount, line.paid_amount) == (500, 300, 800)
@@ -312,11 +351,20 @@ def test_an_advance_is_settled_against_receipts_and_the_rest_claimed_back(progra
 		]
 	)
 	claim.reload()
-	assert (claim.status, claim.journal_entry, claim.outstanding_amount) == (rules.CLAIM_OPEN, journal.name, 300)
+	assert (claim.status, claim.journal_entry, claim.outstanding_amount) == (
+		rules.CLAIM_OPEN,
+		journal.name,
+		300,
+	)
 	advance.reload()
 	assert (advance.claimed_amount, advance.outstanding_amount, advance.status) == (300, 0, rules.CLAIMED)
 	line = line_of(plan)
-	assert (line.committed_amount, line.invoiced_amount, line.paid_amount, line.remaining_amount) == (0, 500, 500, 300)
+	assert (line.committed_amount, line.invoiced_amount, line.paid_amount, line.remaining_amount) == (
+		0,
+		500,
+		500,
+		300,
+	)
 	# The advance account is clear for the citizen; the claim sits on the receivable account.
 	balance = frappe.db.sql(
 		"select sum(debit - credit) from `tabGL Entry` where account = %s and party = %s and is_cancelled = 0",
@@ -379,7 +427,9 @@ def test_overdue_receipts_remind_then_escalate(programme):
 		None,
 	)
 	reminders = frappe.get_all("Email Queue", filters={"reference_name": advance.name}, pluck="name")
-	recipients = {row.recipient for name in reminders for row in frappe.get_doc("Email Queue", name).recipients}
+	recipients = {
+		row.recipient for name in reminders for row in frappe.get_doc("Email Queue", name).recipients
+	}
 	assert {citizen_email, user("caseworker_a")} <= recipients
 	# Once a day is enough: the next run sends nothing new until the escalation date.
 	send_receipt_reminders()
@@ -396,7 +446,9 @@ def test_overdue_receipts_remind_then_escalate(programme):
 	escalations = frappe.get_all(
 		"Email Queue", filters={"reference_name": advance.name, "name": ("not in", reminders)}, pluck="name"
 	)
-	assert user("team_lead") in {row.recipient for name in escalations for row in frappe.get_doc("Email Queue", name).recipients}
+	assert user("team_lead") in {
+		row.recipient for name in escalations for row in frappe.get_doc("Email Queue", name).recipients
+	}
 
 
 def test_the_citizen_adds_receipts_but_changes_nothing_else(programme):
@@ -471,7 +523,12 @@ def test_the_citizen_reads_each_line_in_plain_words(programme):
 		programme,
 		lines=[
 			{"description": "Driving licence", "amount": 4000, "supplier": make_supplier(SUPPLIER)},
-			{"description": "Bus card", "amount": 800, "payment_route": rules.REIMBURSEMENT, "category": "Transport"},
+			{
+				"description": "Bus card",
+				"amount": 800,
+				"payment_route": rules.REIMBURSEMENT,
+				"category": "Transport",
+			},
 		],
 	)
 	frappe.db.set_value("Participant", plan.participant, "user", user("citizen"))
@@ -479,7 +536,12 @@ def test_the_citizen_reads_each_line_in_plain_words(programme):
 	bus_card = frappe.get_doc("Budget Plan", plan.name).lines[1]
 	pay_advance(
 		frappe.get_doc(
-			{"doctype": "Budget Advance", "budget_plan": plan.name, "budget_line": bus_card.name, "amount": 800}
+			{
+				"doctype": "Budget Advance",
+				"budget_plan": plan.name,
+				"budget_line": bus_card.name,
+				"amount": 800,
+			}
 		).insert()
 	)
 	frappe.set_user(user("citizen"))
@@ -500,7 +562,9 @@ def test_the_payout_report_shows_each_plan(programme):
 	invoice(plan, 1500)
 	frappe.set_user(user("finance"))
 	columns, rows, _message, _chart, summary = execute({"programme": programme.name})
-	assert [(row.budget_plan, row.approved, row.invoiced, row.remaining) for row in rows] == [(plan.name, 4000, 1500, 2500)]
+	assert [(row.budget_plan, row.approved, row.invoiced, row.remaining) for row in rows] == [
+		(plan.name, 4000, 1500, 2500)
+	]
 	assert {item["label"]: item["value"] for item in summary}["Spent so far"] == 1500
 	# A caseworker of another team sees none of it.
 	frappe.set_user(user("caseworker_b"))

@@ -24,7 +24,9 @@ def plans():
 	"""Committed approved plans in a programme whose maximum is 10,000 and tolerance 2,000."""
 	frappe.set_user("Administrator")
 	make_supplier(SUPPLIER)
-	programme = make_programme(maximum_per_participant=10000, reimbursement_limit=1000, invoice_tolerance=2000)
+	programme = make_programme(
+		maximum_per_participant=10000, reimbursement_limit=1000, invoice_tolerance=2000
+	)
 	line = {"supplier": SUPPLIER, "amount": 4000}
 	made = frappe._dict(
 		programme=programme.name,
@@ -51,7 +53,9 @@ def prime_naming_series():
 	from frappe.model.naming import parse_naming_series
 
 	for series in ("ACC-PINV-.YYYY.-", "ACC-PAY-.YYYY.-", "ADV-.YYYY.-"):
-		frappe.db.sql("insert ignore into `tabSeries` (name, current) values (%s, 0)", parse_naming_series(series))
+		frappe.db.sql(
+			"insert ignore into `tabSeries` (name, current) values (%s, 0)", parse_naming_series(series)
+		)
 
 
 def fire(api, key, docs, path=INSERT):
@@ -109,7 +113,9 @@ def test_parallel_invoices_for_one_line_make_exactly_one(plans, api):
 	codes = fire(api, "finance", [args] * PARALLEL, CREATE)
 	assert codes.count(200) == 1, codes
 	assert set(codes) <= {200, 417}, codes
-	assert frappe.get_all("Purchase Invoice", filters={"budget_plan": plans.one_line}, pluck="docstatus") == [1]
+	assert frappe.get_all("Purchase Invoice", filters={"budget_plan": plans.one_line}, pluck="docstatus") == [
+		1
+	]
 	line = frappe.get_doc("Budget Plan", plans.one_line).lines[0]
 	assert (line.invoiced_amount, line.remaining_amount) == (4000, 0)
 
@@ -119,7 +125,9 @@ def test_parallel_invoices_on_different_lines_never_pass_the_plan_maximum(plans,
 	docs = [invoice_doc(plans.two_lines, index % 2, 7000) for index in range(PARALLEL)]
 	codes = fire(api, "finance", docs)
 	assert codes.count(200) == 1, codes
-	invoices = frappe.get_all("Purchase Invoice", filters={"budget_plan": plans.two_lines}, pluck="grand_total")
+	invoices = frappe.get_all(
+		"Purchase Invoice", filters={"budget_plan": plans.two_lines}, pluck="grand_total"
+	)
 	assert invoices == [7000]
 
 

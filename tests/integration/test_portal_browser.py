@@ -111,20 +111,29 @@ def save_web_form(driver):
 	click(driver, driver.find_element(By.CSS_SELECTOR, ".web-form-footer .submit-btn"))
 
 	def outcome(d):
-		if d.find_elements(By.CSS_SELECTOR, ".success-page") and d.find_element(By.CSS_SELECTOR, ".success-page").is_displayed():
+		if (
+			d.find_elements(By.CSS_SELECTOR, ".success-page")
+			and d.find_element(By.CSS_SELECTOR, ".success-page").is_displayed()
+		):
 			return "saved"
-		shown = [m.text for m in d.find_elements(By.CSS_SELECTOR, ".modal.show .modal-body") if m.text.strip()]
+		shown = [
+			m.text for m in d.find_elements(By.CSS_SELECTOR, ".modal.show .modal-body") if m.text.strip()
+		]
 		return shown and " | ".join(shown)
 
 	driver.implicitly_wait(0)
 	try:
 		result = WebDriverWait(driver, 30).until(outcome)
 	except TimeoutException:
-		result = "neither saved nor a message: " + repr(
-			driver.execute_script(
-				"return {saving: window.saving, dirty: frappe.form_dirty, errors: $('.has-error').map((i, e) => $(e).attr('data-fieldname')).get()}"
+		result = (
+			"neither saved nor a message: "
+			+ repr(
+				driver.execute_script(
+					"return {saving: window.saving, dirty: frappe.form_dirty, errors: $('.has-error').map((i, e) => $(e).attr('data-fieldname')).get()}"
+				)
 			)
-		) + repr(driver.get_log("browser"))
+			+ repr(driver.get_log("browser"))
+		)
 	finally:
 		driver.implicitly_wait(10)
 	assert result == "saved", result
@@ -162,7 +171,9 @@ def fill_cell(driver, form, table, fieldname, value, tag="input", index=-1, expe
 		fill(form, fieldname, value, tag).send_keys(Keys.TAB)
 		try:
 			WebDriverWait(driver, 5).until(
-				lambda d: d.execute_script(script) == expected if expected is not None else d.execute_script(script)
+				lambda d: d.execute_script(script) == expected
+				if expected is not None
+				else d.execute_script(script)
 			)
 			return
 		except TimeoutException:
@@ -186,7 +197,8 @@ def choose_category(driver, form, value):
 		try:
 			# Enter takes the first suggestion: wait until that is the one asked for.
 			WebDriverWait(driver, 5).until(
-				lambda d: (first := d.find_elements(By.CSS_SELECTOR, options)) and first[0].text.startswith(value)
+				lambda d: (first := d.find_elements(By.CSS_SELECTOR, options))
+				and first[0].text.startswith(value)
 			)
 			field.send_keys(Keys.ENTER)
 			WebDriverWait(driver, 5).until(lambda d: last_line(d).get("category") == value)
@@ -259,12 +271,24 @@ def citizen_advance(site):
 	programme = make_programme()
 	plan = approved_plan(
 		programme,
-		lines=[{"description": "Buskort", "amount": 600, "payment_route": rules.REIMBURSEMENT, "category": "Transport"}],
+		lines=[
+			{
+				"description": "Buskort",
+				"amount": 600,
+				"payment_route": rules.REIMBURSEMENT,
+				"category": "Transport",
+			}
+		],
 		user=user("citizen_browser"),
 	)
 	frappe.set_user(user("caseworker_a"))
 	advance = frappe.get_doc(
-		{"doctype": "Budget Advance", "budget_plan": plan.name, "budget_line": plan.lines[0].name, "amount": 600}
+		{
+			"doctype": "Budget Advance",
+			"budget_plan": plan.name,
+			"budget_line": plan.lines[0].name,
+			"amount": 600,
+		}
 	).insert()
 	frappe.set_user(user("finance"))
 	payment = accounting.make_advance_payment(advance.name)
@@ -288,7 +312,9 @@ def test_citizen_sees_their_money_and_uploads_a_receipt(browser, citizen_advance
 	assert "Dine penge" in overview.text and "Buskort" in overview.text
 	assert "Kvittering senest" in overview.text  # "Receipt due by …", in Danish
 	click(driver, overview.find_element(By.LINK_TEXT, "Upload kvitteringer"))
-	WebDriverWait(driver, 20).until(lambda d: d.current_url.endswith(f"/my-receipts/{citizen_advance.advance}/edit"))
+	WebDriverWait(driver, 20).until(
+		lambda d: d.current_url.endswith(f"/my-receipts/{citizen_advance.advance}/edit")
+	)
 
 	receipts = wait_for(driver, '.web-form [data-fieldname="receipts"]')
 	click(driver, receipts.find_element(By.CSS_SELECTOR, ".grid-add-row"))
@@ -321,7 +347,12 @@ def citizen_approved_plan(site):
 		programme,
 		lines=[
 			{"description": "Truckkursus", "amount": 4000},
-			{"description": "Buskort", "amount": 600, "payment_route": rules.REIMBURSEMENT, "category": "Transport"},
+			{
+				"description": "Buskort",
+				"amount": 600,
+				"payment_route": rules.REIMBURSEMENT,
+				"category": "Transport",
+			},
 		],
 		user=user("citizen_browser"),
 	)
@@ -340,7 +371,9 @@ def test_citizen_asks_for_a_change_to_the_approved_plan(browser, citizen_approve
 	driver.get(driver.base_url + f"/my-budget-plan/{citizen_approved_plan}/edit")
 	click(driver, wait_for(driver, ".payout-overview").find_element(By.LINK_TEXT, "Bed om en ændring"))
 	WebDriverWait(driver, 20).until(lambda d: "/plan-change/new" in d.current_url)
-	assert driver.find_element(By.CSS_SELECTOR, ".web-form-title h1").text == "Ændr min plan"  # not "Ny Change My Plan"
+	assert (
+		driver.find_element(By.CSS_SELECTOR, ".web-form-title h1").text == "Ændr min plan"
+	)  # not "Ny Change My Plan"
 	fill(wait_for(driver, ".web-form"), "reason", "Buskortet koster mere end planlagt.", tag="textarea")
 	save_web_form(driver)
 

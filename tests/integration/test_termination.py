@@ -17,7 +17,12 @@ def plan():
 		make_programme(),
 		lines=[
 			{"description": "Driving licence", "amount": 4000, "supplier": supplier},
-			{"description": "Bus card", "amount": 800, "payment_route": rules.REIMBURSEMENT, "category": "Transport"},
+			{
+				"description": "Bus card",
+				"amount": 800,
+				"payment_route": rules.REIMBURSEMENT,
+				"category": "Transport",
+			},
 		],
 	)
 
@@ -44,7 +49,12 @@ def test_ending_a_course_closes_the_lines_flags_advances_and_refuses_new_payouts
 	invoice.submit()
 	frappe.set_user(user("caseworker_a"))
 	advance = frappe.get_doc(
-		{"doctype": "Budget Advance", "budget_plan": plan.name, "budget_line": plan.lines[1].name, "amount": 800}
+		{
+			"doctype": "Budget Advance",
+			"budget_plan": plan.name,
+			"budget_line": plan.lines[1].name,
+			"amount": 800,
+		}
 	).insert()
 	frappe.set_user(user("finance"))
 	payment = accounting.make_advance_payment(advance.name)
@@ -88,5 +98,10 @@ def test_another_teams_caseworker_cannot_end_the_course(plan):
 	frappe.set_user(user("caseworker_b"))
 	with pytest.raises(frappe.PermissionError):
 		frappe.get_doc(
-			{"doctype": "Course Termination", "participant": plan.participant, "reason": "Moved", "outcome": "Other"}
+			{
+				"doctype": "Course Termination",
+				"participant": plan.participant,
+				"reason": "Moved",
+				"outcome": "Other",
+			}
 		).insert()

@@ -43,8 +43,23 @@ from tests.integration.factories import (
 TEAM_B = "_Test Caseworker Team B"
 # Who may see whose case, restated from the README rather than read from the code.
 SEES_ALL = {"finance", "auditor", "admin"}
-SEES = {"a": {"caseworker_a", "teammate", "teammate_2", "team_lead", "citizen"}, "b": {"caseworker_b", "citizen_2"}}
-MATRIX_USERS = ["caseworker_a", "caseworker_b", "teammate", "team_lead", "finance", "auditor", "researcher", "citizen", "citizen_2", "admin", "guest"]
+SEES = {
+	"a": {"caseworker_a", "teammate", "teammate_2", "team_lead", "citizen"},
+	"b": {"caseworker_b", "citizen_2"},
+}
+MATRIX_USERS = [
+	"caseworker_a",
+	"caseworker_b",
+	"teammate",
+	"team_lead",
+	"finance",
+	"auditor",
+	"researcher",
+	"citizen",
+	"citizen_2",
+	"admin",
+	"guest",
+]
 READ_ONLY = {"auditor", "researcher"}
 # The citizen's side of a case: what the README lets them read of it.
 CITIZEN_READS = {"Budget Plan", "Budget Plan Note", "Budget Advance", "Budget Plan Amendment"}
@@ -57,7 +72,9 @@ def sees(key, owner):
 
 def ensure_team_b():
 	if not frappe.db.exists("Caseworker Team", TEAM_B):
-		frappe.get_doc({"doctype": "Caseworker Team", "team_name": TEAM_B, "members": [{"user": user("caseworker_b")}]}).insert()
+		frappe.get_doc(
+			{"doctype": "Caseworker Team", "team_name": TEAM_B, "members": [{"user": user("caseworker_b")}]}
+		).insert()
 
 
 def private_file(doctype, name, token, label):
@@ -103,10 +120,19 @@ def build_case(programme, owner, caseworker, team, citizen):
 
 	plan = complete(plan_of(participant))
 	plan.motivation = f"Motivation of {token}"
-	plan.append("lines", budget_line(plan, description=f"Driving licence {token}", amount=4000, supplier=make_supplier()))
 	plan.append(
 		"lines",
-		budget_line(plan, description=f"Bus card {token}", amount=800, payment_route=rules.REIMBURSEMENT, category="Transport"),
+		budget_line(plan, description=f"Driving licence {token}", amount=4000, supplier=make_supplier()),
+	)
+	plan.append(
+		"lines",
+		budget_line(
+			plan,
+			description=f"Bus card {token}",
+			amount=800,
+			payment_route=rules.REIMBURSEMENT,
+			category="Transport",
+		),
 	)
 	plan.save()
 	files.append(private_file("Budget Plan", plan.name, token, "quote"))
@@ -131,7 +157,12 @@ def build_case(programme, owner, caseworker, team, citizen):
 
 	for visible in (0, 1):
 		note = frappe.get_doc(
-			{"doctype": "Budget Plan Note", "budget_plan": plan.name, "note": f"Note {visible} on {token}", "visible_to_citizen": visible}
+			{
+				"doctype": "Budget Plan Note",
+				"budget_plan": plan.name,
+				"note": f"Note {visible} on {token}",
+				"visible_to_citizen": visible,
+			}
 		).insert()
 		records[f"Budget Plan Note/{visible}"] = note.name
 	amendment = make_amendment(plan.name)
@@ -139,7 +170,9 @@ def build_case(programme, owner, caseworker, team, citizen):
 	amendment.insert()
 	records["Budget Plan Amendment"] = amendment.name
 	bus_card = plan.lines[-1]
-	advance = frappe.get_doc({"doctype": "Budget Advance", "budget_plan": plan.name, "budget_line": bus_card.name, "amount": 600}).insert()
+	advance = frappe.get_doc(
+		{"doctype": "Budget Advance", "budget_plan": plan.name, "budget_line": bus_card.name, "amount": 600}
+	).insert()
 	records["Budget Advance"] = advance.name
 	files.append(private_file("Budget Advance", advance.name, token, "receipt"))
 	claim = frappe.get_doc(
@@ -154,14 +187,33 @@ def build_case(programme, owner, caseworker, team, citizen):
 	).insert()
 	records["Repayment Claim"] = claim.name
 	follow_up = frappe.get_doc(
-		{"doctype": "Follow-up", "participant": participant.name, "follow_up_date": today(), "citizen_report": f"Report of {token}"}
+		{
+			"doctype": "Follow-up",
+			"participant": participant.name,
+			"follow_up_date": today(),
+			"citizen_report": f"Report of {token}",
+		}
 	).insert()
 	records["Follow-up"] = follow_up.name
 	termination = frappe.get_doc(
-		{"doctype": "Course Termination", "participant": participant.name, "reason": "Moved", "outcome": "Other", "notes": token}
+		{
+			"doctype": "Course Termination",
+			"participant": participant.name,
+			"reason": "Moved",
+			"outcome": "Other",
+			"notes": token,
+		}
 	).insert()
 	records["Course Termination"] = termination.name
-	log = frappe.get_doc({"doctype": "CPR Access Log", "participant": participant.name, "user": "Administrator", "reason": token, "accessed_on": frappe.utils.now_datetime()})
+	log = frappe.get_doc(
+		{
+			"doctype": "CPR Access Log",
+			"participant": participant.name,
+			"user": "Administrator",
+			"reason": token,
+			"accessed_on": frappe.utils.now_datetime(),
+		}
+	)
 	log.insert(ignore_permissions=True)
 	records["CPR Access Log"] = log.name
 	cohort = frappe.get_doc(
@@ -189,7 +241,9 @@ def build_case(programme, owner, caseworker, team, citizen):
 	)
 	vote.db_insert()
 	records["Approval Vote"] = vote.name
-	return frappe._dict(owner=owner, token=token, records=records, files=[(f.name, f.file_url, f.file_name) for f in files])
+	return frappe._dict(
+		owner=owner, token=token, records=records, files=[(f.name, f.file_url, f.file_name) for f in files]
+	)
 
 
 @pytest.fixture(scope="module")
@@ -208,7 +262,10 @@ def world(site):
 			"programme": programme.name,
 			"places": 1,
 			"seed": "trust",
-			"pool": [{"participant": case.records["Participant"], "draw_rank": i + 1} for i, case in enumerate(cases.values())],
+			"pool": [
+				{"participant": case.records["Participant"], "draw_rank": i + 1}
+				for i, case in enumerate(cases.values())
+			],
 		}
 	)
 	# Stored as a finished draw would leave it; running one needs citizens still in Screening.
@@ -239,7 +296,13 @@ def remove_world(programme, cases, draw):
 			frappe.delete_doc("File", file, force=True, ignore_permissions=True)
 		for key, name in case.records.items():
 			doctype = key.split("/")[0]
-			if doctype in ("Participant", "Budget Plan", "Budget Plan Approval", "Budget Plan Amendment", "Budget Advance"):
+			if doctype in (
+				"Participant",
+				"Budget Plan",
+				"Budget Plan Approval",
+				"Budget Plan Amendment",
+				"Budget Advance",
+			):
 				continue
 			frappe.db.delete(doctype, {"name": name})
 		frappe.db.delete("Cohort Participant", {"parent": case.records["Cohort"]})
@@ -254,7 +317,10 @@ def test_a_citizen_cannot_ask_for_a_change_to_another_citizens_plan(world, api):
 	before = frappe.db.count("Budget Plan Amendment")
 	response = api("citizen").post(
 		"/api/method/frappe.website.doctype.web_form.web_form.accept",
-		data={"web_form": "plan-change", "data": json.dumps({"budget_plan": victim.records["Budget Plan"], "reason": "Mine now"})},
+		data={
+			"web_form": "plan-change",
+			"data": json.dumps({"budget_plan": victim.records["Budget Plan"], "reason": "Mine now"}),
+		},
 	)
 	assert response.status_code == 403, response.text
 	assert victim.token not in response.text and "Driving licence" not in response.text
@@ -264,7 +330,10 @@ def test_a_citizen_cannot_ask_for_a_change_to_another_citizens_plan(world, api):
 	own = world.cases["a"]
 	response = api("citizen").post(
 		"/api/method/frappe.website.doctype.web_form.web_form.accept",
-		data={"web_form": "plan-change", "data": json.dumps({"budget_plan": own.records["Budget Plan"], "reason": "Bus card costs more"})},
+		data={
+			"web_form": "plan-change",
+			"data": json.dumps({"budget_plan": own.records["Budget Plan"], "reason": "Bus card costs more"}),
+		},
 	)
 	assert response.status_code == 200, response.text
 	frappe.db.rollback()
@@ -289,7 +358,16 @@ PARAM_DOCTYPES = {
 	"approval": "Budget Plan Approval",
 	"participant": "Participant",
 }
-FILLERS = {"amount": 1, "reason": "x", "vote": "Approve", "comment": "x", "line": "{}", "budget_line": "x", "new_deadline": "2030-01-01", "new_end_date": "2030-01-01"}
+FILLERS = {
+	"amount": 1,
+	"reason": "x",
+	"vote": "Approve",
+	"comment": "x",
+	"line": "{}",
+	"budget_line": "x",
+	"new_deadline": "2030-01-01",
+	"new_end_date": "2030-01-01",
+}
 
 
 class Matrix:
@@ -327,7 +405,9 @@ class Matrix:
 			if word in text:
 				self.failures.append(f"{where}: response carries {word!r}")
 		if allowed is True and not ok:
-			self.failures.append(f"{where}: refused ({response.status_code}) but should be allowed: {text[:200]}")
+			self.failures.append(
+				f"{where}: refused ({response.status_code}) but should be allowed: {text[:200]}"
+			)
 		if allowed is False and response.status_code not in refusals:
 			# Refused for the right reason: a permission error, not a validation or a rate limit.
 			self.failures.append(f"{where}: answered {response.status_code}, not 403: {text[:200]}")
@@ -344,7 +424,8 @@ def roles_of(key):
 
 def role_can(key, doctype, ptype="read"):
 	return any(
-		perm.role in roles_of(key) and perm.permlevel == 0 and perm.get(ptype) for perm in frappe.get_meta(doctype).permissions
+		perm.role in roles_of(key) and perm.permlevel == 0 and perm.get(ptype)
+		for perm in frappe.get_meta(doctype).permissions
 	)
 
 
@@ -359,14 +440,21 @@ def may_read(key, doctype, owner, record_key):
 def app_doctypes():
 	return [
 		name
-		for name in frappe.get_all("DocType", filters={"module": APP_MODULE, "istable": 0, "issingle": 0}, pluck="name")
+		for name in frappe.get_all(
+			"DocType", filters={"module": APP_MODULE, "istable": 0, "issingle": 0}, pluck="name"
+		)
 		if name != "Budget Programme"
 	]
 
 
 def records_of(world, doctype):
 	"""[(owner, record key, name)] of `doctype` in the world; the draw belongs to both cases."""
-	found = [(owner, key, name) for owner, case in world.cases.items() for key, name in case.records.items() if key.split("/")[0] == doctype]
+	found = [
+		(owner, key, name)
+		for owner, case in world.cases.items()
+		for key, name in case.records.items()
+		if key.split("/")[0] == doctype
+	]
 	if doctype == "Draw":
 		found.append(("both", "Draw", world.draw))
 	return found
@@ -394,7 +482,14 @@ def whitelisted_functions():
 			continue
 		params = [p for p in inspect.signature(function).parameters if p != "self"]
 		owner_class = function.__qualname__.split(".")[0]
-		doctype = next((dt for cls, dt in controllers.items() if cls.__name__ == owner_class and "." in function.__qualname__), None)
+		doctype = next(
+			(
+				dt
+				for cls, dt in controllers.items()
+				if cls.__name__ == owner_class and "." in function.__qualname__
+			),
+			None,
+		)
 		if doctype:
 			found.append(((doctype, function.__name__), params))
 		else:
@@ -403,7 +498,19 @@ def whitelisted_functions():
 
 
 def table_counts():
-	return {doctype: frappe.db.count(doctype) for doctype in [*app_doctypes(), "Comment", "ToDo", "Tag Link", "File", "Purchase Invoice", "Payment Entry", "Journal Entry"]}
+	return {
+		doctype: frappe.db.count(doctype)
+		for doctype in [
+			*app_doctypes(),
+			"Comment",
+			"ToDo",
+			"Tag Link",
+			"File",
+			"Purchase Invoice",
+			"Payment Entry",
+			"Journal Entry",
+		]
+	}
 
 
 class Cell:
@@ -425,21 +532,62 @@ def plan_user(key, world, functions, reports):
 	for doctype in app_doctypes():
 		records = records_of(world, doctype)
 		names = [name for _owner, _key, name in records]
-		visible = {name for owner, record_key, name in records if expected_read(key, doctype, owner, record_key)}
+		visible = {
+			name for owner, record_key, name in records if expected_read(key, doctype, owner, record_key)
+		}
 		only_select = role_can(key, doctype, "select") and not role_can(key, doctype)
 		web_forms = frappe.get_all("Web Form", filters={"doc_type": doctype}, pluck="name")
 		for owner, record_key, name in records:
 			expected = expected_read(key, doctype, owner, record_key)
 			reads = [
 				Cell("GET resource", doctype, "GET", f"/api/resource/{doctype}/{name}", expected),
-				Cell("client.get", doctype, "POST", m + "frappe.client.get", expected, data={"doctype": doctype, "name": name}),
-				Cell("form.load.getdoc", doctype, "GET", m + "frappe.desk.form.load.getdoc", expected, params={"doctype": doctype, "name": name}),
-				Cell("client.get_value", doctype, "GET", m + "frappe.client.get_value", params={"doctype": doctype, "filters": json.dumps({"name": name}), "fieldname": json.dumps(["*"])}),
-				Cell("search.get_link_title", doctype, "GET", m + "frappe.desk.search.get_link_title", params={"doctype": doctype, "docname": name}),
+				Cell(
+					"client.get",
+					doctype,
+					"POST",
+					m + "frappe.client.get",
+					expected,
+					data={"doctype": doctype, "name": name},
+				),
+				Cell(
+					"form.load.getdoc",
+					doctype,
+					"GET",
+					m + "frappe.desk.form.load.getdoc",
+					expected,
+					params={"doctype": doctype, "name": name},
+				),
+				Cell(
+					"client.get_value",
+					doctype,
+					"GET",
+					m + "frappe.client.get_value",
+					params={
+						"doctype": doctype,
+						"filters": json.dumps({"name": name}),
+						"fieldname": json.dumps(["*"]),
+					},
+				),
+				Cell(
+					"search.get_link_title",
+					doctype,
+					"GET",
+					m + "frappe.desk.search.get_link_title",
+					params={"doctype": doctype, "docname": name},
+				),
 			]
 			for web_form in web_forms:
 				params = {"doctype": doctype, "docname": name, "web_form_name": web_form}
-				reads.append(Cell("web form get_form_data", doctype, "GET", m + "frappe.website.doctype.web_form.web_form.get_form_data", expected and None, params=params))
+				reads.append(
+					Cell(
+						"web form get_form_data",
+						doctype,
+						"GET",
+						m + "frappe.website.doctype.web_form.web_form.get_form_data",
+						expected and None,
+						params=params,
+					)
+				)
 			if expected:
 				# What a read shows of the record, on every route, leaves out the fields the role may not read.
 				for cell in reads:
@@ -450,35 +598,156 @@ def plan_user(key, world, functions, reports):
 		filters = json.dumps([[doctype, "name", "in", names]])
 		listing = None if only_select else (names, visible)
 		cells += [
-			Cell("GET resource list", doctype, "GET", f"/api/resource/{doctype}", None, listing, params={"filters": filters, "fields": json.dumps(["*"]), "limit_page_length": 100}),
-			Cell("resource or_filters", doctype, "GET", f"/api/resource/{doctype}", None, listing, params={"or_filters": filters, "fields": json.dumps(["name"]), "limit_page_length": 100}),
-			Cell("client.get_list", doctype, "POST", m + "frappe.client.get_list", None, listing, data={"doctype": doctype, "filters": filters, "fields": json.dumps(["*"]), "limit_page_length": 100}),
-			Cell("reportview.get", doctype, "POST", m + "frappe.desk.reportview.get", None, listing, data={"doctype": doctype, "filters": filters, "fields": json.dumps([f"`tab{doctype}`.`name`"])}),
-			Cell("search_link", doctype, "POST", m + "frappe.desk.search.search_link", None, listing, data={"doctype": doctype, "txt": "", "filters": filters, "page_length": 100}),
-			Cell("search_widget (ignore_user_permissions)", doctype, "POST", m + "frappe.desk.search.search_widget", None, listing, data={"doctype": doctype, "txt": "", "filters": filters, "page_length": 100, "ignore_user_permissions": 1, "as_dict": 1}),
-			Cell("client.get_count", doctype, "POST", m + "frappe.client.get_count", None, None if only_select else ("count", len(visible)), data={"doctype": doctype, "filters": filters}),
+			Cell(
+				"GET resource list",
+				doctype,
+				"GET",
+				f"/api/resource/{doctype}",
+				None,
+				listing,
+				params={"filters": filters, "fields": json.dumps(["*"]), "limit_page_length": 100},
+			),
+			Cell(
+				"resource or_filters",
+				doctype,
+				"GET",
+				f"/api/resource/{doctype}",
+				None,
+				listing,
+				params={"or_filters": filters, "fields": json.dumps(["name"]), "limit_page_length": 100},
+			),
+			Cell(
+				"client.get_list",
+				doctype,
+				"POST",
+				m + "frappe.client.get_list",
+				None,
+				listing,
+				data={
+					"doctype": doctype,
+					"filters": filters,
+					"fields": json.dumps(["*"]),
+					"limit_page_length": 100,
+				},
+			),
+			Cell(
+				"reportview.get",
+				doctype,
+				"POST",
+				m + "frappe.desk.reportview.get",
+				None,
+				listing,
+				data={
+					"doctype": doctype,
+					"filters": filters,
+					"fields": json.dumps([f"`tab{doctype}`.`name`"]),
+				},
+			),
+			Cell(
+				"search_link",
+				doctype,
+				"POST",
+				m + "frappe.desk.search.search_link",
+				None,
+				listing,
+				data={"doctype": doctype, "txt": "", "filters": filters, "page_length": 100},
+			),
+			Cell(
+				"search_widget (ignore_user_permissions)",
+				doctype,
+				"POST",
+				m + "frappe.desk.search.search_widget",
+				None,
+				listing,
+				data={
+					"doctype": doctype,
+					"txt": "",
+					"filters": filters,
+					"page_length": 100,
+					"ignore_user_permissions": 1,
+					"as_dict": 1,
+				},
+			),
+			Cell(
+				"client.get_count",
+				doctype,
+				"POST",
+				m + "frappe.client.get_count",
+				None,
+				None if only_select else ("count", len(visible)),
+				data={"doctype": doctype, "filters": filters},
+			),
 		]
 	for case in world.cases.values():
 		names = list(case.records.values())
 		cells += [
-			Cell("global search", "*", "POST", m + "frappe.utils.global_search.search", data={"text": case.token, "limit": 50}),
-			Cell("Tag Link list", "Tag Link", "GET", "/api/resource/Tag Link", params={"fields": json.dumps(["*"]), "limit_page_length": 500}),
-			Cell("File list", "File", "GET", "/api/resource/File", params={"filters": json.dumps([["attached_to_name", "in", names]]), "fields": json.dumps(["file_name", "attached_to_name"]), "limit_page_length": 100}),
+			Cell(
+				"global search",
+				"*",
+				"POST",
+				m + "frappe.utils.global_search.search",
+				data={"text": case.token, "limit": 50},
+			),
+			Cell(
+				"Tag Link list",
+				"Tag Link",
+				"GET",
+				"/api/resource/Tag Link",
+				params={"fields": json.dumps(["*"]), "limit_page_length": 500},
+			),
+			Cell(
+				"File list",
+				"File",
+				"GET",
+				"/api/resource/File",
+				params={
+					"filters": json.dumps([["attached_to_name", "in", names]]),
+					"fields": json.dumps(["file_name", "attached_to_name"]),
+					"limit_page_length": 100,
+				},
+			),
 		]
 		for file_name, file_url, _label in case.files:
-			attached = frappe.db.get_value("File", file_name, ["attached_to_doctype", "attached_to_name"], as_dict=True)
-			record_key = next(k for k, v in case.records.items() if v == attached.attached_to_name and k == attached.attached_to_doctype)
-			cells.append(Cell("GET private file", attached.attached_to_doctype, "GET", file_url, may_read(key, attached.attached_to_doctype, case.owner, record_key)))
+			attached = frappe.db.get_value(
+				"File", file_name, ["attached_to_doctype", "attached_to_name"], as_dict=True
+			)
+			record_key = next(
+				k
+				for k, v in case.records.items()
+				if v == attached.attached_to_name and k == attached.attached_to_doctype
+			)
+			cells.append(
+				Cell(
+					"GET private file",
+					attached.attached_to_doctype,
+					"GET",
+					file_url,
+					may_read(key, attached.attached_to_doctype, case.owner, record_key),
+				)
+			)
 		if not sees(key, case.owner):
 			cells += function_cells(key, world, case, functions)
 	for report, roles in reports.items():
 		data = {"report_name": report, "filters": json.dumps({"programme": world.programme})}
-		cells.append(Cell("query_report.run", report, "POST", m + "frappe.desk.query_report.run", bool(roles & roles_of(key)), data=data))
+		cells.append(
+			Cell(
+				"query_report.run",
+				report,
+				"POST",
+				m + "frappe.desk.query_report.run",
+				bool(roles & roles_of(key)),
+				data=data,
+			)
+		)
 	return cells
 
 
 def text_field(doctype):
-	return next(df.fieldname for df in frappe.get_meta(doctype).fields if df.fieldtype in ("Data", "Small Text", "Text", "Link"))
+	return next(
+		df.fieldname
+		for df in frappe.get_meta(doctype).fields
+		if df.fieldtype in ("Data", "Small Text", "Text", "Link")
+	)
 
 
 def write_cells(key, doctype, name):
@@ -488,22 +757,111 @@ def write_cells(key, doctype, name):
 	cells = [
 		Cell("PUT resource", doctype, "PUT", f"/api/resource/{doctype}/{name}", False, json={}),
 		Cell("DELETE resource", doctype, "DELETE", f"/api/resource/{doctype}/{name}", False),
-		Cell("client.set_value", doctype, "POST", m + "frappe.client.set_value", False, data={"doctype": doctype, "name": name, "fieldname": text_field(doctype), "value": "x"}),
-		Cell("add_comment", doctype, "POST", m + "frappe.desk.form.utils.add_comment", False, data={"reference_doctype": doctype, "reference_name": name, "content": "hi", "comment_email": me, "comment_by": me}),
-		Cell("assign_to.add", doctype, "POST", m + "frappe.desk.form.assign_to.add", False, data={"doctype": doctype, "name": name, "assign_to": json.dumps([me])}),
-		Cell("ToDo insert", doctype, "POST", "/api/resource/ToDo", False, json={"description": "x", "reference_type": doctype, "reference_name": name}),
-		Cell("add_tag", doctype, "POST", m + "frappe.desk.doctype.tag.tag.add_tag", False, data={"tag": "trust", "dt": doctype, "dn": name}),
-		Cell("toggle_like", doctype, "POST", m + "frappe.desk.like.toggle_like", False, data={"doctype": doctype, "name": name, "add": "Yes"}),
-		Cell("follow_document", doctype, "POST", m + "frappe.desk.form.document_follow.follow_document", None, data={"doctype": doctype, "doc_name": name, "user": me}),
-		Cell("upload_file", doctype, "POST", m + "upload_file", False, data={"doctype": doctype, "docname": name, "is_private": 1}, files={"file": ("x.txt", b"x")}),
-		Cell("attach_file", doctype, "POST", m + "frappe.client.attach_file", False, data={"filename": "y.txt", "filedata": base64.b64encode(b"y").decode(), "doctype": doctype, "docname": name, "is_private": 1}),
+		Cell(
+			"client.set_value",
+			doctype,
+			"POST",
+			m + "frappe.client.set_value",
+			False,
+			data={"doctype": doctype, "name": name, "fieldname": text_field(doctype), "value": "x"},
+		),
+		Cell(
+			"add_comment",
+			doctype,
+			"POST",
+			m + "frappe.desk.form.utils.add_comment",
+			False,
+			data={
+				"reference_doctype": doctype,
+				"reference_name": name,
+				"content": "hi",
+				"comment_email": me,
+				"comment_by": me,
+			},
+		),
+		Cell(
+			"assign_to.add",
+			doctype,
+			"POST",
+			m + "frappe.desk.form.assign_to.add",
+			False,
+			data={"doctype": doctype, "name": name, "assign_to": json.dumps([me])},
+		),
+		Cell(
+			"ToDo insert",
+			doctype,
+			"POST",
+			"/api/resource/ToDo",
+			False,
+			json={"description": "x", "reference_type": doctype, "reference_name": name},
+		),
+		Cell(
+			"add_tag",
+			doctype,
+			"POST",
+			m + "frappe.desk.doctype.tag.tag.add_tag",
+			False,
+			data={"tag": "trust", "dt": doctype, "dn": name},
+		),
+		Cell(
+			"toggle_like",
+			doctype,
+			"POST",
+			m + "frappe.desk.like.toggle_like",
+			False,
+			data={"doctype": doctype, "name": name, "add": "Yes"},
+		),
+		Cell(
+			"follow_document",
+			doctype,
+			"POST",
+			m + "frappe.desk.form.document_follow.follow_document",
+			None,
+			data={"doctype": doctype, "doc_name": name, "user": me},
+		),
+		Cell(
+			"upload_file",
+			doctype,
+			"POST",
+			m + "upload_file",
+			False,
+			data={"doctype": doctype, "docname": name, "is_private": 1},
+			files={"file": ("x.txt", b"x")},
+		),
+		Cell(
+			"attach_file",
+			doctype,
+			"POST",
+			m + "frappe.client.attach_file",
+			False,
+			data={
+				"filename": "y.txt",
+				"filedata": base64.b64encode(b"y").decode(),
+				"doctype": doctype,
+				"docname": name,
+				"is_private": 1,
+			},
+		),
 	]
 	accept = m + "frappe.website.doctype.web_form.web_form.accept"
 	for web_form in frappe.get_all("Web Form", fields=["name", "doc_type"]):
 		if web_form.doc_type == doctype:
-			cells.append(Cell("web form accept (existing)", doctype, "POST", accept, False, data={"web_form": web_form.name, "data": json.dumps({"name": name})}))
+			cells.append(
+				Cell(
+					"web form accept (existing)",
+					doctype,
+					"POST",
+					accept,
+					False,
+					data={"web_form": web_form.name, "data": json.dumps({"name": name})},
+				)
+			)
 		# A new document of any web form that points at this record.
-		for field in frappe.get_all("Web Form Field", filters={"parent": web_form.name, "fieldtype": "Link", "options": doctype}, pluck="fieldname"):
+		for field in frappe.get_all(
+			"Web Form Field",
+			filters={"parent": web_form.name, "fieldtype": "Link", "options": doctype},
+			pluck="fieldname",
+		):
 			data = {"web_form": web_form.name, "data": json.dumps({field: name})}
 			cells.append(Cell("web form accept (new, linked)", doctype, "POST", accept, False, data=data))
 	return cells
@@ -514,20 +872,47 @@ def function_cells(key, world, case, functions):
 	cells = []
 	mine = next((c for c in world.cases.values() if sees(key, c.owner) and key not in SEES_ALL), None)
 	for path, params in functions:
-		args = {p: FILLERS.get(p, "x") for p in params if p not in ("filters", "due_date", "submit", "bill_no", "bill_date", "voter")}
+		args = {
+			p: FILLERS.get(p, "x")
+			for p in params
+			if p not in ("filters", "due_date", "submit", "bill_no", "bill_date", "voter")
+		}
 		if isinstance(path, tuple):
 			doctype, method = path
 			name = case.records.get(doctype)
 			if not name:
 				continue
 			data = {"dt": doctype, "dn": name, "method": method, "args": json.dumps(args)}
-			cells.append(Cell("run_doc_method", f"{doctype}.{method}", "POST", "/api/method/run_doc_method", False, data=data))
+			cells.append(
+				Cell(
+					"run_doc_method",
+					f"{doctype}.{method}",
+					"POST",
+					"/api/method/run_doc_method",
+					False,
+					data=data,
+				)
+			)
 			# The same with a document of the client's own making that claims to be theirs.
-			spoof = {"doctype": doctype, "name": name, "assigned_caseworker": user(key) if key != "guest" else None, "user": user(key) if key != "guest" else None}
+			spoof = {
+				"doctype": doctype,
+				"name": name,
+				"assigned_caseworker": user(key) if key != "guest" else None,
+				"user": user(key) if key != "guest" else None,
+			}
 			if mine:
 				spoof["participant"] = mine.records["Participant"]
 			data = {"docs": json.dumps(spoof), "method": method, "args": json.dumps(args)}
-			cells.append(Cell("run_doc_method (client's doc)", f"{doctype}.{method}", "POST", "/api/method/run_doc_method", False, data=data))
+			cells.append(
+				Cell(
+					"run_doc_method (client's doc)",
+					f"{doctype}.{method}",
+					"POST",
+					"/api/method/run_doc_method",
+					False,
+					data=data,
+				)
+			)
 			continue
 		for param in params:
 			if param in PARAM_DOCTYPES:
@@ -538,7 +923,16 @@ def function_cells(key, world, case, functions):
 				continue
 			route = "whitelisted method" if param in PARAM_DOCTYPES else "whitelisted method (any record)"
 			for target in targets:
-				cells.append(Cell(route, path.rsplit(".", 1)[-1], "POST", f"/api/method/{path}", False, data={**args, param: target}))
+				cells.append(
+					Cell(
+						route,
+						path.rsplit(".", 1)[-1],
+						"POST",
+						f"/api/method/{path}",
+						False,
+						data={**args, param: target},
+					)
+				)
 	return cells
 
 
@@ -561,14 +955,28 @@ def judge(matrix, key, cells, responses):
 		if cell.blank and response.status_code == 200:
 			name, fields = cell.blank
 			shown = [f for doc in documents(response.json(), name) for f in fields if doc.get(f) is not None]
-			matrix.expect(key, cell.route + " (field levels)", cell.doctype, not shown, f"shows {shown} of {name}")
+			matrix.expect(
+				key, cell.route + " (field levels)", cell.doctype, not shown, f"shows {shown} of {name}"
+			)
 		if cell.listing and cell.listing[0] == "count":
 			count = response.json().get("message") if response.status_code == 200 else 0
-			matrix.expect(key, cell.route + " (exact)", cell.doctype, count == cell.listing[1], f"counted {count}, expected {cell.listing[1]}")
+			matrix.expect(
+				key,
+				cell.route + " (exact)",
+				cell.doctype,
+				count == cell.listing[1],
+				f"counted {count}, expected {cell.listing[1]}",
+			)
 		elif cell.listing:
 			names, visible = cell.listing
 			got = listed_names(response, names)
-			matrix.expect(key, cell.route + " (exact)", cell.doctype, got == visible, f"listed {sorted(got)}, expected {sorted(visible)}")
+			matrix.expect(
+				key,
+				cell.route + " (exact)",
+				cell.doctype,
+				got == visible,
+				f"listed {sorted(got)}, expected {sorted(visible)}",
+			)
 
 
 def unreadable(key, doctype):
@@ -605,12 +1013,20 @@ def test_no_route_lets_a_user_reach_a_record_they_may_not_read(world, server_url
 	matrix = Matrix(world)
 	functions = whitelisted_functions()
 	reports = {
-		report: set(frappe.get_all("Has Role", filters={"parent": report, "parenttype": "Report"}, pluck="role"))
-		for report in frappe.get_all("Report", filters={"module": APP_MODULE, "report_type": "Script Report"}, pluck="name")
+		report: set(
+			frappe.get_all("Has Role", filters={"parent": report, "parenttype": "Report"}, pluck="role")
+		)
+		for report in frappe.get_all(
+			"Report", filters={"module": APP_MODULE, "report_type": "Script Report"}, pluck="name"
+		)
 	}
 	assert functions and reports and len(app_doctypes()) >= 15
 	plans = {key: plan_user(key, world, functions, reports) for key in MATRIX_USERS}
-	modified = {(doctype, name): frappe.db.get_value(doctype, name, "modified") for doctype in app_doctypes() for _o, _k, name in records_of(world, doctype)}
+	modified = {
+		(doctype, name): frappe.db.get_value(doctype, name, "modified")
+		for doctype in app_doctypes()
+		for _o, _k, name in records_of(world, doctype)
+	}
 	before = table_counts()
 	# Reads in parallel; writes one user at a time, as two users changing one record at once would
 	# meet frappe's own lock (a "being modified" error) rather than the rule under test.
@@ -626,14 +1042,37 @@ def test_no_route_lets_a_user_reach_a_record_they_may_not_read(world, server_url
 	for key, cells in plans.items():
 		judge(matrix, key, cells, answers[key])
 	after = table_counts()
-	created = {doctype: after[doctype] - before[doctype] for doctype in before if after[doctype] != before[doctype]}
-	changed = [name for (doctype, name), value in modified.items() if frappe.db.get_value(doctype, name, "modified") != value]
-	for follow in frappe.get_all("Document Follow", filters={"ref_docname": ("in", list(modified_names(modified)))}, fields=["user", "ref_doctype", "ref_docname"]):
+	created = {
+		doctype: after[doctype] - before[doctype] for doctype in before if after[doctype] != before[doctype]
+	}
+	changed = [
+		name
+		for (doctype, name), value in modified.items()
+		if frappe.db.get_value(doctype, name, "modified") != value
+	]
+	for follow in frappe.get_all(
+		"Document Follow",
+		filters={"ref_docname": ("in", list(modified_names(modified)))},
+		fields=["user", "ref_doctype", "ref_docname"],
+	):
 		key = next(k for k in MATRIX_USERS if k != "guest" and user(k) == follow.user)
-		owner, record_key = next((o, k) for dt in [follow.ref_doctype] for o, k, n in records_of(world, dt) if n == follow.ref_docname)
-		matrix.expect(key, "follows only what they may read", follow.ref_doctype, expected_read(key, follow.ref_doctype, owner, record_key), f"follows {follow.ref_docname}")
+		owner, record_key = next(
+			(o, k)
+			for dt in [follow.ref_doctype]
+			for o, k, n in records_of(world, dt)
+			if n == follow.ref_docname
+		)
+		matrix.expect(
+			key,
+			"follows only what they may read",
+			follow.ref_doctype,
+			expected_read(key, follow.ref_doctype, owner, record_key),
+			f"follows {follow.ref_docname}",
+		)
 	routes = sorted({route for route, _outcome in matrix.counts})
-	print(f"\nPermission matrix: {len(MATRIX_USERS)} users x {len(routes)} routes x {len(app_doctypes())} doctypes, {len(functions)} whitelisted functions, {len(reports)} reports")
+	print(
+		f"\nPermission matrix: {len(MATRIX_USERS)} users x {len(routes)} routes x {len(app_doctypes())} doctypes, {len(functions)} whitelisted functions, {len(reports)} reports"
+	)
 	print(f"{'route':48} {'allowed':>8} {'refused':>8}")
 	for route in routes:
 		print(f"{route:48} {matrix.counts[(route, 'allowed')]:>8} {matrix.counts[(route, 'refused')]:>8}")
@@ -660,17 +1099,24 @@ def test_an_answer_to_a_save_shows_no_more_than_a_read(world, api):
 		frappe.cache.delete_keys("rl:")
 		answers = {
 			"GET": citizen.get(f"/api/resource/Budget Plan/{plan.name}"),
-			"PUT": citizen.put(f"/api/resource/Budget Plan/{plan.name}", json={"motivation": "I want to drive a forklift"}),
+			"PUT": citizen.put(
+				f"/api/resource/Budget Plan/{plan.name}", json={"motivation": "I want to drive a forklift"}
+			),
 			"web form": citizen.post(
 				"/api/method/frappe.website.doctype.web_form.web_form.accept",
-				data={"web_form": "my-budget-plan", "data": json.dumps({"name": plan.name, "motivation": "A forklift"})},
+				data={
+					"web_form": "my-budget-plan",
+					"data": json.dumps({"name": plan.name, "motivation": "A forklift"}),
+				},
 			),
 		}
 		for route, response in answers.items():
 			assert response.status_code == 200, f"{route}: {response.text[:300]}"
 			shown = list(documents(response.json(), plan.name))
 			assert shown, route
-			assert all(doc.get("classification") is None and doc.get("approval") is None for doc in shown), route
+			assert all(
+				doc.get("classification") is None and doc.get("approval") is None for doc in shown
+			), route
 		frappe.db.rollback()
 		# The saves kept them; the caseworker, who may read them, is shown them.
 		assert frappe.db.get_value("Budget Plan", plan.name, "motivation") == "A forklift"

@@ -58,7 +58,10 @@ def test_route_compares_the_size_with_the_threshold():
 	assert rules.amendment_route(small, 2000) == rules.GREEN_BY_RULE
 	assert rules.amendment_route(small, 1999.99) == rules.ASSESSMENT
 	# With no threshold only reductions are approved by rule.
-	assert rules.amendment_route(rules.amendment_changes(APPROVED, proposed(a={"amount": 100})), 0) == rules.GREEN_BY_RULE
+	assert (
+		rules.amendment_route(rules.amendment_changes(APPROVED, proposed(a={"amount": 100})), 0)
+		== rules.GREEN_BY_RULE
+	)
 
 
 def test_below_used_catches_lowered_and_dropped_lines():

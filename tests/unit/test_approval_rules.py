@@ -118,9 +118,16 @@ def test_override_needs_a_reason():
 	assert problems(AWAITING_ASSESSMENT, AWAITING_TEAM, suggested=YELLOW, classification=RED) == [
 		"override_reason"
 	]
-	assert problems(
-		AWAITING_ASSESSMENT, AWAITING_TEAM, suggested=YELLOW, classification=RED, override_reason="Known history"
-	) == []
+	assert (
+		problems(
+			AWAITING_ASSESSMENT,
+			AWAITING_TEAM,
+			suggested=YELLOW,
+			classification=RED,
+			override_reason="Known history",
+		)
+		== []
+	)
 
 
 def test_yellow_needs_colleagues_and_an_answer_before_it_moves_on():
@@ -142,9 +149,7 @@ def test_wrong_order_is_refused():
 def test_team_decision_needs_meeting_quorum_every_vote_and_majority():
 	assert problems(AWAITING_TEAM, PLAN_APPROVED, team=team(), meeting_recorded=True) == []
 	assert problems(AWAITING_TEAM, PLAN_APPROVED, team=team(), meeting_recorded=False) == ["meeting"]
-	assert problems(AWAITING_TEAM, PLAN_APPROVED, team=team(took_part=2), meeting_recorded=True) == [
-		"quorum"
-	]
+	assert problems(AWAITING_TEAM, PLAN_APPROVED, team=team(took_part=2), meeting_recorded=True) == ["quorum"]
 	assert problems(AWAITING_TEAM, PLAN_APPROVED, team=None, meeting_recorded=True) == ["quorum"]
 	assert problems(AWAITING_TEAM, PLAN_APPROVED, team=team(not_voted=1), meeting_recorded=True) == [
 		"votes_missing"
@@ -152,9 +157,9 @@ def test_team_decision_needs_meeting_quorum_every_vote_and_majority():
 	tie = team(votes_for=1, votes_against=1, abstentions=1)
 	assert problems(AWAITING_TEAM, PLAN_APPROVED, team=tie, meeting_recorded=True) == ["majority"]
 	assert problems(AWAITING_TEAM, PLAN_REJECTED, team=tie, meeting_recorded=True, decision_reason="No") == []
-	assert problems(AWAITING_TEAM, PLAN_REJECTED, team=team(), meeting_recorded=True, decision_reason="No") == [
-		"majority_for"
-	]
+	assert problems(
+		AWAITING_TEAM, PLAN_REJECTED, team=team(), meeting_recorded=True, decision_reason="No"
+	) == ["majority_for"]
 
 
 def test_majority_share_is_configurable():
@@ -181,4 +186,6 @@ def test_approval_sets_course_within_the_programme_limits_and_a_follow_up():
 
 def test_every_open_state_has_someone_responsible():
 	assert set(rules.RESPONSIBLE) == set(rules.OPEN_STATES)
-	assert {new for _current, new in rules.APPROVAL_TRANSITIONS} <= set(rules.OPEN_STATES) | set(rules.DECISIONS)
+	assert {new for _current, new in rules.APPROVAL_TRANSITIONS} <= set(rules.OPEN_STATES) | set(
+		rules.DECISIONS
+	)

@@ -60,7 +60,8 @@ class ApprovalVote(Document):
 			asked = {row.user for row in doc.colleagues}
 			if self.voter != user or self.voter not in asked:
 				frappe.throw(
-					_("Only the colleagues asked for comments can comment on this case."), frappe.PermissionError
+					_("Only the colleagues asked for comments can comment on this case."),
+					frappe.PermissionError,
 				)
 			return
 		if self.voter == approval.caseworker:

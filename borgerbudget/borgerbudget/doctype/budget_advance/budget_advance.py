@@ -64,7 +64,9 @@ class BudgetAdvance(Document):
 				continue
 			# A web form posts numbers as text: compare values, not types.
 			value, old = self.get(df.fieldname), before.get(df.fieldname)
-			if (df.fieldtype in ("Currency", "Float", "Int") and flt(value) == flt(old)) or cstr(value) == cstr(old):
+			if (df.fieldtype in ("Currency", "Float", "Int") and flt(value) == flt(old)) or cstr(
+				value
+			) == cstr(old):
 				continue
 			frappe.throw(_("You can only add receipts to an advance."), frappe.PermissionError)
 
@@ -79,9 +81,9 @@ class BudgetAdvance(Document):
 		line = accounting.payable_line(plan, self.budget_line)
 		if line.payment_route != rules.REIMBURSEMENT:
 			frappe.throw(
-				_("Budget line {0} ({1}) is paid on the supplier's invoice, not reimbursed to the citizen.").format(
-					line.idx, frappe.bold(line.description)
-				)
+				_(
+					"Budget line {0} ({1}) is paid on the supplier's invoice, not reimbursed to the citizen."
+				).format(line.idx, frappe.bold(line.description))
 			)
 		if flt(self.amount) <= 0:
 			frappe.throw(_("The advance must be more than zero."))
@@ -101,10 +103,13 @@ class BudgetAdvance(Document):
 		rows = {row.name: row for row in self.receipts}
 		for name, row in before.items():
 			if row.purchase_invoice and (
-				name not in rows or (flt(rows[name].amount), rows[name].attachment) != (flt(row.amount), row.attachment)
+				name not in rows
+				or (flt(rows[name].amount), rows[name].attachment) != (flt(row.amount), row.attachment)
 			):
 				frappe.throw(
-					_("Receipt {0} is settled in {1} and cannot be changed.").format(row.idx, row.purchase_invoice)
+					_("Receipt {0} is settled in {1} and cannot be changed.").format(
+						row.idx, row.purchase_invoice
+					)
 				)
 		for row in self.receipts:
 			if row.name not in before and not self.payment_entry:
@@ -114,17 +119,22 @@ class BudgetAdvance(Document):
 
 	def set_amounts(self, exclude_invoice=None):
 		"""Paid, settled and claimed amounts and the status, from the documents in ERPNext."""
-		payment = frappe.db.get_value(
-			"Payment Entry",
-			{"budget_advance": self.name, "docstatus": 1},
-			["name", "paid_amount", "posting_date"],
-			as_dict=True,
-		) or frappe._dict()
+		payment = (
+			frappe.db.get_value(
+				"Payment Entry",
+				{"budget_advance": self.name, "docstatus": 1},
+				["name", "paid_amount", "posting_date"],
+				as_dict=True,
+			)
+			or frappe._dict()
+		)
 		self.supplier = self.supplier or accounting.citizen_supplier(self.participant)
 		self.payment_entry = payment.name
 		self.paid_amount = flt(payment.paid_amount)
 		self.paid_on = payment.posting_date
-		self.receipt_due_date = payment.posting_date and accounting.receipt_due_date(payment.posting_date, self.programme)
+		self.receipt_due_date = payment.posting_date and accounting.receipt_due_date(
+			payment.posting_date, self.programme
+		)
 		settled_by = dict(
 			frappe.db.sql(
 				"""select item.budget_advance_receipt, inv.name
@@ -169,11 +179,16 @@ def send_receipt_reminders():
 	on = getdate(today())
 	for name in frappe.get_all(
 		"Budget Advance",
-		filters={"status": ("in", (rules.AWAITING_RECEIPTS, rules.RECEIPTS_OVERDUE)), "receipt_due_date": ("<", on)},
+		filters={
+			"status": ("in", (rules.AWAITING_RECEIPTS, rules.RECEIPTS_OVERDUE)),
+			"receipt_due_date": ("<", on),
+		},
 		pluck="name",
 	):
 		advance = frappe.get_doc("Budget Advance", name)
-		escalation_days = frappe.get_cached_value("Budget Programme", advance.programme, "receipt_escalation_days")
+		escalation_days = frappe.get_cached_value(
+			"Budget Programme", advance.programme, "receipt_escalation_days"
+		)
 		action = rules.receipt_follow_up(
 			advance.status,
 			getdate(advance.receipt_due_date),
@@ -199,11 +214,11 @@ def assign_caseworker(advance):
 				"doctype": advance.doctype,
 				"name": advance.name,
 				"assign_to": [advance.caseworker],
-				"description": _("Receipts for advance {0} are overdue: talk to the citizen, and raise a repayment claim if the money cannot be documented.").format(advance.name),
+				"description": _(
+					"Receipts for advance {0} are overdue: talk to the citizen, and raise a repayment claim if the money cannot be documented."
+				).format(advance.name),
 			}
 		)
-
-
 
 
 def on_doctype_update():

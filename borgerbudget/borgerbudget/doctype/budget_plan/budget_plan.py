@@ -207,7 +207,11 @@ class BudgetPlan(Document):
 			self.submitted_on = None
 		elif old_status == rules.SUBMITTED and self.status == self.get_decision():
 			self.approved_on = getdate() if self.status == rules.APPROVED else None
-		elif old_status in rules.DECISIONS.values() and self.status == rules.SUBMITTED and not self.get_decision():
+		elif (
+			old_status in rules.DECISIONS.values()
+			and self.status == rules.SUBMITTED
+			and not self.get_decision()
+		):
 			# The decision was cancelled: the plan waits for a new assessment.
 			self.approved_on = None
 		else:
@@ -229,7 +233,12 @@ class BudgetPlan(Document):
 		"""A caseworker may send a submitted plan back to draft while no one is assessing it."""
 		return is_caseworker() and not frappe.db.exists(
 			"Budget Plan Approval",
-			{"budget_plan": self.name, "submission_no": self.submission_count, "docstatus": ("<", 2), **OF_PLAN},
+			{
+				"budget_plan": self.name,
+				"submission_no": self.submission_count,
+				"docstatus": ("<", 2),
+				**OF_PLAN,
+			},
 		)
 
 	def get_decision(self):
@@ -349,13 +358,23 @@ class BudgetPlan(Document):
 			"can_create",
 			{
 				doctype: frappe.has_permission(doctype, "create")
-				for doctype in ("Purchase Invoice", "Budget Advance", "Repayment Claim", "Budget Plan Amendment")
+				for doctype in (
+					"Purchase Invoice",
+					"Budget Advance",
+					"Repayment Claim",
+					"Budget Plan Amendment",
+				)
 			},
 		)
 		self.set_onload(
 			"open_amendment",
 			frappe.db.get_value(
-				"Budget Plan Amendment", {"budget_plan": self.name, "docstatus": ("<", 2), "status": ("in", ("Draft", rules.AWAITING_ASSESSMENT))}
+				"Budget Plan Amendment",
+				{
+					"budget_plan": self.name,
+					"docstatus": ("<", 2),
+					"status": ("in", ("Draft", rules.AWAITING_ASSESSMENT)),
+				},
 			),
 		)
 
@@ -377,9 +396,9 @@ class BudgetPlan(Document):
 			)
 			if not open_approval:
 				return {
-					"text": _("Submitted on {0} and waiting for assessment: score the three criteria.").format(
-						format_date(self.submitted_on)
-					),
+					"text": _(
+						"Submitted on {0} and waiting for assessment: score the three criteria."
+					).format(format_date(self.submitted_on)),
 					"colour": "orange",
 					"action": "assess" if frappe.has_permission("Budget Plan Approval", "create") else None,
 				}
@@ -390,14 +409,19 @@ class BudgetPlan(Document):
 			)
 			return {
 				"text": _("Assessment {0} is {1}; next step by {2}.").format(
-					open_approval.name, _(open_approval.workflow_state), frappe.utils.get_fullname(waiting_for)
+					open_approval.name,
+					_(open_approval.workflow_state),
+					frappe.utils.get_fullname(waiting_for),
 				),
 				"colour": "orange",
 				"approval": open_approval.name,
 			}
-		decision = frappe.db.get_value(
-			"Budget Plan Approval", self.approval, ["decided_by", "decided_on"], as_dict=True
-		) or frappe._dict()
+		decision = (
+			frappe.db.get_value(
+				"Budget Plan Approval", self.approval, ["decided_by", "decided_on"], as_dict=True
+			)
+			or frappe._dict()
+		)
 		return {
 			"text": _("{0} by {1} on {2} ({3} case).").format(
 				_(self.status),
@@ -407,7 +431,9 @@ class BudgetPlan(Document):
 			)
 			+ (
 				" "
-				+ _("Course {0} – {1}.").format(format_date(self.course_start_date), format_date(self.course_end_date))
+				+ _("Course {0} – {1}.").format(
+					format_date(self.course_start_date), format_date(self.course_end_date)
+				)
 				if self.status == rules.APPROVED
 				else ""
 			),
@@ -418,7 +444,8 @@ class BudgetPlan(Document):
 	def is_past_deadline(self):
 		return bool(
 			self.status in rules.EDITABLE_PLAN_STATUSES
-			and self.plan_deadline and getdate(self.plan_deadline) < getdate()
+			and self.plan_deadline
+			and getdate(self.plan_deadline) < getdate()
 		)
 
 

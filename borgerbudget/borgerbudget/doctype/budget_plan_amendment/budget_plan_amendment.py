@@ -55,11 +55,17 @@ class BudgetPlanAmendment(Document):
 	def validate_plan_open(self, plan):
 		if plan.status != rules.APPROVED:
 			frappe.throw(
-				_("Only an approved plan can be changed this way; {0} is {1}.").format(plan.name, _(plan.status)),
+				_("Only an approved plan can be changed this way; {0} is {1}.").format(
+					plan.name, _(plan.status)
+				),
 				title=_("Plan not approved"),
 			)
 		if frappe.db.get_value("Participant", plan.participant, "course_termination"):
-			frappe.throw(_("The course of {0} has ended; the plan can no longer be changed.").format(plan.participant_name))
+			frappe.throw(
+				_("The course of {0} has ended; the plan can no longer be changed.").format(
+					plan.participant_name
+				)
+			)
 
 	def set_changes(self, plan):
 		"""The diff against the plan as approved now, and the route it takes."""
@@ -95,11 +101,13 @@ class BudgetPlanAmendment(Document):
 		for row in self.lines:
 			if row.budget_line and (row.budget_line not in approved or keys.count(row.budget_line) > 1):
 				frappe.throw(
-					_("Row {0} ({1}) does not match a line of the approved plan; add it as a new row.").format(
-						row.idx, row.description
-					)
+					_(
+						"Row {0} ({1}) does not match a line of the approved plan; add it as a new row."
+					).format(row.idx, row.description)
 				)
-		return rules.amendment_changes(approved, [(row.budget_line or None, line_values(row)) for row in self.lines])
+		return rules.amendment_changes(
+			approved, [(row.budget_line or None, line_values(row)) for row in self.lines]
+		)
 
 	def check_amended_plan(self, plan, changes):
 		"""The plan after the change must pass the plan's own rules, and no line may go below what
@@ -112,7 +120,8 @@ class BudgetPlanAmendment(Document):
 			frappe.throw(
 				"<br>".join(
 					_("{0}: {1} has been invoiced or committed, so it cannot go below that.").format(
-						frappe.bold(descriptions[change.key]), fmt_money(used[change.key], currency=self.currency)
+						frappe.bold(descriptions[change.key]),
+						fmt_money(used[change.key], currency=self.currency),
 					)
 					for change in too_low
 				),
@@ -152,24 +161,27 @@ class BudgetPlanAmendment(Document):
 					"assign_to": [participant.assigned_caseworker],
 					"doctype": self.doctype,
 					"name": self.name,
-					"description": _("{0} asks to change the approved plan: go through it together and submit it.").format(
-						self.participant_name
-					),
+					"description": _(
+						"{0} asks to change the approved plan: go through it together and submit it."
+					).format(self.participant_name),
 				}
 			)
 
 	def before_submit(self):
 		if not self.changes:
-			frappe.throw(_("The lines are the same as in the approved plan: change at least one."), title=_("No change"))
+			frappe.throw(
+				_("The lines are the same as in the approved plan: change at least one."),
+				title=_("No change"),
+			)
 		other = frappe.db.get_value(
 			self.doctype,
 			{"budget_plan": self.budget_plan, "status": rules.AWAITING_ASSESSMENT, "name": ("!=", self.name)},
 		)
 		if other:
 			frappe.throw(
-				_("{0} is already waiting for assessment; decide it before the plan is changed again.").format(
-					frappe.utils.get_link_to_form(self.doctype, other)
-				),
+				_(
+					"{0} is already waiting for assessment; decide it before the plan is changed again."
+				).format(frappe.utils.get_link_to_form(self.doctype, other)),
 				title=_("Change already pending"),
 			)
 		self.status = rules.AWAITING_ASSESSMENT
@@ -185,7 +197,9 @@ class BudgetPlanAmendment(Document):
 						"assign_to": [caseworker],
 						"doctype": self.doctype,
 						"name": self.name,
-						"description": _("Assess the change to the plan of {0}").format(self.participant_name),
+						"description": _("Assess the change to the plan of {0}").format(
+							self.participant_name
+						),
 					}
 				)
 			self.add_plan_comment(_("{0} changes the plan by {1} and waits for assessment."))
@@ -219,12 +233,13 @@ class BudgetPlanAmendment(Document):
 		plan = frappe.get_doc("Budget Plan", self.budget_plan, for_update=True)
 		changes = self.get_diff(plan)
 		if [(c.kind, c.key, c.old_amount, c.new_amount) for c in changes] != [
-			(c.change, c.budget_line or None, flt(c.old_amount, 2), flt(c.new_amount, 2)) for c in self.changes
+			(c.change, c.budget_line or None, flt(c.old_amount, 2), flt(c.new_amount, 2))
+			for c in self.changes
 		]:
 			frappe.throw(
-				_("The approved plan has changed since {0} was made; cancel it and make a new change.").format(
-					self.name
-				),
+				_(
+					"The approved plan has changed since {0} was made; cancel it and make a new change."
+				).format(self.name),
 				title=_("Plan changed"),
 			)
 		self.check_amended_plan(plan, changes)
@@ -234,7 +249,9 @@ class BudgetPlanAmendment(Document):
 	def reopen(self):
 		"""The assessment was cancelled: the change waits for a new one."""
 		self.check_not_applied()
-		self.db_set({"status": rules.AWAITING_ASSESSMENT, "approval": None, "decided_by": None, "decided_on": None})
+		self.db_set(
+			{"status": rules.AWAITING_ASSESSMENT, "approval": None, "decided_by": None, "decided_on": None}
+		)
 
 	def on_cancel(self):
 		self.check_not_applied()

@@ -51,7 +51,11 @@ class BudgetPlanApproval(Document):
 			amendment = frappe.db.get_value(
 				"Budget Plan Amendment", self.amendment, ["budget_plan", "status"], as_dict=True
 			)
-			if not amendment or amendment.budget_plan != self.budget_plan or amendment.status != rules.AWAITING_ASSESSMENT:
+			if (
+				not amendment
+				or amendment.budget_plan != self.budget_plan
+				or amendment.status != rules.AWAITING_ASSESSMENT
+			):
 				frappe.throw(
 					_("Only a change waiting for assessment can be assessed; {0} is {1}.").format(
 						self.amendment, _(amendment.status if amendment else "")
@@ -145,7 +149,11 @@ class BudgetPlanApproval(Document):
 		return user != self.caseworker and user == self.get_team_lead()
 
 	def get_team_lead(self):
-		return frappe.db.get_value("Caseworker Team", self.caseworker_team, "team_lead") if self.caseworker_team else None
+		return (
+			frappe.db.get_value("Caseworker Team", self.caseworker_team, "team_lead")
+			if self.caseworker_team
+			else None
+		)
 
 	def validate_assessment_fixed(self):
 		previous = self.get_doc_before_save()
@@ -198,11 +206,15 @@ class BudgetPlanApproval(Document):
 		# approval to the first submitted state only after this check, so it must not get that far.)
 		if self.docstatus.is_submitted() and new not in rules.DECISIONS:
 			frappe.throw(
-				_("The approval is {0}: decide with one of its actions, not by submitting it.").format(_(new)),
+				_("The approval is {0}: decide with one of its actions, not by submitting it.").format(
+					_(new)
+				),
 				title=_("Invalid status change"),
 			)
 		if new in rules.DECISIONS and not self.docstatus.is_submitted():
-			frappe.throw(_("A decision is recorded by submitting the approval."), title=_("Invalid status change"))
+			frappe.throw(
+				_("A decision is recorded by submitting the approval."), title=_("Invalid status change")
+			)
 		if new == current:
 			return
 		if current == rules.AWAITING_TEAM:
@@ -231,7 +243,9 @@ class BudgetPlanApproval(Document):
 			classification=self.classification or None,
 			override_reason=self.override_reason or "",
 			colleagues=len(self.colleagues),
-			colleague_answers=len(self.get_votes(COLLEAGUE_COMMENT)) if current == rules.AWAITING_COMMENTS else 0,
+			colleague_answers=len(self.get_votes(COLLEAGUE_COMMENT))
+			if current == rules.AWAITING_COMMENTS
+			else 0,
 			team=self._team_vote if current == rules.AWAITING_TEAM else None,
 			meeting_recorded=bool(self.meeting_date and strip_html(self.minutes or "").strip()),
 			decision_reason=self.decision_reason or "",
@@ -310,33 +324,37 @@ class BudgetPlanApproval(Document):
 			"override_reason": lambda: _(
 				"You chose {0} where the scores suggest {1}: give the reason for overriding the suggestion."
 			).format(_(self.classification), _(self.suggested_classification)),
-			"classification": lambda: _("{0} is the route for a {1} case; this case is classified {2}.").format(
-				_(new), _(rules.ROUTE_COLOUR[new]), _(self.classification or _("not yet"))
-			),
+			"classification": lambda: _(
+				"{0} is the route for a {1} case; this case is classified {2}."
+			).format(_(new), _(rules.ROUTE_COLOUR[new]), _(self.classification or _("not yet"))),
 			"colleagues": lambda: _("Choose at least one colleague to ask for comments."),
-			"colleague_answers": lambda: _("Wait for at least one colleague's comment before you re-classify the case."),
-			"meeting": lambda: _("Record the team meeting: its date and the minutes."),
-			"quorum": lambda: _("The team decision needs at least {0} members taking part; {1} took part.").format(
-				cint(programme.team_quorum), self._team_vote.took_part if self._team_vote else 0
+			"colleague_answers": lambda: _(
+				"Wait for at least one colleague's comment before you re-classify the case."
 			),
+			"meeting": lambda: _("Record the team meeting: its date and the minutes."),
+			"quorum": lambda: _(
+				"The team decision needs at least {0} members taking part; {1} took part."
+			).format(cint(programme.team_quorum), self._team_vote.took_part if self._team_vote else 0),
 			"votes_missing": lambda: _("Record the vote of every member who took part ({0} missing).").format(
 				self._team_vote.not_voted
 			),
 			"majority": lambda: _(
 				"Approval needs more than {0}% of the votes for or against: {1} for, {2} against."
-			).format(programme.team_majority_percent, self._team_vote.votes_for, self._team_vote.votes_against),
-			"majority_for": lambda: _("The team voted to approve ({0} for, {1} against); it cannot reject the plan.").format(
-				self._team_vote.votes_for, self._team_vote.votes_against
+			).format(
+				programme.team_majority_percent, self._team_vote.votes_for, self._team_vote.votes_against
 			),
+			"majority_for": lambda: _(
+				"The team voted to approve ({0} for, {1} against); it cannot reject the plan."
+			).format(self._team_vote.votes_for, self._team_vote.votes_against),
 			"decision_reason": lambda: _("Give the reason and your comments for the citizen."),
 			"course_months": lambda: _("The course length must be {0} to {1} months.").format(
 				programme.min_course_months, programme.max_course_months
 			),
 			"follow_up_frequency": lambda: _("Choose the agreed contact frequency for the follow-up."),
 			"first_follow_up": lambda: _("Set the date of the first follow-up."),
-			"first_follow_up_outside": lambda: _("The first follow-up must fall within the course, {0} – {1}.").format(
-				format_date(self.course_start_date), format_date(self.course_end_date)
-			),
+			"first_follow_up_outside": lambda: _(
+				"The first follow-up must fall within the course, {0} – {1}."
+			).format(format_date(self.course_start_date), format_date(self.course_end_date)),
 		}
 		return messages[code]()
 
@@ -405,9 +423,13 @@ class BudgetPlanApproval(Document):
 		if self.docstatus.is_cancelled():
 			text = _("{0} was cancelled; the plan awaits a new assessment.").format(link)
 		elif self.decision:
-			text = _("{0}: {1} ({2} case).").format(link, _(self.decision), _(self.final_classification or ""))
+			text = _("{0}: {1} ({2} case).").format(
+				link, _(self.decision), _(self.final_classification or "")
+			)
 		else:
-			text = _("{0}: {1} ({2} case).").format(link, _(self.workflow_state), _(self.final_classification or ""))
+			text = _("{0}: {1} ({2} case).").format(
+				link, _(self.workflow_state), _(self.final_classification or "")
+			)
 		frappe.get_doc("Budget Plan", self.budget_plan).add_comment("Info", text)
 
 	def onload(self):
@@ -437,8 +459,6 @@ def make_approval(source_name: str):
 	doc.budget_plan = plan.name
 	doc.set_from_plan()
 	return doc
-
-
 
 
 def on_doctype_update():

@@ -39,7 +39,9 @@ class BudgetProgramme(Document):
 				or accounting.default_payout_account(self.company, "Expense")
 				or company.default_expense_account
 			)
-			self.advance_account = self.advance_account or accounting.default_payout_account(self.company, "Payable")
+			self.advance_account = self.advance_account or accounting.default_payout_account(
+				self.company, "Payable"
+			)
 			self.receivable_account = self.receivable_account or accounting.default_payout_account(
 				self.company, "Receivable"
 			)
@@ -79,7 +81,9 @@ class BudgetProgramme(Document):
 			if account_type and details.account_type != account_type:
 				# The citizen is the party on these accounts: a supplier for advances, a customer for claims.
 				frappe.throw(
-					_("{0} {1} must have the account type {2}.").format(label, frappe.bold(account), _(account_type)),
+					_("{0} {1} must have the account type {2}.").format(
+						label, frappe.bold(account), _(account_type)
+					),
 					title=_("Invalid account"),
 				)
 		if self.cost_center:
@@ -116,7 +120,10 @@ class BudgetProgramme(Document):
 				title=_("Invalid course length"),
 			)
 		if not 0 <= self.team_majority_percent < 100:
-			frappe.throw(_("Team Majority (%) must be from 0 up to, but not including, 100."), title=_("Invalid majority"))
+			frappe.throw(
+				_("Team Majority (%) must be from 0 up to, but not including, 100."),
+				title=_("Invalid majority"),
+			)
 		if self.max_course_months < self.course_months:
 			frappe.throw(
 				_(
@@ -159,5 +166,6 @@ def get_classification_rules(programme: str) -> list[rules.ClassificationRule]:
 	if not rows:
 		return list(rules.DEFAULT_CLASSIFICATION_RULES)
 	return [
-		rules.ClassificationRule(row.difference, row.ability, row.coherence, row.classification) for row in rows
+		rules.ClassificationRule(row.difference, row.ability, row.coherence, row.classification)
+		for row in rows
 	]

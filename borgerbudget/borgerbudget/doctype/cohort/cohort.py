@@ -26,14 +26,18 @@ class Cohort(Document):
 		seen = set()
 		for row in self.participants:
 			if row.participant in seen:
-				frappe.throw(_("Row {0}: {1} is already in this cohort.").format(row.idx, row.participant_name))
+				frappe.throw(
+					_("Row {0}: {1} is already in this cohort.").format(row.idx, row.participant_name)
+				)
 			seen.add(row.participant)
 			if frappe.db.get_value("Participant", row.participant, "programme") != self.programme:
 				frappe.throw(_("Row {0}: {1} is in another programme.").format(row.idx, row.participant_name))
 			for field, attended in SESSIONS:
 				if row.get(attended) and (not self.get(field) or getdate(self.get(field)) > getdate(today())):
 					frappe.throw(
-						_("Row {0}: attendance can only be recorded for a session that has taken place.").format(row.idx)
+						_(
+							"Row {0}: attendance can only be recorded for a session that has taken place."
+						).format(row.idx)
 					)
 
 
@@ -49,9 +53,13 @@ def attendance_problem(participant):
 		as_dict=True,
 	)
 	if not row:
-		return _("The collective course is mandatory in this programme: enrol the participant in a cohort first.")
+		return _(
+			"The collective course is mandatory in this programme: enrol the participant in a cohort first."
+		)
 	row = row[0]
-	gap = rules.attendance_gap([(row.get(field), bool(row.get(attended))) for field, attended in SESSIONS], getdate(today()))
+	gap = rules.attendance_gap(
+		[(row.get(field), bool(row.get(attended))) for field, attended in SESSIONS], getdate(today())
+	)
 	if gap == "not_started":
 		return _("The collective course has not started yet: the plan can be submitted after the kick-off.")
 	if gap == "missed":

@@ -41,7 +41,9 @@ class CourseTermination(Document):
 	def on_cancel(self):
 		self.set_lines_closed(0)
 		self.flag_advances(0)
-		frappe.db.set_value("Participant", self.participant, {"course_ended_on": None, "course_termination": None})
+		frappe.db.set_value(
+			"Participant", self.participant, {"course_ended_on": None, "course_termination": None}
+		)
 
 	def set_lines_closed(self, closed):
 		"""No new invoices or advances for the plan's lines; invoices already received can still be paid."""
@@ -60,7 +62,9 @@ class CourseTermination(Document):
 
 	def flag_advances(self, flag):
 		advances = frappe.get_all(
-			"Budget Advance", filters={"participant": self.participant, "outstanding_amount": (">", 0)}, pluck="name"
+			"Budget Advance",
+			filters={"participant": self.participant, "outstanding_amount": (">", 0)},
+			pluck="name",
 		)
 		for advance in advances:
 			frappe.db.set_value("Budget Advance", advance, "settlement_due", flag)

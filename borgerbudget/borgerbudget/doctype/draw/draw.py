@@ -35,7 +35,9 @@ class Draw(Document):
 		drawn = set(rules.draw(pool, self.places, self.seed))
 		self.set("pool", [])
 		for rank, participant in enumerate(rules.draw_order(pool, self.seed), start=1):
-			self.append("pool", {"participant": participant, "draw_rank": rank, "drawn": int(participant in drawn)})
+			self.append(
+				"pool", {"participant": participant, "draw_rank": rank, "drawn": int(participant in drawn)}
+			)
 		self.pool_size, self.drawn_count = len(pool), len(drawn)
 		self.ran_by, self.ran_on = frappe.session.user, now_datetime()
 
@@ -68,7 +70,12 @@ def draw_pool(programme):
 	"""The pseudonymous ids of the eligible participants in Screening whom the caseworker found suitable."""
 	return frappe.get_all(
 		"Participant",
-		filters={"programme": programme, "status": rules.SCREENING, "eligible": 1, "screening_assessment": "Suitable"},
+		filters={
+			"programme": programme,
+			"status": rules.SCREENING,
+			"eligible": 1,
+			"screening_assessment": "Suitable",
+		},
 		pluck="name",
 	)
 
@@ -79,6 +86,12 @@ def remaining_capacity(programme):
 	capacity = frappe.db.get_value("Budget Programme", programme, "yearly_capacity") or 0
 	taken = frappe.db.count(
 		"Participant",
-		{"programme": programme, "status": rules.ENROLLED, "enrolment_date": ("between", (f"{year}-01-01", f"{year}-12-31"))},
-	) + frappe.db.count("Participant", {"programme": programme, "status": ("in", (rules.OFFERED, rules.ACCEPTED))})
+		{
+			"programme": programme,
+			"status": rules.ENROLLED,
+			"enrolment_date": ("between", (f"{year}-01-01", f"{year}-12-31")),
+		},
+	) + frappe.db.count(
+		"Participant", {"programme": programme, "status": ("in", (rules.OFFERED, rules.ACCEPTED))}
+	)
 	return max(capacity - taken, 0)

@@ -25,14 +25,18 @@ class Followup(Document):
 			["full_name", "programme", "status", "follow_up_frequency"],
 			as_dict=True,
 		)
-		plan = frappe.db.get_value("Budget Plan", {"participant": self.participant}, ["name", "status"], as_dict=True)
+		plan = frappe.db.get_value(
+			"Budget Plan", {"participant": self.participant}, ["name", "status"], as_dict=True
+		)
 		if participant.status != rules.ENROLLED or not plan or plan.status != rules.APPROVED:
 			frappe.throw(_("Follow-up starts when the plan is approved and the course has begun."))
 		self.participant_name, self.programme = participant.full_name, participant.programme
 		self.method = frappe.get_cached_value("Budget Programme", participant.programme, "method")
 		self.budget_plan = plan.name
 		if getdate(self.follow_up_date) > getdate(today()):
-			frappe.throw(_("A follow-up is recorded when it has taken place; it cannot be dated in the future."))
+			frappe.throw(
+				_("A follow-up is recorded when it has taken place; it cannot be dated in the future.")
+			)
 		self.next_follow_up_date = self.next_follow_up_date or rules.next_follow_up(
 			getdate(self.follow_up_date), participant.follow_up_frequency
 		)
@@ -61,7 +65,9 @@ class Followup(Document):
 
 	def update_line_verdicts(self, without=None):
 		previous = self.get_doc_before_save()
-		lines = {row.budget_line for row in self.lines} | {row.budget_line for row in (previous.lines if previous else [])}
+		lines = {row.budget_line for row in self.lines} | {
+			row.budget_line for row in (previous.lines if previous else [])
+		}
 		update_line_verdicts(filter(None, lines), without)
 
 	def prefill(self):
@@ -83,7 +89,11 @@ def update_line_verdicts(lines, without=None):
 			(line, without or ""),
 		)
 		frappe.db.set_value(
-			"Budget Line", line, "theory_of_change_result", latest[0][0] if latest else None, update_modified=False
+			"Budget Line",
+			line,
+			"theory_of_change_result",
+			latest[0][0] if latest else None,
+			update_modified=False,
 		)
 
 
@@ -95,7 +105,10 @@ def plan_rows(participant):
 	if not plan:
 		return {"goals": [], "lines": []}
 	goals = frappe.get_all(
-		"Budget Plan Goal", filters={"parent": plan, "parenttype": "Budget Plan"}, pluck="goal", order_by="idx"
+		"Budget Plan Goal",
+		filters={"parent": plan, "parenttype": "Budget Plan"},
+		pluck="goal",
+		order_by="idx",
 	)
 	lines = frappe.get_all(
 		"Budget Line",

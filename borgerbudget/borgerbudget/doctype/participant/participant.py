@@ -250,13 +250,19 @@ class Participant(Document):
 		if problem == "too_long":
 			frappe.throw(
 				_("A course can last at most {0} months in all: until {1}.").format(
-					programme.max_course_months, format_date(rules.add_months(start, programme.max_course_months))
+					programme.max_course_months,
+					format_date(rules.add_months(start, programme.max_course_months)),
 				),
 				title=_("Course too long"),
 			)
 		self.append(
 			"course_extensions",
-			{"previous_end_date": end, "new_end_date": new_end, "reason": reason.strip(), "extended_by": frappe.session.user},
+			{
+				"previous_end_date": end,
+				"new_end_date": new_end,
+				"reason": reason.strip(),
+				"extended_by": frappe.session.user,
+			},
 		)
 		self.course_end_date, self.course_past_end = new_end, 0
 		self.save()

@@ -17,7 +17,11 @@ class ParticipantCPR(Document):
 def store(participant, programme, digits):
 	"""Keep `digits` for `participant` (insert or replace). A system write: nobody has permission
 	on the vault, the participant's own save is what allows it."""
-	values = {"programme": programme, "cpr_encrypted": cpr_vault.encrypt(digits), "cpr_hash": cpr_vault.keyed_hash(digits)}
+	values = {
+		"programme": programme,
+		"cpr_encrypted": cpr_vault.encrypt(digits),
+		"cpr_hash": cpr_vault.keyed_hash(digits),
+	}
 	if frappe.db.exists("Participant CPR", participant):
 		frappe.db.set_value("Participant CPR", participant, values)
 		return
@@ -44,4 +48,6 @@ def holder_of(programme, digits, other_than=None):
 
 def on_doctype_update():
 	# One citizen per programme, held by the database under concurrent registrations.
-	frappe.db.add_unique("Participant CPR", ["programme", "cpr_hash"], constraint_name="unique_cpr_per_programme")
+	frappe.db.add_unique(
+		"Participant CPR", ["programme", "cpr_hash"], constraint_name="unique_cpr_per_programme"
+	)

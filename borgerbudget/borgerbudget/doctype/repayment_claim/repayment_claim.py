@@ -22,7 +22,10 @@ class RepaymentClaim(Document):
 
 	def set_derived_values(self):
 		plan = frappe.db.get_value(
-			"Budget Plan", self.budget_plan, ["participant", "participant_name", "programme", "currency"], as_dict=True
+			"Budget Plan",
+			self.budget_plan,
+			["participant", "participant_name", "programme", "currency"],
+			as_dict=True,
 		)
 		self.update(plan)
 		self.company = frappe.get_cached_value("Budget Programme", plan.programme, "company")
@@ -35,9 +38,9 @@ class RepaymentClaim(Document):
 			for fieldname in BOOKED_FIELDS:
 				if self.get(fieldname) != before.get(fieldname):
 					frappe.throw(
-						_("Repayment claim {0} is booked in {1}; cancel the journal entry to change it.").format(
-							self.name, before.journal_entry
-						)
+						_(
+							"Repayment claim {0} is booked in {1}; cancel the journal entry to change it."
+						).format(self.name, before.journal_entry)
 					)
 
 	def validate_amount(self):
@@ -46,12 +49,19 @@ class RepaymentClaim(Document):
 		if self.journal_entry or not self.budget_advance:
 			return
 		advance = frappe.db.get_value(
-			"Budget Advance", self.budget_advance, ["budget_plan", "outstanding_amount", "payment_entry"], as_dict=True
+			"Budget Advance",
+			self.budget_advance,
+			["budget_plan", "outstanding_amount", "payment_entry"],
+			as_dict=True,
 		)
 		if advance.budget_plan != self.budget_plan:
 			frappe.throw(_("Advance {0} belongs to another plan.").format(self.budget_advance))
 		if not advance.payment_entry:
-			frappe.throw(_("Advance {0} has not been paid; there is nothing to claim back.").format(self.budget_advance))
+			frappe.throw(
+				_("Advance {0} has not been paid; there is nothing to claim back.").format(
+					self.budget_advance
+				)
+			)
 		if rules.overrun(flt(advance.outstanding_amount), 0, flt(self.amount)):
 			frappe.throw(
 				_("Advance {0} has only {1} that is not settled or claimed.").format(
@@ -62,14 +72,20 @@ class RepaymentClaim(Document):
 	def validate_dialogue(self):
 		# Seed 004: never claw back without talking to the citizen first.
 		if not (self.dialogue_date and (self.dialogue_note or "").strip()):
-			frappe.throw(_("Record the dialogue with the citizen before raising a claim."), title=_("Dialogue missing"))
+			frappe.throw(
+				_("Record the dialogue with the citizen before raising a claim."), title=_("Dialogue missing")
+			)
 		if getdate(self.dialogue_date) > getdate(today()):
 			frappe.throw(_("The dialogue cannot be dated in the future."))
 		if self.deferred_until and not (self.deferral_reason or "").strip():
 			frappe.throw(_("Give a reason for the deferral."))
 
 	def set_amounts(self):
-		journal = frappe.db.get_value("Journal Entry", {"repayment_claim": self.name, "docstatus": 1}, "name") if not self.is_new() else None
+		journal = (
+			frappe.db.get_value("Journal Entry", {"repayment_claim": self.name, "docstatus": 1}, "name")
+			if not self.is_new()
+			else None
+		)
 		self.journal_entry = journal
 		self.outstanding_amount = 0
 		if journal:

@@ -15,8 +15,20 @@ def execute(filters=None):
 def columns():
 	money = {"fieldtype": "Currency", "options": "currency", "width": 120}
 	return [
-		{"fieldname": "budget_plan", "label": _("Budget Plan"), "fieldtype": "Link", "options": "Budget Plan", "width": 170},
-		{"fieldname": "participant", "label": _("Participant"), "fieldtype": "Link", "options": "Participant", "width": 130},
+		{
+			"fieldname": "budget_plan",
+			"label": _("Budget Plan"),
+			"fieldtype": "Link",
+			"options": "Budget Plan",
+			"width": 170,
+		},
+		{
+			"fieldname": "participant",
+			"label": _("Participant"),
+			"fieldtype": "Link",
+			"options": "Participant",
+			"width": 130,
+		},
 		{"fieldname": "participant_name", "label": _("Citizen"), "fieldtype": "Data", "width": 160},
 		{"fieldname": "approved", "label": _("Approved"), **money},
 		{"fieldname": "committed", "label": _("Committed"), **money},
@@ -61,7 +73,12 @@ def data(filters):
 	)
 	rows = []
 	for plan in plans:
-		row = frappe._dict(budget_plan=plan.name, participant=plan.participant, participant_name=plan.participant_name, currency=plan.currency)
+		row = frappe._dict(
+			budget_plan=plan.name,
+			participant=plan.participant,
+			participant_name=plan.participant_name,
+			currency=plan.currency,
+		)
 		for source in (lines, advances, claims):
 			row.update(source.get(plan.name, {}))
 		rows.append(row)
@@ -85,12 +102,36 @@ def summary(filters):
 	figures = programme_summary(frappe.get_doc("Budget Programme", filters.programme))
 	currency = frappe.db.get_value("Budget Programme", filters.programme, "currency")
 	return [
-		{"label": _("Programme Budget"), "value": figures["budget"], "datatype": "Currency", "currency": currency},
-		{"label": _("Spent so far"), "value": figures["spent"], "datatype": "Currency", "currency": currency,
-		 "indicator": "Red" if figures["spent"] > figures["budget"] else "Blue"},
+		{
+			"label": _("Programme Budget"),
+			"value": figures["budget"],
+			"datatype": "Currency",
+			"currency": currency,
+		},
+		{
+			"label": _("Spent so far"),
+			"value": figures["spent"],
+			"datatype": "Currency",
+			"currency": currency,
+			"indicator": "Red" if figures["spent"] > figures["budget"] else "Blue",
+		},
 		{"label": _("Paid"), "value": figures["paid"], "datatype": "Currency", "currency": currency},
-		{"label": _("Outstanding Advances"), "value": figures["advances_outstanding"], "datatype": "Currency", "currency": currency},
-		{"label": _("Overdue Receipts"), "value": figures["overdue_receipts"], "datatype": "Int",
-		 "indicator": "Red" if figures["overdue_receipts"] else "Green"},
-		{"label": _("Open Claims"), "value": figures["claims_outstanding"], "datatype": "Currency", "currency": currency},
+		{
+			"label": _("Outstanding Advances"),
+			"value": figures["advances_outstanding"],
+			"datatype": "Currency",
+			"currency": currency,
+		},
+		{
+			"label": _("Overdue Receipts"),
+			"value": figures["overdue_receipts"],
+			"datatype": "Int",
+			"indicator": "Red" if figures["overdue_receipts"] else "Green",
+		},
+		{
+			"label": _("Open Claims"),
+			"value": figures["claims_outstanding"],
+			"datatype": "Currency",
+			"currency": currency,
+		},
 	]

@@ -22,7 +22,10 @@ def execute(filters=None):
 		{"fieldname": "paid", "label": _("Paid"), "fieldtype": "Currency", "width": 140},
 	]
 	chart = {
-		"data": {"labels": [row.category for row in rows], "datasets": [{"name": _("Approved"), "values": [flt(row.approved) for row in rows]}]},
+		"data": {
+			"labels": [row.category for row in rows],
+			"datasets": [{"name": _("Approved"), "values": [flt(row.approved) for row in rows]}],
+		},
 		"type": "donut",
 		"fieldtype": "Currency",
 	}

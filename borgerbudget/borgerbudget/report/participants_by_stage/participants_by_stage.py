@@ -15,15 +15,29 @@ def execute(filters=None):
 		{"fieldname": "share", "label": _("Share (%)"), "fieldtype": "Percent", "width": 120},
 	]
 	data = [
-		{"stage": _(stage), "participants": count, "share": rules.share(count, total)} for stage, count in counts.items()
+		{"stage": _(stage), "participants": count, "share": rules.share(count, total)}
+		for stage, count in counts.items()
 	]
 	chart = {
-		"data": {"labels": [row["stage"] for row in data], "datasets": [{"name": _("Participants"), "values": list(counts.values())}]},
+		"data": {
+			"labels": [row["stage"] for row in data],
+			"datasets": [{"name": _("Participants"), "values": list(counts.values())}],
+		},
 		"type": "bar",
 	}
 	summary = [
 		{"label": _("Participants"), "value": total, "datatype": "Int"},
-		{"label": _(rules.IN_COURSE), "value": counts[rules.IN_COURSE], "datatype": "Int", "indicator": "Blue"},
-		{"label": _(rules.COURSE_ENDED), "value": counts[rules.COURSE_ENDED], "datatype": "Int", "indicator": "Green"},
+		{
+			"label": _(rules.IN_COURSE),
+			"value": counts[rules.IN_COURSE],
+			"datatype": "Int",
+			"indicator": "Blue",
+		},
+		{
+			"label": _(rules.COURSE_ENDED),
+			"value": counts[rules.COURSE_ENDED],
+			"datatype": "Int",
+			"indicator": "Green",
+		},
 	]
 	return columns, data, None, chart, summary

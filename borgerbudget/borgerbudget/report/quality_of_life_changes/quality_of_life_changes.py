@@ -20,10 +20,33 @@ def execute(filters=None):
 		data.append(row)
 	columns = [
 		{"fieldname": "score", "label": _("Score"), "fieldtype": "Data", "width": 240},
-		{"fieldname": "participants", "label": _("Participants Scored Twice or More"), "fieldtype": "Int", "width": 140},
-		{"fieldname": "first_average", "label": _("Average at First Follow-up"), "fieldtype": "Float", "precision": 2, "width": 140},
-		{"fieldname": "last_average", "label": _("Average at Latest Follow-up"), "fieldtype": "Float", "precision": 2, "width": 140},
-		{"fieldname": "change_average", "label": _("Average Change"), "fieldtype": "Float", "precision": 2, "width": 120},
+		{
+			"fieldname": "participants",
+			"label": _("Participants Scored Twice or More"),
+			"fieldtype": "Int",
+			"width": 140,
+		},
+		{
+			"fieldname": "first_average",
+			"label": _("Average at First Follow-up"),
+			"fieldtype": "Float",
+			"precision": 2,
+			"width": 140,
+		},
+		{
+			"fieldname": "last_average",
+			"label": _("Average at Latest Follow-up"),
+			"fieldtype": "Float",
+			"precision": 2,
+			"width": 140,
+		},
+		{
+			"fieldname": "change_average",
+			"label": _("Average Change"),
+			"fieldtype": "Float",
+			"precision": 2,
+			"width": 120,
+		},
 		{"fieldname": "improved", "label": _("Improved"), "fieldtype": "Int", "width": 100},
 		{"fieldname": "unchanged", "label": _("Unchanged"), "fieldtype": "Int", "width": 100},
 		{"fieldname": "worse", "label": _("Worse"), "fieldtype": "Int", "width": 100},

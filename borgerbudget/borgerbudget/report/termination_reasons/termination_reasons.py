@@ -23,7 +23,10 @@ def execute(filters=None):
 		for outcome in rules.OUTCOMES
 	]
 	chart = {
-		"data": {"labels": [row.reason for row in rows], "datasets": [{"name": _("Courses Ended"), "values": [cint(row.ended) for row in rows]}]},
+		"data": {
+			"labels": [row.reason for row in rows],
+			"datasets": [{"name": _("Courses Ended"), "values": [cint(row.ended) for row in rows]}],
+		},
 		"type": "pie",
 	}
 	return columns, rows, None, chart
