@@ -131,13 +131,18 @@ app_installed_on() {
 }
 
 # A site with ERPNext, set up as a Danish municipality, with borgerbudget installed and migrated.
+# The third argument "test" lets the test runner use it (allow_tests); no other site gets that.
 ensure_site() {
-	local site="$1" language="$2"
+	local site="$1" language="$2" purpose="${3:-}"
 	if ! site_present "$site"; then
 		say "Creating site $site with ERPNext (takes a few minutes)"
 		quietly as_bench_user "bench new-site '$site' --db-root-username root --db-root-password '$(db_root_password)' --admin-password '$ADMIN_PASSWORD' --install-app erpnext"
 	fi
-	as_bench_user "bench --site '$site' set-config allow_tests true >/dev/null"
+	if [ "$purpose" = test ]; then
+		as_bench_user "bench --site '$site' set-config --parse allow_tests True >/dev/null"
+	else
+		as_bench_user "bench --site '$site' set-config --parse allow_tests False >/dev/null"
+	fi
 	# Notifications are queued (Email Queue in the desk) from a local sender, and muted: nothing
 	# leaves the machine until an admin sets up a real Email Account and unmutes the site.
 	if ! as_bench_user "grep -q mail_server sites/$site/site_config.json"; then
