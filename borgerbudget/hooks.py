@@ -53,8 +53,23 @@ permission_query_conditions = {
 }
 has_permission = {doctype: "borgerbudget.permissions.has_permission" for doctype in GUARDED}
 after_request = ["borgerbudget.permissions.filter_response"]
+# Saves that meet a deadlock are run again (borgerbudget/retry.py).
+RETRIED_METHODS = {
+	"frappe.desk.form.save.savedocs": "borgerbudget.retry.savedocs",
+	"frappe.desk.form.save.cancel": "borgerbudget.retry.cancel_doc",
+	"frappe.client.insert": "borgerbudget.retry.insert",
+	"frappe.client.save": "borgerbudget.retry.save",
+	"frappe.client.submit": "borgerbudget.retry.submit",
+	"frappe.client.cancel": "borgerbudget.retry.cancel",
+	"frappe.client.set_value": "borgerbudget.retry.set_value",
+	"frappe.model.workflow.apply_workflow": "borgerbudget.retry.apply_workflow",
+}
 override_whitelisted_methods = {
-	method: f"borgerbudget.permissions.{function.__name__}" for method, function in OVERRIDDEN_METHODS.items()
+	**RETRIED_METHODS,
+	**{
+		method: f"borgerbudget.permissions.{function.__name__}"
+		for method, function in OVERRIDDEN_METHODS.items()
+	},
 }
 
 after_migrate = "borgerbudget.install.after_migrate"

@@ -14,6 +14,8 @@ import json
 import frappe
 from frappe import _
 
+from borgerbudget.retry import retrying
+
 ADMIN = "Borgerbudget Admin"
 CASEWORKER = "Caseworker"
 TEAM_LEAD = "Caseworker Team Lead"
@@ -347,6 +349,7 @@ def get_count(doctype, filters=None, debug=False, cache=False):
 
 
 @frappe.whitelist(allow_guest=True)
+@retrying
 def accept(web_form, data):
 	"""frappe v15's web forms insert without any permission check, and run the controller's
 	before_insert before any hook could refuse: check the document as the form would build it."""
@@ -376,6 +379,7 @@ def accept(web_form, data):
 
 
 @frappe.whitelist()
+@retrying
 def run_doc_method(method, docs=None, dt=None, dn=None, arg=None, args=None):
 	"""frappe runs a method on a document the client sends, and compares its timestamp with the
 	stored one before it asks whether the user may read the stored one at all."""

@@ -181,7 +181,7 @@ def test_an_invoice_is_never_paid_twice(programme):
 		payment.reference_no, payment.reference_date = "test", today()
 		payment.insert()
 	first.submit()
-	with pytest.raises(frappe.ValidationError, match="fully paid|left to pay"):
+	with pytest.raises(frappe.ValidationError, match=r"fully paid|left to pay"):
 		second.submit()
 
 
@@ -561,7 +561,7 @@ def test_the_payout_report_shows_each_plan(programme):
 	plan = invoice_plan(programme)
 	invoice(plan, 1500)
 	frappe.set_user(user("finance"))
-	columns, rows, _message, _chart, summary = execute({"programme": programme.name})
+	_columns, rows, _message, _chart, summary = execute({"programme": programme.name})
 	assert [(row.budget_plan, row.approved, row.invoiced, row.remaining) for row in rows] == [
 		(plan.name, 4000, 1500, 2500)
 	]

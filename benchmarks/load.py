@@ -1,0 +1,102 @@
+"""P3: many people at work at once, against gunicorn on 127.0.0.1 (2 workers x 4 threads, as the
+README recommends for a 2-core machine).
+
+20 caseworkers (participant list, open a plan, save a plan, save an assessment, approve, add a
+follow-up, request an advance), 3 finance users (create and submit invoices, pay them, pay
+advances) and 50 citizens (open and save their plan, upload a receipt), each on participants of
+their own, all at once for SECONDS (default 90). Before that, each kind of client alone for a few
+rounds gives the single-user p95 of each request type, measured in the same run.
+
+Run from the bench's sites folder, against a site with allow_tests (it makes committed data and
+removes it at the end):
+
+  ../env/bin/python ../apps/borgerbudget/benchmarks/load.py SITE [seconds] [caseworkers finance citizens]
+
+Goal: 0 HTTP 5xx, 0 deadlocks reaching a user, each request type's p95 <= 2 x its single-user p95.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import frappe
+
+
+def free_port():
+	with socket.socket() as s:
+		s.bind(("127.0.0.1", 0))
+		return s.getsockname()[1]
+
+
+def main(site, seconds=90, caseworkers=20, finance=3, citizens=50):
+	sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+	frappe.init(site=site, sites_path=".")
+	frappe.connect()
+	from tests.integration import factories, load
+
+	factories.ensure_test_users()
+	port = free_port()
+	server = subprocess.Popen(
+		[
+			sys.executable,
+			"-m",
+			"gunicorn",
+			"-b",
+			f"127.0.0.1:{port}",
+			"-w",
+			"2",
+			"--threads",
+			"4",
+			"-t",
+			"120",
+			"frappe.app:application_with_statics()",
+		],
+		stdout=subprocess.DEVNULL,
+		stderr=subprocess.DEVNULL,
+	)
+	url = f"http://127.0.0.1:{port}"
+	world = None
+	try:
+		import requests
+
+		for _ in range(120):
+			try:
+				if requests.get(
+					f"{url}/api/method/ping", headers={"X-Frappe-Site-Name": site}, timeout=10
+				).ok:
+					break
+			except requests.RequestException:
+				time.sleep(0.5)
+		started = time.monotonic()
+		world = load.build(caseworkers, finance, citizens, submitted_each=4)
+		print(
+			f"Built {caseworkers} caseworkers, {finance} finance users, {citizens} citizens in {time.monotonic() - started:.0f} s"
+		)
+		retries_before = frappe.db.count("Error Log", {"method": "Deadlock retried"})
+		alone = load.single_user_baseline(url, site, world, rounds=8)
+		loaded = load.run(url, site, world, seconds)
+		frappe.db.rollback()
+		retries = frappe.db.count("Error Log", {"method": "Deadlock retried"}) - retries_before
+		text, _rows = load.table(loaded, alone)
+		print(
+			f"\nP3: {caseworkers} caseworkers, {finance} finance, {citizens} citizens for {seconds} s; gunicorn 2 x 4"
+		)
+		print(text)
+		print(
+			f"server errors: {sum(loaded.server_errors.values())}, deadlocks reaching users: {sum(loaded.deadlocks.values())}, deadlocks retried: {retries}, clients stopped: {len(loaded.crashed)}"
+		)
+		for op, example in loaded.examples.items():
+			print(f"first refusal of {op}: {example[:200]}")
+	finally:
+		server.terminate()
+		server.wait(10)
+		if world:
+			load.remove(world)
+		frappe.destroy()
+
+
+if __name__ == "__main__":
+	numbers = [int(value) for value in sys.argv[2:]]
+	main(sys.argv[1], *numbers)
