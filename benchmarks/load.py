@@ -4,7 +4,8 @@ README recommends for a 2-core machine).
 20 caseworkers (participant list, open a plan, save a plan, save an assessment, approve, add a
 follow-up, request an advance), 3 finance users (create and submit invoices, pay them, pay
 advances) and 50 citizens (open and save their plan, upload a receipt), each on participants of
-their own, all at once for SECONDS (default 90). Before that, each kind of client alone for a few
+their own, all at once for SECONDS (default 90), each waiting 3-9 s between steps as a person
+does. Before that, each kind of client alone for a few
 rounds gives the single-user p95 of each request type, measured in the same run.
 
 Run from the bench's sites folder, against a site with allow_tests (it makes committed data and
@@ -22,6 +23,10 @@ import sys
 import time
 
 import frappe
+
+
+# Seconds a person takes between two steps: each client waits this long (at random) after a request.
+THINK = (3.0, 9.0)
 
 
 def free_port():
@@ -76,7 +81,7 @@ def main(site, seconds=90, caseworkers=20, finance=3, citizens=50):
 		)
 		retries_before = frappe.db.count("Error Log", {"method": "Deadlock retried"})
 		alone = load.single_user_baseline(url, site, world, rounds=8)
-		loaded = load.run(url, site, world, seconds)
+		loaded = load.run(url, site, world, seconds, think=THINK)
 		frappe.db.rollback()
 		retries = frappe.db.count("Error Log", {"method": "Deadlock retried"}) - retries_before
 		text, _rows = load.table(loaded, alone)

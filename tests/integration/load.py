@@ -8,6 +8,7 @@ Every loop is bounded by a deadline and by a number of rounds, and only 127.0.0.
 import collections
 import itertools
 import json
+import random
 import statistics
 import threading
 import time
@@ -26,8 +27,8 @@ MAX_ROUNDS = 10_000
 def load_user(kind, i, roles):
 	email = f"bb-load-{kind}-{i}@example.com"
 	if not frappe.db.exists("User", email):
-		# frappe refuses more than 60 new users an hour (throttle_user_limit) unless importing.
-		frappe.flags.in_import = True
+		# frappe refuses more than 60 new users an hour (throttle_user_limit); this run makes 73.
+		frappe.local.conf.throttle_user_limit = 1000
 		frappe.get_doc(
 			{
 				"doctype": "User",
@@ -38,7 +39,11 @@ def load_user(kind, i, roles):
 				"new_password": TEST_PASSWORD,
 			}
 		).insert()
-		frappe.flags.in_import = False
+	elif not frappe.db.get_value("User", email, "enabled"):
+		from frappe.utils.password import update_password
+
+		frappe.db.set_value("User", email, "enabled", 1)
+		update_password(email, TEST_PASSWORD)
 	frappe.get_doc("User", email).add_roles(*roles)
 	return email
 
@@ -174,6 +179,7 @@ class Recorder:
 		self.deadlocks = collections.Counter()
 		self.examples = {}
 		self.crashed = []
+		self.think = None
 
 	def record(self, op, response, seconds):
 		with self.lock:
@@ -195,6 +201,9 @@ def timed(recorder, op, call):
 	start = time.perf_counter()
 	response = call()
 	recorder.record(op, response, time.perf_counter() - start)
+	if recorder.think:
+		# A person reads the page before the next step.
+		time.sleep(random.uniform(*recorder.think))
 	return response
 
 
@@ -380,13 +389,18 @@ def citizen_loop(base_url, site, me, deadline, recorder, rounds=MAX_ROUNDS):
 		)
 
 
-def run(base_url, site, world, seconds, recorder=None, rounds=MAX_ROUNDS):
-	"""Every client of the world at once, for `seconds` at most."""
+def run(base_url, site, world, seconds, recorder=None, rounds=MAX_ROUNDS, think=None):
+	"""Every client of the world at once, for `seconds` at most; `think`: (least, most) seconds
+	each client waits between requests, or None for none."""
 	recorder = recorder or Recorder()
+	recorder.think = think
 	deadline = time.monotonic() + seconds
 
 	def client(loop, me):
 		try:
+			if think:
+				# People do not all press a key at the same second.
+				time.sleep(random.uniform(0, think[1]))
 			loop(base_url, site, me, deadline, recorder, rounds)
 		except Exception as error:  # a client that stops is a finding of its own
 			recorder.crashed.append(f"{loop.__name__} {me.user}: {error!r}")
