@@ -24,7 +24,6 @@ import time
 
 import frappe
 
-
 # Seconds a person takes between two steps: each client waits this long (at random) after a request.
 THINK = (3.0, 9.0)
 
