@@ -9,7 +9,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import format_date, getdate, today
 
-from borgerbudget import rules
+from borgerbudget import accounting, rules
 from borgerbudget.borgerbudget.doctype.participant.participant import close_reminders, remind_caseworker
 
 
@@ -79,7 +79,14 @@ class Followup(Document):
 
 def update_line_verdicts(lines, without=None):
 	"""Each line keeps the latest follow-up's verdict on its theory of change, so the plan shows it
-	and the evaluation reads it without going through every follow-up."""
+	and the evaluation reads it without going through every follow-up.
+
+	The plan's lock comes first, then its lines in one order: the payouts write the same lines
+	under the same lock, and a follow-up writing them in another order deadlocked with them."""
+	lines = sorted(lines)
+	if not lines:
+		return
+	accounting.lock_plans(frappe.get_all("Budget Line", filters={"name": ("in", lines)}, pluck="parent"))
 	for line in lines:
 		latest = frappe.db.sql(
 			"""select r.theory_of_change_held from `tabFollow-up Line Result` r
