@@ -24,6 +24,9 @@ import time
 
 import frappe
 
+# What scripts/start runs by default (WEB_WORKERS, WEB_THREADS); the environment may say otherwise.
+WORKERS = os.environ.get("WEB_WORKERS", "2")
+THREADS = os.environ.get("WEB_THREADS", "4")
 # Seconds a person takes between two steps: each client waits this long (at random) after a request.
 THINK = (3.0, 9.0)
 
@@ -50,9 +53,9 @@ def main(site, seconds=90, caseworkers=20, finance=3, citizens=50):
 			"-b",
 			f"127.0.0.1:{port}",
 			"-w",
-			"2",
+			WORKERS,
 			"--threads",
-			"4",
+			THREADS,
 			"-t",
 			"120",
 			"frappe.app:application_with_statics()",
@@ -79,13 +82,13 @@ def main(site, seconds=90, caseworkers=20, finance=3, citizens=50):
 			f"Built {caseworkers} caseworkers, {finance} finance users, {citizens} citizens in {time.monotonic() - started:.0f} s"
 		)
 		retries_before = frappe.db.count("Error Log", {"method": "Deadlock retried"})
-		alone = load.single_user_baseline(url, site, world, rounds=8)
+		alone = load.single_user_baseline(url, site, world, rounds=20)
 		loaded = load.run(url, site, world, seconds, think=THINK)
 		frappe.db.rollback()
 		retries = frappe.db.count("Error Log", {"method": "Deadlock retried"}) - retries_before
 		text, _rows = load.table(loaded, alone)
 		print(
-			f"\nP3: {caseworkers} caseworkers, {finance} finance, {citizens} citizens for {seconds} s; gunicorn 2 x 4"
+			f"\nP3: {caseworkers} caseworkers, {finance} finance, {citizens} citizens for {seconds} s; gunicorn {WORKERS} x {THREADS}"
 		)
 		print(text)
 		print(
