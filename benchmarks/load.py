@@ -1,4 +1,4 @@
-"""P3: many people at work at once, against gunicorn on 127.0.0.1 (2 workers x 4 threads, as the
+"""P3: many people at work at once, against gunicorn on 127.0.0.1 (4 workers x 2 threads, as the
 README recommends for a 2-core machine).
 
 20 caseworkers (participant list, open a plan, save a plan, save an assessment, approve, add a
@@ -25,8 +25,8 @@ import time
 import frappe
 
 # What scripts/start runs by default (WEB_WORKERS, WEB_THREADS); the environment may say otherwise.
-WORKERS = os.environ.get("WEB_WORKERS", "2")
-THREADS = os.environ.get("WEB_THREADS", "4")
+WORKERS = os.environ.get("WEB_WORKERS", "4")
+THREADS = os.environ.get("WEB_THREADS", "2")
 # Seconds a person takes between two steps: each client waits this long (at random) after a request.
 THINK = (3.0, 9.0)
 
