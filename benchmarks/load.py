@@ -17,8 +17,6 @@ Goal: 0 HTTP 5xx, 0 deadlocks reaching a user, each request type's p95 <= 2 x it
 """
 
 import os
-import socket
-import subprocess
 import sys
 import time
 
@@ -31,12 +29,6 @@ THREADS = os.environ.get("WEB_THREADS", "2")
 THINK = (3.0, 9.0)
 
 
-def free_port():
-	with socket.socket() as s:
-		s.bind(("127.0.0.1", 0))
-		return s.getsockname()[1]
-
-
 def main(site, seconds=90, caseworkers=20, finance=3, citizens=50):
 	sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 	frappe.init(site=site, sites_path=".")
@@ -44,38 +36,9 @@ def main(site, seconds=90, caseworkers=20, finance=3, citizens=50):
 	from tests.integration import factories, load
 
 	factories.ensure_test_users()
-	port = free_port()
-	server = subprocess.Popen(
-		[
-			sys.executable,
-			"-m",
-			"gunicorn",
-			"-b",
-			f"127.0.0.1:{port}",
-			"-w",
-			WORKERS,
-			"--threads",
-			THREADS,
-			"-t",
-			"120",
-			"frappe.app:application_with_statics()",
-		],
-		stdout=subprocess.DEVNULL,
-		stderr=subprocess.DEVNULL,
-	)
-	url = f"http://127.0.0.1:{port}"
+	process, url = factories.start_server(".", site, WORKERS, THREADS)
 	world = None
 	try:
-		import requests
-
-		for _ in range(120):
-			try:
-				if requests.get(
-					f"{url}/api/method/ping", headers={"X-Frappe-Site-Name": site}, timeout=10
-				).ok:
-					break
-			except requests.RequestException:
-				time.sleep(0.5)
 		started = time.monotonic()
 		world = load.build(caseworkers, finance, citizens, submitted_each=4)
 		print(
@@ -97,8 +60,8 @@ def main(site, seconds=90, caseworkers=20, finance=3, citizens=50):
 		for op, example in loaded.examples.items():
 			print(f"first refusal of {op}: {example[:200]}")
 	finally:
-		server.terminate()
-		server.wait(10)
+		process.terminate()
+		process.wait(10)
 		if world:
 			load.remove(world)
 		frappe.destroy()

@@ -323,7 +323,6 @@ def check_access():
 
 
 def totals(filters):
-	check_access()
 	rows = outcomes(frappe.parse_json(filters) if filters else None)
 	return rows[0] if rows else frappe._dict()
 
@@ -339,14 +338,17 @@ def card_participants_in_course(filters=None):
 
 @frappe.whitelist()
 def card_average_budget(filters=None):
+	check_access()
 	return {"value": flt(totals(filters).average_budget), "fieldtype": "Currency"}
 
 
 @frappe.whitelist()
 def card_job_or_education_share(filters=None):
+	check_access()
 	return {"value": flt(totals(filters).share), "fieldtype": "Percent"}
 
 
 @frappe.whitelist()
 def card_yearly_saving(filters=None):
+	check_access()
 	return {"value": flt(totals(filters).yearly_saving), "fieldtype": "Currency"}

@@ -10,10 +10,6 @@ and delete what they made.
 """
 
 import os
-import socket
-import subprocess
-import sys
-import time
 
 import pytest
 
@@ -55,48 +51,15 @@ def rollback():
 	frappe.local.lang = "en"
 
 
-def _free_port():
-	with socket.socket() as s:
-		s.bind(("127.0.0.1", 0))
-		return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server_url():
 	"""A real gunicorn serving the test site (and its assets) on loopback, for REST calls and the browser."""
-	port = _free_port()
-	process = subprocess.Popen(
-		[
-			sys.executable,
-			"-m",
-			"gunicorn",
-			"-b",
-			f"127.0.0.1:{port}",
-			"-w",
-			"2",
-			"--threads",
-			"4",
-			"-t",
-			"120",
-			"frappe.app:application_with_statics()",
-		],
-		cwd=SITES_PATH,
-		stdout=subprocess.DEVNULL,
-		stderr=subprocess.DEVNULL,
-	)
-	url = f"http://127.0.0.1:{port}"
-	import requests
+	from tests.integration.factories import start_server
 
-	for _ in range(120):
-		try:
-			if requests.get(f"{url}/api/method/ping", headers={"X-Frappe-Site-Name": SITE}, timeout=10).ok:
-				break
-		except (requests.ConnectionError, requests.Timeout):
-			# Not listening yet, or its workers are still loading frappe (slow on a busy machine).
-			time.sleep(0.5)
-	else:
-		process.kill()
-		pytest.fail("gunicorn did not start")
+	try:
+		process, url = start_server(SITES_PATH, SITE)
+	except RuntimeError as error:
+		pytest.fail(str(error))
 	yield url
 	process.terminate()
 	process.wait(10)

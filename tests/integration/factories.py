@@ -1,6 +1,10 @@
 """Idempotent factories for integration tests. Nothing here commits unless it says so."""
 
 import random
+import socket
+import subprocess
+import sys
+import time
 
 import frappe
 import requests
@@ -282,3 +286,40 @@ class Api:
 
 	def put(self, path, **kwargs):
 		return self.request("PUT", path, **kwargs)
+
+
+def start_server(sites_path, site, workers=2, threads=4):
+	"""A real gunicorn serving the bench's sites (and their assets) on a free port of 127.0.0.1,
+	once it answers: (process, url)."""
+	with socket.socket() as s:
+		s.bind(("127.0.0.1", 0))
+		port = s.getsockname()[1]
+	process = subprocess.Popen(
+		[
+			sys.executable,
+			"-m",
+			"gunicorn",
+			"-b",
+			f"127.0.0.1:{port}",
+			"-w",
+			str(workers),
+			"--threads",
+			str(threads),
+			"-t",
+			"120",
+			"frappe.app:application_with_statics()",
+		],
+		cwd=sites_path,
+		stdout=subprocess.DEVNULL,
+		stderr=subprocess.DEVNULL,
+	)
+	url = f"http://127.0.0.1:{port}"
+	for _ in range(120):
+		try:
+			if requests.get(f"{url}/api/method/ping", headers={"X-Frappe-Site-Name": site}, timeout=10).ok:
+				return process, url
+		except (requests.ConnectionError, requests.Timeout):
+			# Not listening yet, or its workers are still loading frappe (slow on a busy machine).
+			time.sleep(0.5)
+	process.kill()
+	raise RuntimeError("gunicorn did not start")

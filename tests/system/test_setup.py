@@ -38,8 +38,8 @@ def run(*args, env=None, timeout=1800):
 	return result.stdout
 
 
-def bench(site, *args):
-	command = " ".join(["bench", "--site", site, *args])
+def bench_cli(command):
+	"""`command` (a shell line of bench commands) as the bench user, in the bench."""
 	return run(
 		"runuser",
 		"-u",
@@ -49,6 +49,10 @@ def bench(site, *args):
 		"-c",
 		f"cd {BENCH_DIR} && export PATH=/home/{BENCH_USER}/.bench-venv/bin:$PATH && {command}",
 	)
+
+
+def bench(site, *args):
+	return bench_cli(" ".join(["bench", "--site", site, *args]))
 
 
 def count(site, doctype):
@@ -96,15 +100,9 @@ def test_setup_without_demo_gives_a_site_without_demo_records():
 		assert bench(site, "list-apps").count("borgerbudget") == 1
 	finally:
 		password = Path(f"/home/{BENCH_USER}/.borgerbudget-db-root-password").read_text()
-		run(
-			"runuser",
-			"-u",
-			BENCH_USER,
-			"--",
-			"bash",
-			"-c",
-			f"cd {BENCH_DIR} && export PATH=/home/{BENCH_USER}/.bench-venv/bin:$PATH && bench drop-site {site} --force --no-backup "
-			f"--db-root-username root --db-root-password '{password}' && bench use {DEMO_SITE}",
+		bench_cli(
+			f"bench drop-site {site} --force --no-backup --db-root-username root --db-root-password '{password}'"
+			f" && bench use {DEMO_SITE}"
 		)
 
 
