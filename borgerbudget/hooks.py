@@ -52,7 +52,8 @@ permission_query_conditions = {
 	"Tag Link": "borgerbudget.permissions.get_tag_link_conditions",
 }
 has_permission = {doctype: "borgerbudget.permissions.has_permission" for doctype in GUARDED}
-after_request = ["borgerbudget.permissions.filter_response"]
+# The retry first: the filter then sees the answer that is sent.
+after_request = ["borgerbudget.retry.rerun_rest_write", "borgerbudget.permissions.filter_response"]
 # Saves that meet a deadlock are run again (borgerbudget/retry.py).
 RETRIED_METHODS = {
 	"frappe.desk.form.save.savedocs": "borgerbudget.retry.savedocs",

@@ -4,7 +4,8 @@ Two transactions that lock rows in crossing order (here: ERPNext's own documents
 ledgers, which the app does not order) make MariaDB roll one of them back whole (error 1213).
 Nothing of it is kept, so running the same request again is safe: the desk's and the API's save,
 submit, cancel and workflow calls, the web forms and the app's own money methods go through
-`retrying`. A retry is written to the Error Log ("Deadlock retried"), where an admin sees how often
+`retrying`, and frappe's own REST writes (/api/resource) are run again after the fact by
+`rerun_rest_write`. A retry is written to the Error Log ("Deadlock retried"), where an admin sees how often
 it happens; only when every attempt meets a deadlock does the user get a clear "the system was
 busy, nothing was saved" (HTTP 409), never a traceback.
 """
@@ -13,6 +14,7 @@ import copy
 import functools
 import importlib
 import random
+import re
 import time
 
 import frappe
@@ -28,30 +30,90 @@ class SystemBusy(frappe.ValidationError):
 def retrying(function):
 	@functools.wraps(function)
 	def call(*args, **kwargs):
-		for attempt in range(1, ATTEMPTS + 1):
-			try:
-				# A fresh copy each time: a method may change the arguments it was given.
-				return function(*copy.deepcopy(args), **copy.deepcopy(kwargs))
-			except frappe.QueryDeadlockError:
-				frappe.db.rollback()
-				frappe.local.message_log = []
-				if attempt == ATTEMPTS:
-					frappe.throw(
-						_("The system was busy and nothing was saved. Please try again."),
-						SystemBusy,
-						title=_("System busy"),
-					)
-				note_retry(function, attempt)
-				time.sleep(random.uniform(0.02, 0.1) * attempt)
+		# A fresh copy each time: a method may change the arguments it was given.
+		return attempts(
+			lambda: function(*copy.deepcopy(args), **copy.deepcopy(kwargs)),
+			f"{function.__module__}.{function.__qualname__}",
+		)
 
 	return call
 
 
-def note_retry(function, attempt):
+def attempts(once, label, first=1):
+	"""`once()`, run again after each deadlock up to ATTEMPTS in all (`first` counts one already failed)."""
+	for attempt in range(first, ATTEMPTS + 1):
+		try:
+			return once()
+		except frappe.QueryDeadlockError:
+			frappe.db.rollback()
+			frappe.local.message_log = []
+			if attempt == ATTEMPTS:
+				frappe.throw(
+					_("The system was busy and nothing was saved. Please try again."),
+					SystemBusy,
+					title=_("System busy"),
+				)
+			pause(label, attempt)
+
+
+def pause(label, attempt):
+	"""Log the retry and wait a moment. The attempt was rolled back, so the transaction holds only the
+	log, and committing it keeps the count even if a later attempt fails too."""
 	frappe.log_error(
 		title="Deadlock retried",
-		message=f"{function.__module__}.{function.__qualname__}, attempt {attempt} of {ATTEMPTS}, by {frappe.session.user}",
+		message=f"{label}, attempt {attempt} of {ATTEMPTS}, by {frappe.session.user}",
 	)
+	frappe.db.commit()
+	time.sleep(random.uniform(0.02, 0.1) * attempt)
+
+
+REST_WRITE = re.compile(r"^/api/(v1/)?resource/|^/api/v2/document/")
+
+
+def rerun_rest_write(response, request):
+	"""after_request: a write through frappe's REST routes that met a deadlock is run again.
+
+	frappe routes /api/resource POST, PUT and DELETE to functions of its own that no hook can wrap,
+	so this is the one place to retry them: by now frappe has rolled the request back and built its
+	500 answer, which is replaced by the answer of the run that got through (or by the refusal).
+	"""
+	if not (
+		response is not None
+		and response.status_code == 500
+		and request.method in ("POST", "PUT", "PATCH", "DELETE")
+		and REST_WRITE.match(request.path)
+		and deadlocked(frappe.local.response)
+	):
+		return
+	from frappe.api import handle
+	from frappe.app import handle_exception, make_form_dict
+
+	def once():
+		frappe.local.response = frappe._dict({"docs": []})
+		frappe.local.error_log = []
+		frappe.local.message_log = []
+		make_form_dict(request)  # a run may have consumed some of its arguments
+		answer = handle(request)
+		frappe.db.commit()
+		return answer
+
+	label = f"{request.method} {request.path}"
+	frappe.db.rollback()
+	pause(label, 1)
+	try:
+		answer = attempts(once, label, first=2)
+	except Exception as error:
+		frappe.db.rollback()
+		answer = handle_exception(error)
+	response.status_code = answer.status_code
+	response.headers = answer.headers
+	response.set_data(answer.get_data())
+
+
+def deadlocked(answer):
+	"""Whether frappe's JSON error answer (v1 or v2 of its API) is for a deadlock."""
+	names = [answer.get("exc_type")] + [error.get("type") for error in answer.get("errors") or []]
+	return "QueryDeadlockError" in names
 
 
 def _frappe(path, methods=("POST", "PUT")):
