@@ -99,8 +99,8 @@ def generate(programme, participant_count, line_count):
 	enrolled = []
 	for i in range(participant_count):
 		name = f"BENCH-{i:06d}"
-		status = rng.choices(rules.INTAKE_STATUSES, weights=(15, 3, 2, 3, 2, 75))[0]
-		control = status == rules.SCREENING and rng.random() < 0.6
+		status = rng.choices(rules.intake.INTAKE_STATUSES, weights=(15, 3, 2, 3, 2, 75))[0]
+		control = status == rules.intake.SCREENING and rng.random() < 0.6
 		person = {
 			**base,
 			"name": name,
@@ -111,18 +111,19 @@ def generate(programme, participant_count, line_count):
 			"birth_date": frappe.utils.add_days(today, -rng.randint(25 * 365, 60 * 365)),
 			"enrolment_date": frappe.utils.add_days(today, -rng.randint(0, 700)),
 			"control_group_draw": "BENCH-DRAW" if control else None,
-			"control_outcome": rng.choice(rules.JOB_OR_EDUCATION + ("Still on benefits",) * 4)
+			"control_outcome": rng.choice(rules.evaluation.JOB_OR_EDUCATION + ("Still on benefits",) * 4)
 			if control
 			else None,
 		}
 		people.append(person)
-		if status == rules.ENROLLED:
+		if status == rules.intake.ENROLLED:
 			enrolled.append(person)
 	per_plan, extra = divmod(line_count, max(len(enrolled), 1))
 	for n, person in enumerate(enrolled):
 		plan = f"PLAN-{person['name']}"
 		status = rng.choices(
-			(rules.APPROVED, rules.SUBMITTED, rules.DRAFT, rules.REJECTED), weights=(85, 5, 8, 2)
+			(rules.plan.APPROVED, rules.plan.SUBMITTED, rules.plan.DRAFT, rules.plan.REJECTED),
+			weights=(85, 5, 8, 2),
 		)[0]
 		amounts = [rng.choice((500, 1000, 2000, 3000)) for _ in range(per_plan + (n < extra))]
 		plans.append(
@@ -137,7 +138,7 @@ def generate(programme, participant_count, line_count):
 			}
 		)
 		person["course_start_date"] = person["enrolment_date"]
-		ended = status == rules.APPROVED and rng.random() < 0.4
+		ended = status == rules.plan.APPROVED and rng.random() < 0.4
 		if ended:
 			ct = f"BENCH-CT-{n:06d}"
 			person["course_termination"] = ct
@@ -180,13 +181,13 @@ def generate(programme, participant_count, line_count):
 					"description": f"Line {idx}",
 					"category": rng.choice(categories),
 					"amount": amount,
-					"approved": int(status == rules.APPROVED),
+					"approved": int(status == rules.plan.APPROVED),
 					"invoiced_amount": amount // 2,
 					"paid_amount": amount // 4,
-					"payment_route": rules.SUPPLIER_INVOICE,
+					"payment_route": rules.plan.SUPPLIER_INVOICE,
 				}
 			)
-		if status == rules.APPROVED:
+		if status == rules.plan.APPROVED:
 			for k, days_ago in enumerate((60, 5)):
 				fu = f"BENCH-FU-{n:06d}-{k}"
 				follow_ups.append(
@@ -196,13 +197,13 @@ def generate(programme, participant_count, line_count):
 						"participant": person["name"],
 						"programme": programme,
 						"follow_up_date": frappe.utils.add_days(today, -days_ago),
-						**{score: str(rng.randint(1, 5)) for score in rules.WELLBEING_SCORES},
+						**{score: str(rng.randint(1, 5)) for score in rules.evaluation.WELLBEING_SCORES},
 					}
 				)
 				if k == 1:
 					for idx, line in enumerate(plan_lines[-len(lines_of_plan) :], 1):
 						# The follow-up writes its verdict back to the line, as Follow-up.on_update does.
-						line["theory_of_change_result"] = rng.choice(rules.THEORY_RESULTS)
+						line["theory_of_change_result"] = rng.choice(rules.evaluation.THEORY_RESULTS)
 						results.append(
 							{
 								**base,

@@ -127,7 +127,9 @@ def check_within_limits(plan, requested, exclude_invoice=None, exclude_advance=N
 	lines = {row.name: row for row in plan.lines}
 	for name, amount in requested.items():
 		line, used = lines[name], money[name]
-		excess = rules.overrun(flt(line.amount) + tolerance, used["committed"] + used["invoiced"], amount)
+		excess = rules.payout.overrun(
+			flt(line.amount) + tolerance, used["committed"] + used["invoiced"], amount
+		)
 		if excess:
 			frappe.throw(
 				_("Budget line {0} ({1}) has {2} left of its approved {3}; {4} is {5} too much.").format(
@@ -144,7 +146,7 @@ def check_within_limits(plan, requested, exclude_invoice=None, exclude_advance=N
 				title=_("Over the approved amount"),
 			)
 	plan_used = sum(used["committed"] + used["invoiced"] for used in money.values())
-	excess = rules.overrun(flt(programme.maximum_per_participant), plan_used, sum(requested.values()))
+	excess = rules.payout.overrun(flt(programme.maximum_per_participant), plan_used, sum(requested.values()))
 	if excess:
 		frappe.throw(
 			_("This would take plan {0} {1} over the programme's maximum of {2}.").format(
@@ -168,7 +170,7 @@ def payable_line(plan, line_name):
 	line = next((row for row in plan.lines if row.name == line_name), None)
 	if not line:
 		frappe.throw(_("Budget plan {0} has no budget line {1}.").format(plan.name, line_name))
-	if plan.status != rules.APPROVED or not line.approved:
+	if plan.status != rules.plan.APPROVED or not line.approved:
 		frappe.throw(
 			_("Budget line {0} ({1}) of plan {2} is not approved for payment.").format(
 				line.idx, frappe.bold(line.description), plan.name
@@ -256,7 +258,7 @@ def validate_purchase_invoice(doc, method=None):
 
 
 def check_supplier(doc, plan, line):
-	if line.payment_route == rules.REIMBURSEMENT:
+	if line.payment_route == rules.plan.REIMBURSEMENT:
 		citizen = citizen_supplier(plan.participant)
 		if doc.supplier != citizen:
 			frappe.throw(
@@ -316,14 +318,14 @@ def build_purchase_invoice(budget_plan, budget_line, amount=None):
 	amount = amount_argument(amount, "Amount")
 	plan = get_plan(budget_plan)
 	line = payable_line(plan, budget_line)
-	if line.payment_route == rules.REIMBURSEMENT:
+	if line.payment_route == rules.plan.REIMBURSEMENT:
 		frappe.throw(
 			_(
 				"Budget line {0} is reimbursed to the citizen against receipts: create an advance instead."
 			).format(line.idx)
 		)
 	programme = frappe.get_cached_doc("Budget Programme", plan.programme)
-	remaining = rules.LineMoney(flt(line.amount), **line_money(plan.name)[line.name]).remaining
+	remaining = rules.payout.LineMoney(flt(line.amount), **line_money(plan.name)[line.name]).remaining
 	invoice = frappe.new_doc("Purchase Invoice")
 	invoice.update(
 		{
@@ -397,7 +399,7 @@ def check_not_paid_twice(doc, invoices):
 			"select outstanding_amount from `tabPurchase Invoice` where name = %s for update",
 			ref.reference_name,
 		)[0][0]
-		if flt(ref.allocated_amount) > flt(outstanding) + rules.CENT:
+		if flt(ref.allocated_amount) > flt(outstanding) + rules.payout.CENT:
 			frappe.throw(
 				_("Purchase Invoice {0} has only {1} left to pay; it may just have been paid.").format(
 					ref.reference_name, fmt_money(outstanding, currency=doc.paid_to_account_currency)
@@ -433,7 +435,7 @@ def validate_advance_payment(doc):
 				programme.advance_account
 			)
 		)
-	if abs(flt(doc.paid_amount) - flt(advance.amount)) > rules.CENT:
+	if abs(flt(doc.paid_amount) - flt(advance.amount)) > rules.payout.CENT:
 		frappe.throw(
 			_("Advance {0} is for {1}, not {2}.").format(
 				advance.name,
@@ -747,7 +749,7 @@ def validate_journal_entry(doc, method=None):
 			_("Repayment claim {0} is already booked in {1}.").format(claim.name, other[0][0]),
 			title=_("Already booked"),
 		)
-	if abs(flt(doc.total_debit) - flt(claim.amount)) > rules.CENT:
+	if abs(flt(doc.total_debit) - flt(claim.amount)) > rules.payout.CENT:
 		frappe.throw(
 			_("Repayment claim {0} is for {1}.").format(
 				claim.name, fmt_money(claim.amount, currency=claim.currency)
@@ -796,13 +798,13 @@ def update_line_payouts(plan_name, exclude_invoice=None):
 
 
 def line_payout_values(line, used, advance_status=None):
-	money = rules.LineMoney(flt(line.amount), **used)
+	money = rules.payout.LineMoney(flt(line.amount), **used)
 	return {
 		"committed_amount": flt(money.committed, 2),
 		"invoiced_amount": flt(money.invoiced, 2),
 		"paid_amount": flt(money.paid, 2),
 		"remaining_amount": flt(money.remaining, 2) if line.approved else 0,
-		"payout_status": rules.line_payout_status(
+		"payout_status": rules.payout.line_payout_status(
 			line.payment_route, bool(line.approved), bool(line.closed), money, advance_status
 		),
 	}
@@ -916,13 +918,13 @@ def programme_summary(programme):
 		"""select count(*) open_advances, sum(outstanding_amount) advances_outstanding,
 			sum(status = %s) overdue_receipts
 		from `tabBudget Advance` where programme = %s and outstanding_amount > 0""",
-		(rules.RECEIPTS_OVERDUE, programme.name),
+		(rules.payout.RECEIPTS_OVERDUE, programme.name),
 		as_dict=True,
 	)[0]
 	claims = frappe.db.sql(
 		"""select count(*) open_claims, sum(if(journal_entry is null or journal_entry = '', amount, outstanding_amount)) claims_outstanding
 		from `tabRepayment Claim` where programme = %s and status in %s""",
-		(programme.name, (rules.AWAITING_BOOKING, rules.CLAIM_OPEN, rules.DEFERRED)),
+		(programme.name, (rules.payout.AWAITING_BOOKING, rules.payout.CLAIM_OPEN, rules.payout.DEFERRED)),
 		as_dict=True,
 	)[0]
 	return {

@@ -37,9 +37,9 @@ PROGRAMMES = (
 		"target_group": "Udsatte voksne med misbrug eller psykisk sygdom. Målet kan være et bedre liv, ikke nødvendigvis selvforsørgelse.",
 		"yearly_capacity": 25,
 		"criteria": [
-			{"criterion": rules.MIN_AGE, "number": 18},
-			{"criterion": rules.BENEFIT_TYPE, "benefit_type": "Kontanthjælp"},
-			{"criterion": rules.BENEFIT_TYPE, "benefit_type": "Ressourceforløbsydelse"},
+			{"criterion": rules.intake.MIN_AGE, "number": 18},
+			{"criterion": rules.intake.BENEFIT_TYPE, "benefit_type": "Kontanthjælp"},
+			{"criterion": rules.intake.BENEFIT_TYPE, "benefit_type": "Ressourceforløbsydelse"},
 		],
 	},
 )
@@ -52,28 +52,38 @@ CITIZENS = (
 
 # (name, CPR, programme index, caseworker index, months unemployed, benefit, job-ready, available, target status)
 PARTICIPANTS = (
-	("Jens Nielsen", "120378-1235", 0, 0, 26, "Kontanthjælp", 1, 1, rules.ENROLLED),
-	("Camilla Rasmussen", "030985-2468", 0, 0, 18, "Kontanthjælp", 1, 1, rules.ENROLLED),
-	("Mohammed Hassan", "150771-3571", 0, 1, 40, "Kontanthjælp", 1, 1, rules.ACCEPTED),
-	("Pia Sørensen", "280690-0682", 0, 1, 14, "Kontanthjælp", 1, 1, rules.OFFERED),
-	("Thomas Jensen", "071182-1793", 0, 0, 30, "Kontanthjælp", 1, 1, rules.SCREENING),
-	("Maria Andersen", "220299-2804", 0, 1, 15, "Kontanthjælp", 1, 1, rules.NOT_ELIGIBLE),
-	("Henrik Poulsen", "010465-3915", 0, 0, 8, "Kontanthjælp", 1, 1, rules.SCREENING),
-	("Birgitte Larsen", "190575-0026", 0, 1, 24, "Sygedagpenge", 0, 1, rules.NOT_ELIGIBLE),
-	("Ali Yilmaz", "050887-1137", 0, 0, 20, "Kontanthjælp", 1, 1, rules.DECLINED),
-	("Susanne Mikkelsen", "111168-2248", 1, 1, 60, "Kontanthjælp", 0, 0, rules.ENROLLED),
-	("Kasper Christensen", "300494-3359", 1, 0, 36, "Ressourceforløbsydelse", 0, 0, rules.OFFERED),
-	("Hanne Pedersen", "170760-0460", 1, 1, 72, "Kontanthjælp", 0, 0, rules.SCREENING),
-	("Lone Frederiksen", "140279-1571", 0, 0, 22, "Kontanthjælp", 1, 1, rules.ENROLLED),
-	("Peter Holm", "090883-2682", 0, 0, 19, "Kontanthjælp", 1, 1, rules.ENROLLED),
-	("Rikke Dahl", "250576-3793", 0, 0, 31, "Kontanthjælp", 1, 1, rules.ENROLLED),
+	("Jens Nielsen", "120378-1235", 0, 0, 26, "Kontanthjælp", 1, 1, rules.intake.ENROLLED),
+	("Camilla Rasmussen", "030985-2468", 0, 0, 18, "Kontanthjælp", 1, 1, rules.intake.ENROLLED),
+	("Mohammed Hassan", "150771-3571", 0, 1, 40, "Kontanthjælp", 1, 1, rules.intake.ACCEPTED),
+	("Pia Sørensen", "280690-0682", 0, 1, 14, "Kontanthjælp", 1, 1, rules.intake.OFFERED),
+	("Thomas Jensen", "071182-1793", 0, 0, 30, "Kontanthjælp", 1, 1, rules.intake.SCREENING),
+	("Maria Andersen", "220299-2804", 0, 1, 15, "Kontanthjælp", 1, 1, rules.intake.NOT_ELIGIBLE),
+	("Henrik Poulsen", "010465-3915", 0, 0, 8, "Kontanthjælp", 1, 1, rules.intake.SCREENING),
+	("Birgitte Larsen", "190575-0026", 0, 1, 24, "Sygedagpenge", 0, 1, rules.intake.NOT_ELIGIBLE),
+	("Ali Yilmaz", "050887-1137", 0, 0, 20, "Kontanthjælp", 1, 1, rules.intake.DECLINED),
+	("Susanne Mikkelsen", "111168-2248", 1, 1, 60, "Kontanthjælp", 0, 0, rules.intake.ENROLLED),
+	("Kasper Christensen", "300494-3359", 1, 0, 36, "Ressourceforløbsydelse", 0, 0, rules.intake.OFFERED),
+	("Hanne Pedersen", "170760-0460", 1, 1, 72, "Kontanthjælp", 0, 0, rules.intake.SCREENING),
+	("Lone Frederiksen", "140279-1571", 0, 0, 22, "Kontanthjælp", 1, 1, rules.intake.ENROLLED),
+	("Peter Holm", "090883-2682", 0, 0, 19, "Kontanthjælp", 1, 1, rules.intake.ENROLLED),
+	("Rikke Dahl", "250576-3793", 0, 0, 31, "Kontanthjælp", 1, 1, rules.intake.ENROLLED),
 )
 
 # Plans waiting for a decision, one in each colour: (participant, scores, colleagues asked, what it is for).
 ASSESSED_PLANS = (
-	("Lone Frederiksen", (rules.YES, rules.YES, rules.YES), (), "Kørekort til lastbil (C)"),
-	("Peter Holm", (rules.DOUBTFUL, rules.YES, rules.YES), (1,), "Svejsekursus"),
-	("Rikke Dahl", (rules.NO, rules.DOUBTFUL, rules.YES), (), "Egen virksomhed som frisør"),
+	(
+		"Lone Frederiksen",
+		(rules.approval.YES, rules.approval.YES, rules.approval.YES),
+		(),
+		"Kørekort til lastbil (C)",
+	),
+	("Peter Holm", (rules.approval.DOUBTFUL, rules.approval.YES, rules.approval.YES), (1,), "Svejsekursus"),
+	(
+		"Rikke Dahl",
+		(rules.approval.NO, rules.approval.DOUBTFUL, rules.approval.YES),
+		(),
+		"Egen virksomhed som frisør",
+	),
 )
 
 # Citizens screened as suitable for the programme's next places, which are then drawn by lot;
@@ -162,12 +172,12 @@ PILOT = (
 
 # The steps that lead from Screening to each target status.
 PATHS = {
-	rules.SCREENING: (),
-	rules.NOT_ELIGIBLE: ("mark_not_eligible",),
-	rules.OFFERED: ("offer",),
-	rules.DECLINED: ("offer", "decline"),
-	rules.ACCEPTED: ("offer", "accept"),
-	rules.ENROLLED: ("offer", "accept", "enroll"),
+	rules.intake.SCREENING: (),
+	rules.intake.NOT_ELIGIBLE: ("mark_not_eligible",),
+	rules.intake.OFFERED: ("offer",),
+	rules.intake.DECLINED: ("offer", "decline"),
+	rules.intake.ACCEPTED: ("offer", "accept"),
+	rules.intake.ENROLLED: ("offer", "accept", "enroll"),
 }
 
 
@@ -277,7 +287,7 @@ def make_assessed_plan(
 
 	participant = frappe.get_doc("Participant", {"full_name": participant_name})
 	plan = frappe.get_doc("Budget Plan", {"participant": participant.name})
-	if plan.status != rules.DRAFT:
+	if plan.status != rules.plan.DRAFT:
 		return
 	start = getdate(participant.course_start_date)
 	goal = f"Job gennem {purpose.lower()}"
@@ -290,7 +300,7 @@ def make_assessed_plan(
 			"category": "Kursus / uddannelse",
 			"amount": amount,
 			"need_date": add_days(start, 30),
-			"payment_route": rules.SUPPLIER_INVOICE,
+			"payment_route": rules.plan.SUPPLIER_INVOICE,
 			"supplier": supplier and make_supplier(supplier),
 			"supplier_text": None if supplier else "Uddannelsescenter Nord",
 			"goal": goal,
@@ -311,11 +321,13 @@ def make_assessed_plan(
 		"Borgeren er motiveret.",
 		"Budgetposten passer til målet.",
 	)
-	for criterion, score, note in zip(rules.CRITERIA, scores, notes):
+	for criterion, score, note in zip(rules.approval.CRITERIA, scores, notes):
 		approval.set(f"{criterion}_score", score)
-		approval.set(f"{criterion}_note", note if score == rules.YES else "Jeg er i tvivl; se sagen.")
-	approval.classification = rules.suggest_classification(
-		dict(zip(rules.CRITERIA, scores)), rules.DEFAULT_CLASSIFICATION_RULES
+		approval.set(
+			f"{criterion}_note", note if score == rules.approval.YES else "Jeg er i tvivl; se sagen."
+		)
+	approval.classification = rules.approval.suggest_classification(
+		dict(zip(rules.approval.CRITERIA, scores)), rules.approval.DEFAULT_CLASSIFICATION_RULES
 	)
 	approval.first_follow_up_date = add_days(today(), 14)
 	if approved_days_ago is not None:
@@ -324,7 +336,9 @@ def make_assessed_plan(
 	for index in colleagues:
 		approval.append("colleagues", {"user": users[index]})
 	approval.insert()
-	action = {rules.YELLOW: "Ask Colleagues", rules.RED: "Refer to Team"}.get(approval.classification)
+	action = {rules.approval.YELLOW: "Ask Colleagues", rules.approval.RED: "Refer to Team"}.get(
+		approval.classification
+	)
 	if approved_days_ago is not None:
 		action = "Approve Plan"
 	if action:
@@ -335,9 +349,9 @@ def make_assessed_plan(
 # An approved plan in payout: one invoice paid, one waiting for the payment run, and a bus
 # card advanced to the citizen whose receipts are overdue. (line, amount, route, supplier)
 PAYOUT_LINES = (
-	("Kørekort kategori B", 18000, rules.SUPPLIER_INVOICE, "Trafikskolen Nord"),
-	("Kursus i Excel for lagerfolk", 3500, rules.SUPPLIER_INVOICE, "AOF Nord"),
-	("Buskort i tre måneder", 1200, rules.REIMBURSEMENT, None),
+	("Kørekort kategori B", 18000, rules.plan.SUPPLIER_INVOICE, "Trafikskolen Nord"),
+	("Kursus i Excel for lagerfolk", 3500, rules.plan.SUPPLIER_INVOICE, "AOF Nord"),
+	("Buskort i tre måneder", 1200, rules.plan.REIMBURSEMENT, None),
 )
 
 
@@ -352,7 +366,7 @@ def make_payouts(participant_name, users):
 	participant = frappe.get_doc("Participant", {"full_name": participant_name})
 	participant.create_budget_plan()
 	plan = frappe.get_doc("Budget Plan", {"participant": participant.name})
-	if plan.status != rules.DRAFT:
+	if plan.status != rules.plan.DRAFT:
 		return
 	for supplier in {row[3] for row in PAYOUT_LINES if row[3]}:
 		make_supplier(supplier)
@@ -367,7 +381,7 @@ def make_payouts(participant_name, users):
 			"lines",
 			{
 				"description": description,
-				"category": "Transport" if route == rules.REIMBURSEMENT else "Kursus / uddannelse",
+				"category": "Transport" if route == rules.plan.REIMBURSEMENT else "Kursus / uddannelse",
 				"amount": amount,
 				"need_date": add_days(start, 20),
 				"payment_route": route,
@@ -384,10 +398,10 @@ def make_payouts(participant_name, users):
 
 	frappe.set_user(participant.assigned_caseworker)
 	approval = make_approval(plan.name)
-	for criterion in rules.CRITERIA:
-		approval.set(f"{criterion}_score", rules.YES)
+	for criterion in rules.approval.CRITERIA:
+		approval.set(f"{criterion}_score", rules.approval.YES)
 		approval.set(f"{criterion}_note", "Klar sammenhæng mellem mål og midler.")
-	approval.classification = rules.GREEN
+	approval.classification = rules.approval.GREEN
 	approval.first_follow_up_date = add_days(today(), 14)
 	approval.insert()
 	apply_workflow(approval, "Approve Plan")
@@ -428,7 +442,7 @@ def make_cohort(programme, users):
 		return
 	enrolled = frappe.get_all(
 		"Participant",
-		filters={"programme": programme, "status": rules.ENROLLED},
+		filters={"programme": programme, "status": rules.intake.ENROLLED},
 		pluck="name",
 		order_by="name",
 	)
@@ -488,7 +502,7 @@ def make_amendments(participant_name, users):
 	from borgerbudget.borgerbudget.doctype.budget_plan_amendment.budget_plan_amendment import make_amendment
 
 	plan = frappe.db.get_value(
-		"Budget Plan", {"participant_name": participant_name, "status": rules.APPROVED}
+		"Budget Plan", {"participant_name": participant_name, "status": rules.plan.APPROVED}
 	)
 	if not plan or frappe.db.exists("Budget Plan Amendment", {"budget_plan": plan}):
 		return
@@ -538,7 +552,12 @@ def make_wellbeing_course(participant_name, users):
 	plan.next_step = "Faste rutiner om morgenen."
 	plan.save()
 	make_assessed_plan(
-		participant_name, (rules.YES,) * 3, (), "Bedre bolig og faste rutiner", users, approved_days_ago=60
+		participant_name,
+		(rules.approval.YES,) * 3,
+		(),
+		"Bedre bolig og faste rutiner",
+		users,
+		approved_days_ago=60,
 	)
 	frappe.set_user(participant.assigned_caseworker)
 	for days_ago, scores, verdict in (
@@ -552,7 +571,7 @@ def make_wellbeing_course(participant_name, users):
 				"follow_up_date": add_days(today(), -days_ago),
 				"form": "Home visit",
 				"citizen_report": "Jeg står op til faste tider og har fået ryddet op i lejligheden.",
-				**dict(zip(rules.WELLBEING_SCORES, scores)),
+				**dict(zip(rules.evaluation.WELLBEING_SCORES, scores)),
 			}
 		).insert()
 		for row in follow_up.lines:
@@ -566,7 +585,7 @@ def make_draw(programme, users, team):
 	if frappe.db.exists("Draw", {"programme": programme, "docstatus": 1}):
 		return
 	for name, cpr, caseworker_index, months in DRAW_POOL:
-		row = (name, cpr, 0, caseworker_index, months, "Kontanthjælp", 1, 1, rules.SCREENING)
+		row = (name, cpr, 0, caseworker_index, months, "Kontanthjælp", 1, 1, rules.intake.SCREENING)
 		make_participant(row, [programme], users, team, assessment="Suitable")
 	frappe.set_user(users[5])  # the programme's admin
 	draw = frappe.get_doc(
@@ -592,7 +611,7 @@ def make_pilot_round(company, users, team):
 	participants = []
 	for index, (name, cpr, purpose, amount, supplier, *_rest) in enumerate(PILOT):
 		make_participant(
-			(name, cpr, 0, index % 2, 14 + 5 * index, "Kontanthjælp", 1, 1, rules.ENROLLED),
+			(name, cpr, 0, index % 2, 14 + 5 * index, "Kontanthjælp", 1, 1, rules.intake.ENROLLED),
 			[programme],
 			users,
 			team,
@@ -609,10 +628,12 @@ def make_pilot_round(company, users, team):
 				"enrolment_date": add_days(start, -35),
 				"plan_deadline": add_days(start, -7),
 				"course_start_date": start,
-				"course_end_date": rules.add_months(start, 6),
+				"course_end_date": rules.course.add_months(start, 6),
 			},
 		)
-		make_assessed_plan(name, (rules.YES,) * 3, (), purpose, users, PILOT_DAYS_AGO, amount, supplier)
+		make_assessed_plan(
+			name, (rules.approval.YES,) * 3, (), purpose, users, PILOT_DAYS_AGO, amount, supplier
+		)
 		participants.append(participant)
 
 	frappe.get_doc(
@@ -754,7 +775,7 @@ def make_participant(row, programmes, users, team, assessment=None):
 			"job_ready": job_ready,
 			"available_to_labour_market": available,
 			"screening_assessment": assessment
-			or ("Suitable" if target not in (rules.NOT_ELIGIBLE, rules.SCREENING) else ""),
+			or ("Suitable" if target not in (rules.intake.NOT_ELIGIBLE, rules.intake.SCREENING) else ""),
 		}
 	).insert()
 	for step in PATHS[target]:

@@ -15,7 +15,7 @@ FIRST_COHORT = "(select min(cp.parent) from `tabCohort Participant` cp where cp.
 GROUPS = {
 	"Programme": "p.programme",
 	"Cohort": f"coalesce({FIRST_COHORT}, '')",
-	"Course Variant": f"if({IN_COHORT}, '{rules.COLLECTIVE}', '{rules.INDIVIDUAL}')",
+	"Course Variant": f"if({IN_COHORT}, '{rules.evaluation.COLLECTIVE}', '{rules.evaluation.INDIVIDUAL}')",
 	"Recruitment Route": "coalesce(p.recruitment_route, '')",
 }
 
@@ -26,13 +26,13 @@ def sql_list(values):
 
 # The stage of participant `p` with plan `bp`: the intake status until enrolment, then the plan's.
 STAGE = f"""case
-	when p.status != '{rules.ENROLLED}' and p.control_group_draw is not null then '{rules.CONTROL_GROUP}'
-	when p.status != '{rules.ENROLLED}' then p.status
-	when p.course_termination is not null then '{rules.COURSE_ENDED}'
-	when bp.status = '{rules.APPROVED}' then '{rules.IN_COURSE}'
-	when bp.status = '{rules.SUBMITTED}' then '{rules.PLAN_BEING_ASSESSED}'
-	when bp.status = '{rules.REJECTED}' then '{rules.PLAN_REJECTED}'
-	else '{rules.WRITING_PLAN}' end"""
+	when p.status != '{rules.intake.ENROLLED}' and p.control_group_draw is not null then '{rules.evaluation.CONTROL_GROUP}'
+	when p.status != '{rules.intake.ENROLLED}' then p.status
+	when p.course_termination is not null then '{rules.evaluation.COURSE_ENDED}'
+	when bp.status = '{rules.plan.APPROVED}' then '{rules.evaluation.IN_COURSE}'
+	when bp.status = '{rules.plan.SUBMITTED}' then '{rules.evaluation.PLAN_BEING_ASSESSED}'
+	when bp.status = '{rules.plan.REJECTED}' then '{rules.evaluation.PLAN_REJECTED}'
+	else '{rules.evaluation.WRITING_PLAN}' end"""
 
 
 def scope(filters):
@@ -46,9 +46,11 @@ def scope(filters):
 			"exists (select 1 from `tabCohort Participant` cp where cp.participant = p.name and cp.parent = %(cohort)s)"
 		)
 	if filters.course_variant:
-		if filters.course_variant not in (rules.COLLECTIVE, rules.INDIVIDUAL):
+		if filters.course_variant not in (rules.evaluation.COLLECTIVE, rules.evaluation.INDIVIDUAL):
 			frappe.throw(_("Unknown course variant {0}.").format(filters.course_variant))
-		conditions.append(("" if filters.course_variant == rules.COLLECTIVE else "not ") + IN_COHORT)
+		conditions.append(
+			("" if filters.course_variant == rules.evaluation.COLLECTIVE else "not ") + IN_COHORT
+		)
 	if filters.recruitment_route:
 		conditions.append("p.recruitment_route = %(recruitment_route)s")
 	# Researchers see no participant, only pseudonymised figures of the whole programme; everyone
@@ -71,7 +73,7 @@ def stage_counts(filters=None):
 			values,
 		)
 	)
-	return {stage: cint(counts.get(stage)) for stage in rules.STAGES}
+	return {stage: cint(counts.get(stage)) for stage in rules.evaluation.STAGES}
 
 
 def spend_by_category(filters=None):
@@ -101,12 +103,12 @@ def outcomes(filters=None, group_by=None):
 			avg(bp.total_amount) as average_budget, avg(bp.total_invoiced) as average_invoiced,
 			avg(prog.maximum_per_participant) as maximum,
 			sum(ct.name is not null) as ended,
-			sum(ct.outcome in {sql_list(rules.JOB_OR_EDUCATION)}) as job_or_education,
-			sum(ct.outcome in {sql_list(rules.SELF_SUPPORTING)}) as self_supporting,
-			sum(if(ct.outcome in {sql_list(rules.SELF_SUPPORTING)}, prog.yearly_saving_per_person, 0)) as yearly_saving,
+			sum(ct.outcome in {sql_list(rules.evaluation.JOB_OR_EDUCATION)}) as job_or_education,
+			sum(ct.outcome in {sql_list(rules.evaluation.SELF_SUPPORTING)}) as self_supporting,
+			sum(if(ct.outcome in {sql_list(rules.evaluation.SELF_SUPPORTING)}, prog.yearly_saving_per_person, 0)) as yearly_saving,
 			avg(prog.reference_rate) as reference_rate
 		from `tabParticipant` p
-		join `tabBudget Plan` bp on bp.participant = p.name and bp.status = '{rules.APPROVED}'
+		join `tabBudget Plan` bp on bp.participant = p.name and bp.status = '{rules.plan.APPROVED}'
 		join `tabBudget Programme` prog on prog.name = p.programme
 		left join `tabCourse Termination` ct on ct.name = p.course_termination and ct.docstatus = 1
 		where {condition}
@@ -116,17 +118,17 @@ def outcomes(filters=None, group_by=None):
 	)
 	control = control_group(filters, by_programme=group_by == "Programme")
 	for row in rows:
-		row.share = rules.share(flt(row.job_or_education), flt(row.ended))
+		row.share = rules.evaluation.share(flt(row.job_or_education), flt(row.ended))
 		comparison = control.get(row.grp if group_by == "Programme" else None) or {
 			"size": 0,
 			"job_or_education": 0,
 		}
 		row.control_size = comparison["size"]
-		row.control_share = rules.share(comparison["job_or_education"], comparison["size"])
-		row.versus_control = rules.points(row.share, row.control_share)
+		row.control_share = rules.evaluation.share(comparison["job_or_education"], comparison["size"])
+		row.versus_control = rules.evaluation.points(row.share, row.control_share)
 		row.reference_rate = flt(row.reference_rate, 1)
-		row.versus_reference = rules.points(row.share, row.reference_rate)
-		row.budget_share = rules.share(flt(row.average_budget), flt(row.maximum))
+		row.versus_reference = rules.evaluation.points(row.share, row.reference_rate)
+		row.budget_share = rules.evaluation.share(flt(row.average_budget), flt(row.maximum))
 	return rows
 
 
@@ -137,9 +139,9 @@ def control_group(filters=None, by_programme=False):
 	condition, values = scope({"programme": filters.programme})
 	rows = frappe.db.sql(
 		f"""select {"p.programme" if by_programme else "null"} as programme, count(*) as size,
-			sum(p.control_outcome in {sql_list(rules.JOB_OR_EDUCATION)}) as job_or_education
+			sum(p.control_outcome in {sql_list(rules.evaluation.JOB_OR_EDUCATION)}) as job_or_education
 		from `tabParticipant` p
-		where p.control_group_draw is not null and p.status != '{rules.ENROLLED}'
+		where p.control_group_draw is not null and p.status != '{rules.intake.ENROLLED}'
 			and coalesce(p.control_outcome, '') != '' and {condition}
 		group by programme""",
 		values,
@@ -156,7 +158,7 @@ def termination_reasons(filters=None):
 	condition, values = scope(filters)
 	outcomes = ", ".join(
 		f"sum(ct.outcome = {frappe.db.escape(outcome)}) as `{frappe.scrub(outcome)}`"
-		for outcome in rules.OUTCOMES
+		for outcome in rules.evaluation.OUTCOMES
 	)
 	return frappe.db.sql(
 		f"""select ct.reason, count(*) as ended, {outcomes}
@@ -196,7 +198,7 @@ def theory_of_change(filters=None):
 	for category in categories.values():
 		# "Too early" is no verdict yet: the share is of the lines that have one.
 		judged = category.lines - cint(category.get("too_early"))
-		category.achieved_share = rules.share(cint(category.get("achieved")), judged)
+		category.achieved_share = rules.evaluation.share(cint(category.get("achieved")), judged)
 	return sorted(categories.values(), key=lambda row: -row.lines)
 
 
@@ -206,7 +208,7 @@ def wellbeing_changes(filters=None, per_participant=False):
 	One pass over the follow-ups: per participant, the first and latest of each score."""
 	condition, values = scope(filters)
 	columns = []
-	for score in rules.WELLBEING_SCORES:
+	for score in rules.evaluation.WELLBEING_SCORES:
 		scored = f"if(coalesce(f.{score}, '') != '', f.{score}, null)"
 		columns += [
 			f"{earliest(scored)} as first_{score}",
@@ -219,7 +221,7 @@ def wellbeing_changes(filters=None, per_participant=False):
 	if per_participant:
 		return frappe.db.sql(per_person, values, as_dict=True)
 	totals = []
-	for score in rules.WELLBEING_SCORES:
+	for score in rules.evaluation.WELLBEING_SCORES:
 		first, last, twice = f"first_{score}", f"last_{score}", f"times_{score} >= 2"
 		totals += [
 			f"sum({twice}) as {score}_participants",
@@ -247,7 +249,7 @@ def wellbeing_changes(filters=None, per_participant=False):
 				)
 			},
 		)
-		for score in rules.WELLBEING_SCORES
+		for score in rules.evaluation.WELLBEING_SCORES
 	]
 
 
@@ -278,7 +280,7 @@ def research_rows(filters=None):
 	condition, values = scope(filters)
 	rows = frappe.db.sql(
 		f"""select p.name, p.programme, {GROUPS["Cohort"]} as cohort, {GROUPS["Course Variant"]} as course_variant,
-			p.recruitment_route, p.control_group_draw is not null and p.status != '{rules.ENROLLED}' as control_group,
+			p.recruitment_route, p.control_group_draw is not null and p.status != '{rules.intake.ENROLLED}' as control_group,
 			{STAGE} as stage, timestampdiff(year, p.birth_date, coalesce(p.enrolment_date, curdate())) as age,
 			year(p.enrolment_date) as enrolment_year,
 			datediff(coalesce(p.course_ended_on, curdate()), p.course_start_date) as course_days,
@@ -288,7 +290,7 @@ def research_rows(filters=None):
 		from `tabParticipant` p
 		left join `tabBudget Plan` bp on bp.participant = p.name
 		left join `tabCourse Termination` ct on ct.name = p.course_termination and ct.docstatus = 1
-		where (bp.status = '{rules.APPROVED}' or (p.control_group_draw is not null and p.status != '{rules.ENROLLED}'))
+		where (bp.status = '{rules.plan.APPROVED}' or (p.control_group_draw is not null and p.status != '{rules.intake.ENROLLED}'))
 			and {condition}
 		order by p.name""",
 		values,
@@ -298,15 +300,15 @@ def research_rows(filters=None):
 	for row in wellbeing_changes(filters, per_participant=True):
 		changes[row.participant] = {
 			f"{score}_change": cint(row[f"last_{score}"]) - cint(row[f"first_{score}"])
-			for score in rules.WELLBEING_SCORES
+			for score in rules.evaluation.WELLBEING_SCORES
 			if cint(row[f"times_{score}"]) >= 2
 		}
 	pseudonym = pseudonymiser()
-	no_change = dict.fromkeys(f"{score}_change" for score in rules.WELLBEING_SCORES)
+	no_change = dict.fromkeys(f"{score}_change" for score in rules.evaluation.WELLBEING_SCORES)
 	for row in rows:
 		row.update(no_change)
 		row.update(changes.get(row.name, {}))
-		row.age_band = rules.age_band(row.pop("age"))
+		row.age_band = rules.evaluation.age_band(row.pop("age"))
 		row.pseudonym = pseudonym(row.pop("name"))
 		row.approved_budget, row.invoiced, row.paid = (
 			flt(row.approved_budget),
@@ -331,7 +333,7 @@ def totals(filters):
 def card_participants_in_course(filters=None):
 	check_access()
 	return {
-		"value": stage_counts(frappe.parse_json(filters) if filters else None)[rules.IN_COURSE],
+		"value": stage_counts(frappe.parse_json(filters) if filters else None)[rules.evaluation.IN_COURSE],
 		"fieldtype": "Int",
 	}
 

@@ -3,7 +3,7 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from borgerbudget.accounting import CITIZEN_GROUP
 from borgerbudget.hooks import APPROVAL_WORKFLOW_ACTIONS, APPROVAL_WORKFLOW_STATES, BORGERBUDGET_ROLES
-from borgerbudget.rules import BUDGET_CATEGORIES
+from borgerbudget.rules.plan import BUDGET_CATEGORIES
 
 # The Danish benefit types a screening refers to. Municipalities may add their own.
 BENEFIT_TYPES = (

@@ -99,7 +99,7 @@ def get_payout_overview(budget_plan):
 	to upload receipts to when one is waiting."""
 	plan = frappe.get_doc("Budget Plan", budget_plan)
 	plan.check_permission("read")
-	if plan.status != rules.APPROVED:
+	if plan.status != rules.plan.APPROVED:
 		return []
 	advances = {
 		row.budget_line: row
@@ -116,7 +116,7 @@ def get_payout_overview(budget_plan):
 			"amount": line.amount,
 			"status": describe_payout(line, advances.get(line.name), plan.currency),
 			"advance": (advances.get(line.name) or {}).get("name")
-			if line.payout_status in (rules.AWAITING_RECEIPTS, rules.RECEIPTS_OVERDUE)
+			if line.payout_status in (rules.payout.AWAITING_RECEIPTS, rules.payout.RECEIPTS_OVERDUE)
 			else None,
 		}
 		for line in plan.lines
@@ -127,21 +127,21 @@ def describe_payout(line, advance, currency):
 	supplier = line.supplier_text or line.supplier or _("the supplier")
 	due = advance and format_date(advance.receipt_due_date)
 	words = {
-		rules.NOT_APPROVED: _("Not part of the approved plan"),
-		rules.AWAITING_INVOICE: _("Waiting for the invoice from {0}").format(supplier),
-		rules.INVOICED: _("The invoice from {0} has arrived and will be paid").format(supplier),
-		rules.PARTLY_PAID: _("Partly paid: {0} of {1}").format(
+		rules.payout.NOT_APPROVED: _("Not part of the approved plan"),
+		rules.payout.AWAITING_INVOICE: _("Waiting for the invoice from {0}").format(supplier),
+		rules.payout.INVOICED: _("The invoice from {0} has arrived and will be paid").format(supplier),
+		rules.payout.PARTLY_PAID: _("Partly paid: {0} of {1}").format(
 			fmt_money(line.paid_amount, currency=currency), fmt_money(line.invoiced_amount, currency=currency)
 		),
-		rules.PAID: _("Paid"),
-		rules.AWAITING_ADVANCE: _("The money will be transferred to your NemKonto"),
-		rules.AWAITING_RECEIPTS: _("Receipt due by {0}").format(due),
-		rules.RECEIPTS_RECEIVED: _("Receipts received; your caseworker will check them"),
-		rules.RECEIPTS_OVERDUE: _("Receipts were due by {0}: please upload them").format(due),
-		rules.SETTLED: _("Settled against your receipts"),
-		rules.CLOSED: _("Closed"),
+		rules.payout.PAID: _("Paid"),
+		rules.payout.AWAITING_ADVANCE: _("The money will be transferred to your NemKonto"),
+		rules.payout.AWAITING_RECEIPTS: _("Receipt due by {0}").format(due),
+		rules.payout.RECEIPTS_RECEIVED: _("Receipts received; your caseworker will check them"),
+		rules.payout.RECEIPTS_OVERDUE: _("Receipts were due by {0}: please upload them").format(due),
+		rules.payout.SETTLED: _("Settled against your receipts"),
+		rules.payout.CLOSED: _("Closed"),
 	}
-	return words.get(line.payout_status) or words[rules.NOT_APPROVED]
+	return words.get(line.payout_status) or words[rules.payout.NOT_APPROVED]
 
 
 def amendment_form_context(context):

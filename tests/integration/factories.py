@@ -255,8 +255,8 @@ def assessment(plan, scores=("Yes", "Yes", "Yes"), insert=True, **values):
 	for criterion, score in zip(("difference", "ability", "coherence"), scores):
 		doc.set(f"{criterion}_score", score)
 		doc.set(f"{criterion}_note", f"{criterion}: {score}")
-	doc.classification = rules.suggest_classification(
-		dict(zip(rules.CRITERIA, scores)), rules.DEFAULT_CLASSIFICATION_RULES
+	doc.classification = rules.approval.suggest_classification(
+		dict(zip(rules.approval.CRITERIA, scores)), rules.approval.DEFAULT_CLASSIFICATION_RULES
 	)
 	doc.first_follow_up_date = add_days(today(), 14)
 	doc.update(values)

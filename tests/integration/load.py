@@ -63,11 +63,11 @@ def approved(programme, caseworker, citizen=None, submit_only=False):
 	plan = factories.plan_of(participant)
 	plan.append("goals", {"goal": "A job"})
 	for description, amount, route in (
-		("Course", 20000, rules.SUPPLIER_INVOICE),
-		("Licence", 15000, rules.SUPPLIER_INVOICE),
-		("Bus card", 1000, rules.REIMBURSEMENT),
+		("Course", 20000, rules.plan.SUPPLIER_INVOICE),
+		("Licence", 15000, rules.plan.SUPPLIER_INVOICE),
+		("Bus card", 1000, rules.plan.REIMBURSEMENT),
 	):
-		extra = {"supplier": SUPPLIER} if route == rules.SUPPLIER_INVOICE else {"category": "Transport"}
+		extra = {"supplier": SUPPLIER} if route == rules.plan.SUPPLIER_INVOICE else {"category": "Transport"}
 		plan.append(
 			"lines",
 			factories.budget_line(
@@ -93,9 +93,9 @@ def approved(programme, caseworker, citizen=None, submit_only=False):
 
 def fill_assessment(approval, first_follow_up):
 	"""`approval`: a document, or the dict of one an API call returned."""
-	for criterion in rules.CRITERIA:
-		approval.update({f"{criterion}_score": rules.YES, f"{criterion}_note": "Fine"})
-	approval.update({"classification": rules.GREEN, "first_follow_up_date": first_follow_up})
+	for criterion in rules.approval.CRITERIA:
+		approval.update({f"{criterion}_score": rules.approval.YES, f"{criterion}_note": "Fine"})
+	approval.update({"classification": rules.approval.GREEN, "first_follow_up_date": first_follow_up})
 	return approval
 
 
@@ -155,7 +155,7 @@ def build(caseworkers, finance, citizens, submitted_each=4):
 def supplier_lines(plan):
 	return frappe.get_all(
 		"Budget Line",
-		filters={"parent": plan, "payment_route": rules.SUPPLIER_INVOICE},
+		filters={"parent": plan, "payment_route": rules.plan.SUPPLIER_INVOICE},
 		pluck="name",
 		order_by="idx",
 	)

@@ -24,7 +24,7 @@ def plan():
 			{
 				"description": "Bus card",
 				"amount": 800,
-				"payment_route": rules.REIMBURSEMENT,
+				"payment_route": rules.plan.REIMBURSEMENT,
 				"category": "Transport",
 			},
 		],
@@ -73,24 +73,24 @@ def test_a_small_change_shows_its_diff_and_is_approved_by_rule(plan):
 	assert [
 		(c.change, c.description, c.old_amount, c.new_amount, c.difference) for c in amendment.changes
 	] == [
-		(rules.CHANGED, "Driving licence", 4000, 3500, -500),
-		(rules.CHANGED, "Bus card", 800, 1300, 500),
+		(rules.amendment.CHANGED, "Driving licence", 4000, 3500, -500),
+		(rules.amendment.CHANGED, "Bus card", 800, 1300, 500),
 	]
 	assert (amendment.total_before, amendment.total_after, amendment.change_size) == (4800, 4800, 500)
-	assert amendment.route == rules.GREEN_BY_RULE and amendment.green_threshold == 2000
+	assert amendment.route == rules.amendment.GREEN_BY_RULE and amendment.green_threshold == 2000
 	assert [row.amount for row in reload(plan).lines] == [4000, 800]  # a draft changes nothing
 
 	amendment.submit()
 
 	amendment = reload(amendment)
-	assert (amendment.status, amendment.decided_by) == (rules.APPROVED, user("caseworker_a"))
+	assert (amendment.status, amendment.decided_by) == (rules.plan.APPROVED, user("caseworker_a"))
 	plan = reload(plan)
 	# The same rows (invoices point at them), with the new amounts, still approved and payable.
 	assert [(row.name, row.amount, row.approved) for row in plan.lines] == [
 		(names[0], 3500, 1),
 		(names[1], 1300, 1),
 	]
-	assert plan.status == rules.APPROVED and plan.total_amount == 4800
+	assert plan.status == rules.plan.APPROVED and plan.total_amount == 4800
 	assert [row.remaining_amount for row in plan.lines] == [3500, 1300]
 	comments = frappe.get_all(
 		"Comment", filters={"reference_name": plan.name, "comment_type": "Info"}, pluck="content"
@@ -111,12 +111,12 @@ def test_a_larger_change_goes_through_the_normal_assessment_of_the_changed_lines
 
 	amendment = draft(plan, add_course).insert()
 	assert [(c.change, c.description, c.old_amount, c.new_amount) for c in amendment.changes] == [
-		(rules.ADDED, "Truck licence C", 0, 6000),
-		(rules.DROPPED, "Bus card", 800, 0),
+		(rules.amendment.ADDED, "Truck licence C", 0, 6000),
+		(rules.amendment.DROPPED, "Bus card", 800, 0),
 	]
-	assert amendment.change_size == 6000 and amendment.route == rules.ASSESSMENT
+	assert amendment.change_size == 6000 and amendment.route == rules.amendment.ASSESSMENT
 	amendment.submit()
-	assert reload(amendment).status == rules.AWAITING_ASSESSMENT
+	assert reload(amendment).status == rules.approval.AWAITING_ASSESSMENT
 	assert [row.description for row in reload(plan).lines] == ["Driving licence", "Bus card"]
 	assert frappe.db.exists(
 		"ToDo", {"reference_name": amendment.name, "allocated_to": user("caseworker_a"), "status": "Open"}
@@ -124,28 +124,28 @@ def test_a_larger_change_goes_through_the_normal_assessment_of_the_changed_lines
 
 	# The caseworker scores the three criteria for the change; the green route approves it.
 	approval = make_approval(amendment.name)
-	for criterion in rules.CRITERIA:
-		approval.set(f"{criterion}_score", rules.YES)
+	for criterion in rules.approval.CRITERIA:
+		approval.set(f"{criterion}_score", rules.approval.YES)
 		approval.set(f"{criterion}_note", "The truck licence follows from the plan's goal.")
-	approval.classification = rules.GREEN
+	approval.classification = rules.approval.GREEN
 	approval.insert()
 	assert reload(amendment).approval == approval.name
 	apply_workflow(approval, "Approve Plan")
 
 	amendment = reload(amendment)
-	assert (amendment.status, amendment.decided_by) == (rules.APPROVED, user("caseworker_a"))
+	assert (amendment.status, amendment.decided_by) == (rules.plan.APPROVED, user("caseworker_a"))
 	plan = reload(plan)
 	assert [(row.description, row.amount, row.approved) for row in plan.lines] == [
 		("Driving licence", 4000, 1),
 		("Truck licence C", 6000, 1),
 	]
-	assert plan.lines[1].payout_status == rules.AWAITING_INVOICE
+	assert plan.lines[1].payout_status == rules.payout.AWAITING_INVOICE
 	# The citizen hears about the change, not about their plan being approved again.
 	emails = told(amendment.citizen_email)
 	assert ("Budget Plan Amendment", amendment.name) in emails
 	assert ("Budget Plan Approval", approval.name) not in emails
 	# The plan's own approval and status stand; the course was not restarted.
-	assert (plan.status, plan.approval, plan.total_amount) == (rules.APPROVED, original_approval, 10000)
+	assert (plan.status, plan.approval, plan.total_amount) == (rules.plan.APPROVED, original_approval, 10000)
 	assert not frappe.db.exists("ToDo", {"reference_name": amendment.name, "status": "Open"})
 
 
@@ -160,12 +160,12 @@ def test_a_change_sent_back_leaves_the_plan_as_it_was_and_can_be_corrected(plan)
 	approval.insert()
 	apply_workflow(approval, "Return to Citizen")
 
-	assert reload(amendment).status == rules.NEEDS_REVISION
+	assert reload(amendment).status == rules.plan.NEEDS_REVISION
 	plan = reload(plan)
 	assert [row.description for row in plan.lines] == [
 		"Driving licence",
 		"Bus card",
-	] and plan.status == rules.APPROVED
+	] and plan.status == rules.plan.APPROVED
 
 	# Corrected the standard way: cancel and amend, with a smaller amount that goes green by rule.
 	frappe.set_user(user("caseworker_a"))
@@ -176,7 +176,7 @@ def test_a_change_sent_back_leaves_the_plan_as_it_was_and_can_be_corrected(plan)
 	line(corrected, "Laptop").amount = 1800
 	corrected.insert()
 	corrected.submit()
-	assert reload(corrected).status == rules.APPROVED
+	assert reload(corrected).status == rules.plan.APPROVED
 	assert [row.amount for row in reload(plan).lines] == [4000, 800, 1800]
 
 
@@ -284,7 +284,7 @@ def test_the_citizen_asks_for_a_change_and_the_caseworker_submits_it(plan):
 	)
 	line(request, "Bus card").amount = 1100
 	request.save()
-	assert [(c.change, c.new_amount) for c in request.changes] == [(rules.CHANGED, 1100)]
+	assert [(c.change, c.new_amount) for c in request.changes] == [(rules.amendment.CHANGED, 1100)]
 	with pytest.raises(frappe.PermissionError):
 		request.submit()
 
@@ -298,5 +298,5 @@ def test_the_citizen_asks_for_a_change_and_the_caseworker_submits_it(plan):
 	frappe.set_user(user("caseworker_a"))
 	request = reload(request)
 	request.submit()
-	assert reload(request).status == rules.APPROVED
+	assert reload(request).status == rules.plan.APPROVED
 	assert [row.amount for row in reload(plan).lines] == [4000, 1100]

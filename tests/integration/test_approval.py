@@ -9,7 +9,7 @@ from borgerbudget import rules
 from borgerbudget.borgerbudget.doctype.approval_vote.approval_vote import cast_vote
 from tests.integration.factories import assessment, make_programme, submitted_plan, user
 
-YES, DOUBTFUL, NO = rules.YES, rules.DOUBTFUL, rules.NO
+YES, DOUBTFUL, NO = rules.approval.YES, rules.approval.DOUBTFUL, rules.approval.NO
 
 
 @pytest.fixture
@@ -44,20 +44,22 @@ def reload(doc):
 
 def test_green_route_the_caseworker_approves_alone(plan):
 	approval = assessment(plan, course_months=8)
-	assert approval.suggested_classification == rules.GREEN
-	assert approval.workflow_state == rules.AWAITING_ASSESSMENT and approval.caseworker == user(
+	assert approval.suggested_classification == rules.approval.GREEN
+	assert approval.workflow_state == rules.approval.AWAITING_ASSESSMENT and approval.caseworker == user(
 		"caseworker_a"
 	)
 
 	approval = act("caseworker_a", approval, "Approve Plan")
 
-	assert approval.docstatus == 1 and approval.decision == rules.APPROVED
-	assert approval.final_classification == rules.GREEN and approval.decided_by == user("caseworker_a")
+	assert approval.docstatus == 1 and approval.decision == rules.plan.APPROVED
+	assert approval.final_classification == rules.approval.GREEN and approval.decided_by == user(
+		"caseworker_a"
+	)
 	plan = reload(plan)
 	assert (
-		plan.status == rules.APPROVED
+		plan.status == rules.plan.APPROVED
 		and plan.approval == approval.name
-		and plan.classification == rules.GREEN
+		and plan.classification == rules.approval.GREEN
 	)
 	assert all(row.approved for row in plan.lines)
 	participant = frappe.get_doc("Participant", plan.participant)
@@ -79,7 +81,9 @@ def test_green_cases_are_listed_for_the_teams_information(plan):
 	approval = act("caseworker_a", assessment(plan), "Approve Plan")
 	frappe.set_user(user("teammate"))
 	listed = frappe.get_list(
-		"Budget Plan Approval", filters={"final_classification": rules.GREEN, "docstatus": 1}, pluck="name"
+		"Budget Plan Approval",
+		filters={"final_classification": rules.approval.GREEN, "docstatus": 1},
+		pluck="name",
 	)
 	assert approval.name in listed
 	frappe.set_user(user("caseworker_b"))
@@ -88,11 +92,11 @@ def test_green_cases_are_listed_for_the_teams_information(plan):
 
 def test_yellow_route_colleagues_comment_then_the_case_is_approved(plan):
 	approval = assessment(plan, scores=(DOUBTFUL, YES, YES), colleagues=[{"user": user("teammate")}])
-	assert approval.classification == rules.YELLOW
+	assert approval.classification == rules.approval.YELLOW
 
 	approval = act("caseworker_a", approval, "Ask Colleagues")
 
-	assert approval.workflow_state == rules.AWAITING_COMMENTS
+	assert approval.workflow_state == rules.approval.AWAITING_COMMENTS
 	todo = frappe.get_all(
 		"ToDo",
 		filters={"reference_name": approval.name, "allocated_to": user("teammate"), "status": "Open"},
@@ -102,30 +106,33 @@ def test_yellow_route_colleagues_comment_then_the_case_is_approved(plan):
 	with pytest.raises(frappe.ValidationError, match="colleague's comment"):
 		act("caseworker_a", approval, "Approve Plan")
 	with pytest.raises(frappe.PermissionError):
-		vote("teammate_2", approval, rules.FOR, "Not asked, but here is my view")
+		vote("teammate_2", approval, rules.approval.FOR, "Not asked, but here is my view")
 	with pytest.raises(frappe.ValidationError, match="comment"):
-		vote("teammate", approval, rules.FOR)
+		vote("teammate", approval, rules.approval.FOR)
 
-	vote("teammate", approval, rules.FOR, "The forklift course is a sound first step.")
+	vote("teammate", approval, rules.approval.FOR, "The forklift course is a sound first step.")
 
 	assert frappe.db.get_value("ToDo", todo[0], "status") == "Closed"
 	approval = act("caseworker_a", approval, "Approve Plan")
-	assert approval.decision == rules.APPROVED and approval.final_classification == rules.GREEN
-	assert reload(plan).status == rules.APPROVED
+	assert approval.decision == rules.plan.APPROVED and approval.final_classification == rules.approval.GREEN
+	assert reload(plan).status == rules.plan.APPROVED
 
 
 def test_yellow_case_reclassified_red_goes_to_the_team(plan):
 	approval = assessment(plan, scores=(YES, DOUBTFUL, YES), colleagues=[{"user": user("teammate")}])
 	act("caseworker_a", approval, "Ask Colleagues")
-	vote("teammate", approval, rules.AGAINST, "I doubt the citizen can follow through right now.")
+	vote("teammate", approval, rules.approval.AGAINST, "I doubt the citizen can follow through right now.")
 	approval = act("caseworker_a", approval, "Refer to Team")
-	assert approval.workflow_state == rules.AWAITING_TEAM and approval.final_classification == rules.RED
+	assert (
+		approval.workflow_state == rules.approval.AWAITING_TEAM
+		and approval.final_classification == rules.approval.RED
+	)
 	assert {row.user for row in approval.team_members} >= {user("teammate"), user("team_lead")}
 
 
 def red_case(plan):
 	approval = assessment(plan, scores=(NO, DOUBTFUL, YES))
-	assert approval.classification == rules.RED
+	assert approval.classification == rules.approval.RED
 	return act("caseworker_a", approval, "Refer to Team")
 
 
@@ -150,21 +157,21 @@ def test_red_route_the_team_decides_with_quorum_and_majority(plan):
 	)
 	assert emails_to(user("teammate_2"))
 
-	vote("teammate", approval, rules.FOR, "Yes")
-	vote("teammate_2", approval, rules.FOR)
-	vote("team_lead", approval, rules.AGAINST, "Too ambitious")
+	vote("teammate", approval, rules.approval.FOR, "Yes")
+	vote("teammate_2", approval, rules.approval.FOR)
+	vote("team_lead", approval, rules.approval.AGAINST, "Too ambitious")
 	approval = record_meeting(approval, ["teammate", "teammate_2", "team_lead", "caseworker_a"])
 	approval = act("team_lead", approval, "Approve Plan")
 
-	assert approval.decision == rules.APPROVED and approval.final_classification == rules.RED
+	assert approval.decision == rules.plan.APPROVED and approval.final_classification == rules.approval.RED
 	assert (approval.votes_for, approval.votes_against, approval.quorum) == (2, 1, 3)
-	assert reload(plan).status == rules.APPROVED
+	assert reload(plan).status == rules.plan.APPROVED
 
 
 def test_the_assessing_caseworker_cannot_approve_their_own_red_case(plan):
 	approval = red_case(plan)
 	with pytest.raises(frappe.PermissionError):
-		vote("caseworker_a", approval, rules.FOR, "My own case")
+		vote("caseworker_a", approval, rules.approval.FOR, "My own case")
 	with pytest.raises(frappe.ValidationError):
 		act("caseworker_a", approval, "Approve Plan")
 	frappe.set_user(user("caseworker_a"))
@@ -176,24 +183,24 @@ def test_the_assessing_caseworker_cannot_approve_their_own_red_case(plan):
 
 def test_red_route_without_quorum_is_refused(plan):
 	approval = red_case(plan)
-	vote("teammate", approval, rules.FOR, "Yes")
-	vote("team_lead", approval, rules.FOR, "Yes")
+	vote("teammate", approval, rules.approval.FOR, "Yes")
+	vote("team_lead", approval, rules.approval.FOR, "Yes")
 	approval = record_meeting(approval, ["teammate", "team_lead"])
 	with pytest.raises(frappe.ValidationError, match="at least 3 members"):
 		act("team_lead", approval, "Approve Plan")
 	assert frappe.db.get_value("Budget Plan Approval", approval.name, "docstatus") == 0
-	assert reload(plan).status == rules.SUBMITTED
+	assert reload(plan).status == rules.plan.SUBMITTED
 
 
 def test_red_route_every_member_present_votes_and_the_team_can_reject(plan):
 	approval = red_case(plan)
-	vote("teammate", approval, rules.AGAINST, "No")
-	vote("team_lead", approval, rules.AGAINST, "No")
+	vote("teammate", approval, rules.approval.AGAINST, "No")
+	vote("team_lead", approval, rules.approval.AGAINST, "No")
 	approval = record_meeting(approval, ["teammate", "teammate_2", "team_lead"])
 	with pytest.raises(frappe.ValidationError, match="1 missing"):
 		act("team_lead", approval, "Reject Plan")
 	# The lead records the vote of a member at the meeting.
-	vote("team_lead", approval, rules.ABSTAIN, voter="teammate_2")
+	vote("team_lead", approval, rules.approval.ABSTAIN, voter="teammate_2")
 	with pytest.raises(frappe.ValidationError, match="reason"):
 		act("team_lead", approval, "Reject Plan")
 	record_meeting(
@@ -203,32 +210,34 @@ def test_red_route_every_member_present_votes_and_the_team_can_reject(plan):
 		not_expected_to_reach_approval=1,
 	)
 	approval = act("team_lead", approval, "Reject Plan")
-	assert approval.decision == rules.REJECTED
+	assert approval.decision == rules.plan.REJECTED
 	plan = reload(plan)
-	assert plan.status == rules.REJECTED and plan.comment_for_citizen == "The plan does not lead to work."
+	assert (
+		plan.status == rules.plan.REJECTED and plan.comment_for_citizen == "The plan does not lead to work."
+	)
 	assert not any(row.approved for row in plan.lines)
 
 
 def test_a_majority_for_approval_cannot_reject(plan):
 	approval = red_case(plan)
 	for key in ("teammate", "teammate_2", "team_lead"):
-		vote(key, approval, rules.FOR, "Yes")
+		vote(key, approval, rules.approval.FOR, "Yes")
 	approval = record_meeting(approval, ["teammate", "teammate_2", "team_lead"], decision_reason="No")
 	with pytest.raises(frappe.ValidationError, match="cannot reject"):
 		act("team_lead", approval, "Reject Plan")
 
 
 def test_override_without_a_reason_is_refused(plan):
-	doc = assessment(plan, insert=False, classification=rules.GREEN, scores=(DOUBTFUL, YES, YES))
+	doc = assessment(plan, insert=False, classification=rules.approval.GREEN, scores=(DOUBTFUL, YES, YES))
 	doc.insert()
-	assert doc.suggested_classification == rules.YELLOW
+	assert doc.suggested_classification == rules.approval.YELLOW
 	with pytest.raises(frappe.ValidationError, match="reason for overriding"):
 		act("caseworker_a", doc, "Approve Plan")
 	frappe.set_user(user("caseworker_a"))
 	doc = reload(doc)
 	doc.override_reason = "I have followed this citizen for two years."
 	doc.save()
-	assert act("caseworker_a", doc, "Approve Plan").decision == rules.APPROVED
+	assert act("caseworker_a", doc, "Approve Plan").decision == rules.plan.APPROVED
 
 
 def test_incomplete_assessment_cannot_approve(plan):
@@ -249,7 +258,7 @@ def test_wrong_role_and_wrong_order_are_refused(plan):
 		act("caseworker_a", approval, "Approve Plan")
 	frappe.set_user(user("caseworker_a"))
 	doc = reload(approval)
-	doc.workflow_state = rules.PLAN_REJECTED
+	doc.workflow_state = rules.approval.PLAN_REJECTED
 	with pytest.raises(frappe.ValidationError):
 		doc.submit()
 	# Submitting directly (frappe.client.submit) cannot skip the route either.
@@ -262,7 +271,7 @@ def test_wrong_role_and_wrong_order_are_refused(plan):
 def test_the_plan_cannot_be_set_to_approved_without_an_approval(plan):
 	frappe.set_user(user("caseworker_a"))
 	plan = reload(plan)
-	plan.status = rules.APPROVED
+	plan.status = rules.plan.APPROVED
 	with pytest.raises(frappe.ValidationError, match="cannot move"):
 		plan.save()
 
@@ -294,13 +303,15 @@ def test_approval_is_immutable_after_submit_and_corrected_by_amendment(plan):
 	frappe.set_user(user("team_lead"))
 	reload(approval).cancel()
 	plan = reload(plan)
-	assert plan.status == rules.SUBMITTED and not any(row.approved for row in plan.lines)
+	assert plan.status == rules.plan.SUBMITTED and not any(row.approved for row in plan.lines)
 	amended = frappe.copy_doc(reload(approval))
-	amended.update({"amended_from": approval.name, "docstatus": 0, "decision": rules.APPROVED})
+	amended.update({"amended_from": approval.name, "docstatus": 0, "decision": rules.plan.APPROVED})
 	amended.insert()
-	assert amended.workflow_state == rules.AWAITING_ASSESSMENT and amended.caseworker == user("caseworker_a")
+	assert amended.workflow_state == rules.approval.AWAITING_ASSESSMENT and amended.caseworker == user(
+		"caseworker_a"
+	)
 	assert not amended.decision and amended.difference_score == approval.difference_score
-	assert act("caseworker_a", amended, "Approve Plan").decision == rules.APPROVED
+	assert act("caseworker_a", amended, "Approve Plan").decision == rules.plan.APPROVED
 
 
 def test_course_length_must_fall_within_the_programme(plan):
@@ -321,9 +332,11 @@ def test_lines_are_locked_after_approval(plan):
 def test_needs_revision_returns_the_plan_and_a_resubmission_gets_a_new_assessment(plan):
 	approval = assessment(plan, decision_reason="Add a quote for the course.")
 	approval = act("caseworker_a", approval, "Return to Citizen")
-	assert approval.decision == rules.NEEDS_REVISION
+	assert approval.decision == rules.plan.NEEDS_REVISION
 	plan = reload(plan)
-	assert plan.status == rules.NEEDS_REVISION and plan.comment_for_citizen == "Add a quote for the course."
+	assert (
+		plan.status == rules.plan.NEEDS_REVISION and plan.comment_for_citizen == "Add a quote for the course."
+	)
 	assert emails_to(approval.citizen_email)
 
 	frappe.set_user("Administrator")
@@ -337,7 +350,7 @@ def test_needs_revision_returns_the_plan_and_a_resubmission_gets_a_new_assessmen
 	history = frappe.get_all(
 		"Budget Plan Approval", filters={"budget_plan": plan.name}, fields=["decision"], order_by="creation"
 	)
-	assert [row.decision for row in history] == [rules.NEEDS_REVISION, rules.APPROVED]
+	assert [row.decision for row in history] == [rules.plan.NEEDS_REVISION, rules.plan.APPROVED]
 
 
 def test_classification_rules_are_configurable_per_programme():
@@ -348,10 +361,13 @@ def test_classification_rules_are_configurable_per_programme():
 		]
 	)
 	plan = submitted_plan(strict)
-	assert assessment(plan, scores=(YES, NO, YES), classification="Red").suggested_classification == rules.RED
+	assert (
+		assessment(plan, scores=(YES, NO, YES), classification="Red").suggested_classification
+		== rules.approval.RED
+	)
 	frappe.set_user("Administrator")
 	default = make_programme()
-	assert len(default.classification_rules) == len(rules.DEFAULT_CLASSIFICATION_RULES)
+	assert len(default.classification_rules) == len(rules.approval.DEFAULT_CLASSIFICATION_RULES)
 
 
 def test_the_citizen_reads_the_decision_but_not_the_colour(programme):
@@ -362,6 +378,6 @@ def test_the_citizen_reads_the_decision_but_not_the_colour(programme):
 	doc.check_permission("read")
 	# What REST and the portal return to the citizen.
 	doc.apply_fieldlevel_read_permissions()
-	assert doc.status == rules.APPROVED and doc.comment_for_citizen == "Good luck with the course."
+	assert doc.status == rules.plan.APPROVED and doc.comment_for_citizen == "Good luck with the course."
 	assert not doc.get("classification") and not doc.get("approval")
 	assert not frappe.has_permission("Budget Plan Approval", "read")

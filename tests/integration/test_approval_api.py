@@ -22,7 +22,9 @@ def cases():
 	frappe.set_user("Administrator")
 	programme = make_programme(team_quorum=2)
 	green = assessment(submitted_plan(programme))
-	red = assessment(submitted_plan(programme), scores=(rules.NO, rules.DOUBTFUL, rules.YES))
+	red = assessment(
+		submitted_plan(programme), scores=(rules.approval.NO, rules.approval.DOUBTFUL, rules.approval.YES)
+	)
 	apply_workflow(red, "Refer to Team")
 	frappe.set_user("Administrator")
 	frappe.db.commit()
@@ -64,23 +66,23 @@ def test_wrong_roles_are_refused_over_rest(cases, api):
 	assert apply(api("team_lead"), cases.green, "Approve Plan").status_code == 417
 	# The citizen has no access to the assessment at all.
 	assert api("citizen").get(f"/api/resource/Budget Plan Approval/{cases.green}").status_code == 403
-	assert state(cases.green) == (rules.AWAITING_ASSESSMENT, 0)
+	assert state(cases.green) == (rules.approval.AWAITING_ASSESSMENT, 0)
 
 
 def test_wrong_order_is_refused_through_frappe_client(cases, api):
 	caseworker = api("caseworker_a")
 	doc = caseworker.get(f"/api/resource/Budget Plan Approval/{cases.green}").json()["data"]
-	doc["workflow_state"] = rules.PLAN_REJECTED
+	doc["workflow_state"] = rules.approval.PLAN_REJECTED
 	response = caseworker.post("/api/method/frappe.client.save", data={"doc": json.dumps(doc)})
 	assert response.status_code == 417, response.text
-	doc["workflow_state"] = rules.AWAITING_ASSESSMENT
+	doc["workflow_state"] = rules.approval.AWAITING_ASSESSMENT
 	response = caseworker.post("/api/method/frappe.client.submit", data={"doc": json.dumps(doc)})
 	assert response.status_code == 417 and "not by submitting" in response.text
 	# The plan cannot be approved by writing its status either.
 	plan = frappe.db.get_value("Budget Plan Approval", cases.green, "budget_plan")
-	response = caseworker.put(f"/api/resource/Budget Plan/{plan}", json={"status": rules.APPROVED})
+	response = caseworker.put(f"/api/resource/Budget Plan/{plan}", json={"status": rules.plan.APPROVED})
 	assert response.status_code == 417, response.text
-	assert state(cases.green) == (rules.AWAITING_ASSESSMENT, 0)
+	assert state(cases.green) == (rules.approval.AWAITING_ASSESSMENT, 0)
 
 
 def test_parallel_votes_are_all_recorded_and_the_decision_is_taken_once(cases, api):
@@ -90,7 +92,9 @@ def test_parallel_votes_are_all_recorded_and_the_decision_is_taken_once(cases, a
 
 	def vote(key, comment):
 		barrier.wait()
-		response = api(key).post(VOTE, data={"approval": cases.red, "vote": rules.FOR, "comment": comment})
+		response = api(key).post(
+			VOTE, data={"approval": cases.red, "vote": rules.approval.FOR, "comment": comment}
+		)
 		codes.append(response.status_code)
 
 	threads = [threading.Thread(target=vote, args=(key, f"Vote of {key}")) for key in voters]
@@ -130,9 +134,9 @@ def test_parallel_votes_are_all_recorded_and_the_decision_is_taken_once(cases, a
 	for thread in threads:
 		thread.join()
 	assert results.count(200) == 1, results
-	assert state(cases.red) == (rules.PLAN_APPROVED, 1)
+	assert state(cases.red) == (rules.approval.PLAN_APPROVED, 1)
 	plan = frappe.db.get_value("Budget Plan Approval", cases.red, "budget_plan")
-	assert frappe.db.get_value("Budget Plan", plan, "status") == rules.APPROVED
+	assert frappe.db.get_value("Budget Plan", plan, "status") == rules.plan.APPROVED
 	decisions = frappe.get_all(
 		"Version",
 		filters={"ref_doctype": "Budget Plan", "docname": plan, "data": ("like", '%"Approved"%')},
@@ -142,4 +146,4 @@ def test_parallel_votes_are_all_recorded_and_the_decision_is_taken_once(cases, a
 	# Once decided, no more votes.
 	frappe.set_user(user("team_lead"))
 	with pytest.raises(frappe.ValidationError, match="not asking for comments"):
-		cast_vote(cases.red, rules.AGAINST, "Too late")
+		cast_vote(cases.red, rules.approval.AGAINST, "Too late")

@@ -15,7 +15,7 @@ def participant():
 	plan = approved_plan(make_programme())
 	doc = frappe.get_doc("Participant", plan.participant)
 	# The course started six months ago and ended yesterday.
-	start = rules.add_months(getdate(today()), -6)
+	start = rules.course.add_months(getdate(today()), -6)
 	doc.db_set({"course_start_date": add_days(start, -1), "course_end_date": add_days(today(), -1)})
 	return frappe.get_doc("Participant", doc.name)
 
@@ -44,11 +44,11 @@ def test_the_caseworker_extends_the_course_with_a_reason_up_to_12_months(partici
 	with pytest.raises(frappe.ValidationError, match="reason"):
 		doc.extend_course(add_days(today(), 30), "  ")
 	with pytest.raises(frappe.ValidationError, match="at most 12 months"):
-		doc.extend_course(add_days(rules.add_months(start, 12), 1), "The driving school was delayed.")
+		doc.extend_course(add_days(rules.course.add_months(start, 12), 1), "The driving school was delayed.")
 	doc.reload()
-	doc.extend_course(rules.add_months(start, 12), "The driving school was delayed two months.")
+	doc.extend_course(rules.course.add_months(start, 12), "The driving school was delayed two months.")
 	doc.reload()
-	assert (doc.course_end_date, doc.course_past_end) == (rules.add_months(start, 12), 0)
+	assert (doc.course_end_date, doc.course_past_end) == (rules.course.add_months(start, 12), 0)
 	[extension] = doc.course_extensions
 	assert (extension.reason, extension.extended_by) == (
 		"The driving school was delayed two months.",

@@ -33,23 +33,23 @@ def test_a_draw_offers_the_places_and_keeps_the_others_as_a_control_group(progra
 	make_participant(programme)  # not assessed as suitable: not in the pool
 	draw = run_draw(programme, places=3, seed="Lotto 2026-11-21: 3 7 12 19 25 31 33")
 	assert (draw.pool_size, draw.drawn_count) == (6, 3)
-	assert draw.pool_fingerprint == rules.pool_fingerprint(pool)
-	drawn = rules.draw(pool, 3, draw.seed)
+	assert draw.pool_fingerprint == rules.draw.pool_fingerprint(pool)
+	drawn = rules.draw.draw(pool, 3, draw.seed)
 	assert sorted(row.participant for row in draw.pool if row.drawn) == sorted(drawn)
-	assert [row.participant for row in sorted(draw.pool, key=lambda row: row.draw_rank)] == rules.draw_order(
-		pool, draw.seed
-	)
+	assert [
+		row.participant for row in sorted(draw.pool, key=lambda row: row.draw_rank)
+	] == rules.draw.draw_order(pool, draw.seed)
 	for name in pool:
 		participant = frappe.get_doc("Participant", name)
 		if name in drawn:
 			assert (participant.status, participant.recruitment_route, participant.draw) == (
-				rules.OFFERED,
-				rules.RANDOM_DRAW,
+				rules.intake.OFFERED,
+				rules.draw.RANDOM_DRAW,
 				draw.name,
 			)
 			assert not participant.control_group_draw
 		else:
-			assert (participant.status, participant.control_group_draw) == (rules.SCREENING, draw.name)
+			assert (participant.status, participant.control_group_draw) == (rules.intake.SCREENING, draw.name)
 	assert (draw.ran_by, draw.verify()) == (
 		user("admin"),
 		{"fingerprint_matches": True, "result_matches": True},
@@ -60,8 +60,8 @@ def test_the_draw_is_reproducible_and_a_changed_pool_shows_in_the_fingerprint(pr
 	pool = screened(programme, 5)
 	draw = run_draw(programme, places=2)
 	assert len(draw.seed) == 32  # chosen by the server when none was given
-	assert rules.draw(pool, 2, draw.seed) == rules.draw(list(reversed(pool)), 2, draw.seed)
-	assert rules.pool_fingerprint([*pool, "BB-2026-99999"]) != draw.pool_fingerprint
+	assert rules.draw.draw(pool, 2, draw.seed) == rules.draw.draw(list(reversed(pool)), 2, draw.seed)
+	assert rules.draw.pool_fingerprint([*pool, "BB-2026-99999"]) != draw.pool_fingerprint
 	# Tampering with the stored result is detected.
 	frappe.db.set_value("Draw Entry", {"parent": draw.name, "drawn": 0}, "drawn", 1)
 	assert frappe.get_doc("Draw", draw.name).verify()["result_matches"] is False
@@ -96,4 +96,4 @@ def test_a_draw_is_final_and_only_the_admin_runs_it(programme):
 
 def test_a_caseworker_offer_records_the_designated_route(programme):
 	participant = make_offered(programme)
-	assert (participant.recruitment_route, participant.draw) == (rules.DESIGNATED, None)
+	assert (participant.recruitment_route, participant.draw) == (rules.draw.DESIGNATED, None)

@@ -64,7 +64,7 @@ def programme():
 				"description": "Bus card",
 				"amount": 1000,
 				"category": TRANSPORT,
-				"payment_route": rules.REIMBURSEMENT,
+				"payment_route": rules.plan.REIMBURSEMENT,
 			},
 		],
 	)
@@ -120,13 +120,13 @@ def report(name, programme, **filters):
 def test_participants_by_stage(programme):
 	counts = evaluation.stage_counts({"programme": programme.name})
 	assert {stage: count for stage, count in counts.items() if count} == {
-		rules.IN_COURSE: 1,
-		rules.COURSE_ENDED: 2,
-		rules.CONTROL_GROUP: 2,
-		rules.OFFERED: 1,
+		rules.evaluation.IN_COURSE: 1,
+		rules.evaluation.COURSE_ENDED: 2,
+		rules.evaluation.CONTROL_GROUP: 2,
+		rules.intake.OFFERED: 1,
 	}
 	result = report("Participants by Stage", programme)
-	assert len(result["result"]) == len(rules.STAGES) and result["chart"]["type"] == "bar"
+	assert len(result["result"]) == len(rules.evaluation.STAGES) and result["chart"]["type"] == "bar"
 
 
 def test_spend_by_category(programme):
@@ -163,8 +163,8 @@ def test_outcomes_per_variant_and_cohort(programme):
 	]
 	collective = report("Programme Outcomes", programme, course_variant="Collective")["result"]
 	assert [(r["participants"], r["average_budget"]) for r in collective] == [(2, 4500)]
-	drawn = report("Participants by Stage", programme, recruitment_route=rules.RANDOM_DRAW)["result"]
-	assert {r["stage"]: r["participants"] for r in drawn if r["participants"]} == {rules.OFFERED: 1}
+	drawn = report("Participants by Stage", programme, recruitment_route=rules.draw.RANDOM_DRAW)["result"]
+	assert {r["stage"]: r["participants"] for r in drawn if r["participants"]} == {rules.intake.OFFERED: 1}
 
 
 def test_termination_reasons(programme):

@@ -81,6 +81,6 @@ def test_follow_up_needs_an_approved_course_and_a_past_date(plan):
 
 
 def test_the_next_follow_up_follows_the_frequency():
-	assert rules.next_follow_up(getdate("2026-01-31"), "Monthly") == getdate("2026-02-28")
-	assert rules.next_follow_up(getdate("2026-01-31"), "Weekly") == getdate("2026-02-07")
-	assert rules.next_follow_up(getdate("2026-01-31"), "Every two months") == getdate("2026-03-31")
+	assert rules.course.next_follow_up(getdate("2026-01-31"), "Monthly") == getdate("2026-02-28")
+	assert rules.course.next_follow_up(getdate("2026-01-31"), "Weekly") == getdate("2026-02-07")
+	assert rules.course.next_follow_up(getdate("2026-01-31"), "Every two months") == getdate("2026-03-31")

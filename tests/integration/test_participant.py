@@ -166,9 +166,9 @@ def test_each_failing_criterion_is_named(programme, values, named):
 def test_criteria_are_per_programme():
 	programme = make_programme(
 		criteria=[
-			{"criterion": rules.MAX_AGE, "number": 29},
-			{"criterion": rules.BENEFIT_TYPE, "benefit_type": "Uddannelseshjælp"},
-			{"criterion": rules.BENEFIT_TYPE, "benefit_type": "Kontanthjælp"},
+			{"criterion": rules.intake.MAX_AGE, "number": 29},
+			{"criterion": rules.intake.BENEFIT_TYPE, "benefit_type": "Uddannelseshjælp"},
+			{"criterion": rules.intake.BENEFIT_TYPE, "benefit_type": "Kontanthjælp"},
 		]
 	)
 	young = make_participant(programme, cpr_number="010101-4234", screening_date="2026-06-01", job_ready=0)
@@ -180,11 +180,11 @@ def test_criteria_are_per_programme():
 def test_new_programme_gets_the_aarhus_criteria(programme):
 	kinds = [(row.criterion, row.number or None, row.benefit_type) for row in programme.criteria]
 	assert kinds == [
-		(rules.MIN_AGE, 30, None),
-		(rules.MIN_MONTHS_UNEMPLOYED, 12, None),
-		(rules.JOB_READY, None, None),
-		(rules.BENEFIT_TYPE, None, "Kontanthjælp"),
-		(rules.AVAILABLE, None, None),
+		(rules.intake.MIN_AGE, 30, None),
+		(rules.intake.MIN_MONTHS_UNEMPLOYED, 12, None),
+		(rules.intake.JOB_READY, None, None),
+		(rules.intake.BENEFIT_TYPE, None, "Kontanthjælp"),
+		(rules.intake.AVAILABLE, None, None),
 	]
 	assert programme.maximum_per_participant == 50000
 	assert (programme.days_to_decide, programme.weeks_to_write_plan, programme.course_months) == (7, 4, 6)
@@ -198,7 +198,7 @@ def test_new_programme_gets_the_aarhus_criteria(programme):
 
 def test_offer_sets_the_decision_deadline(programme):
 	doc = make_offered(programme)
-	assert doc.status == rules.OFFERED
+	assert doc.status == rules.intake.OFFERED
 	assert doc.offer_date == getdate(today())
 	assert doc.decision_deadline == getdate(add_days(today(), 7))
 
@@ -210,7 +210,7 @@ def test_offer_needs_eligibility_and_a_suitable_assessment(programme):
 	doc = make_participant(programme)
 	with pytest.raises(frappe.ValidationError, match="assessment as Suitable"):
 		doc.offer()
-	assert frappe.db.get_value("Participant", doc.name, "status") == rules.SCREENING
+	assert frappe.db.get_value("Participant", doc.name, "status") == rules.intake.SCREENING
 
 
 def test_accept_needs_consent_and_the_signed_declaration(programme):
@@ -225,7 +225,7 @@ def test_accept_needs_consent_and_the_signed_declaration(programme):
 	doc = frappe.get_doc("Participant", doc.name)
 	give_consent(doc)
 	doc.accept()
-	assert doc.status == rules.ACCEPTED and doc.decision_date == getdate(today())
+	assert doc.status == rules.intake.ACCEPTED and doc.decision_date == getdate(today())
 
 
 def test_accept_after_the_decision_deadline_is_refused(programme):
@@ -246,7 +246,7 @@ def test_enrol_sets_the_plan_deadline(programme):
 	give_consent(doc)
 	doc.accept()
 	doc.enroll()
-	assert doc.status == rules.ENROLLED
+	assert doc.status == rules.intake.ENROLLED
 	assert doc.enrolment_date == getdate(today())
 	assert doc.plan_deadline == getdate(add_days(today(), 28))
 
@@ -265,12 +265,12 @@ def test_enrolment_respects_the_yearly_capacity():
 def test_decline_and_screen_again(programme):
 	doc = make_offered(programme)
 	doc.decline("Wants an ordinary offer")
-	assert doc.status == rules.DECLINED and doc.decline_reason == "Wants an ordinary offer"
+	assert doc.status == rules.intake.DECLINED and doc.decline_reason == "Wants an ordinary offer"
 	doc.rescreen()
-	assert doc.status == rules.SCREENING and not doc.offer_date
+	assert doc.status == rules.intake.SCREENING and not doc.offer_date
 
 
-@pytest.mark.parametrize("status", [rules.ENROLLED, rules.ACCEPTED, rules.DECLINED])
+@pytest.mark.parametrize("status", [rules.intake.ENROLLED, rules.intake.ACCEPTED, rules.intake.DECLINED])
 def test_status_cannot_skip_steps_even_when_written_directly(programme, status):
 	doc = make_participant(programme, screening_assessment="Suitable")
 	doc.status = status
@@ -280,7 +280,7 @@ def test_status_cannot_skip_steps_even_when_written_directly(programme, status):
 
 def test_a_new_participant_starts_in_screening(programme):
 	with pytest.raises(frappe.ValidationError, match="starts in Screening"):
-		make_participant(programme, status=rules.ENROLLED)
+		make_participant(programme, status=rules.intake.ENROLLED)
 
 
 # Programme validation
@@ -293,8 +293,8 @@ def test_a_new_participant_starts_in_screening(programme):
 		({"maximum_per_participant": 0}, "greater than zero"),
 		({"course_months": 13}, "cannot be shorter"),
 		({"days_to_decide": 0}, "at least 1"),
-		({"criteria": [{"criterion": rules.MIN_AGE}]}, "needs a number"),
-		({"criteria": [{"criterion": rules.BENEFIT_TYPE}]}, "needs a benefit type"),
+		({"criteria": [{"criterion": rules.intake.MIN_AGE}]}, "needs a number"),
+		({"criteria": [{"criterion": rules.intake.BENEFIT_TYPE}]}, "needs a benefit type"),
 	],
 )
 def test_programme_rules(values, message):

@@ -36,7 +36,7 @@ def reimbursement_plan(programme, amount=800):
 			{
 				"description": "Bus card",
 				"amount": amount,
-				"payment_route": rules.REIMBURSEMENT,
+				"payment_route": rules.plan.REIMBURSEMENT,
 				"category": "Transport",
 			}
 		],
@@ -85,7 +85,7 @@ def test_an_invoice_for_a_line_books_the_programme_expense_with_the_dimensions(p
 		0,
 		0,
 	)
-	assert line.payout_status == rules.INVOICED
+	assert line.payout_status == rules.payout.INVOICED
 	assert frappe.db.get_value("Budget Plan", plan.name, "total_invoiced") == 4000
 
 
@@ -123,7 +123,7 @@ def test_a_draft_invoice_commits_the_money_and_a_cancel_gives_it_back(programme)
 	assert (line.invoiced_amount, line.remaining_amount, line.payout_status) == (
 		0,
 		4000,
-		rules.AWAITING_INVOICE,
+		rules.payout.AWAITING_INVOICE,
 	)
 	assert invoice(plan).grand_total == 4000
 
@@ -165,12 +165,12 @@ def test_a_payment_writes_back_to_the_line_and_a_cancel_undoes_it(programme):
 			("Creditors - DK", 1000.0, 0.0, SUPPLIER, plan.participant, programme.name),
 		]
 	)
-	assert (line_of(plan).paid_amount, line_of(plan).payout_status) == (1000, rules.PARTLY_PAID)
+	assert (line_of(plan).paid_amount, line_of(plan).payout_status) == (1000, rules.payout.PARTLY_PAID)
 	rest = pay(doc.name)
-	assert (line_of(plan).paid_amount, line_of(plan).payout_status) == (4000, rules.PAID)
+	assert (line_of(plan).paid_amount, line_of(plan).payout_status) == (4000, rules.payout.PAID)
 	assert frappe.db.get_value("Budget Plan", plan.name, "total_paid") == 4000
 	rest.cancel()
-	assert (line_of(plan).paid_amount, line_of(plan).payout_status) == (1000, rules.PARTLY_PAID)
+	assert (line_of(plan).paid_amount, line_of(plan).payout_status) == (1000, rules.payout.PARTLY_PAID)
 
 
 def test_an_invoice_is_never_paid_twice(programme):
@@ -199,7 +199,11 @@ def test_a_payment_run_survives_a_failure_and_a_rerun_pays_only_the_rest(program
 	first = accounting.pay_due_invoices(programme.name)
 	assert sorted(row["invoice"] for row in first["paid"]) == sorted(invoices[:2])
 	assert [row["invoice"] for row in first["failed"]] == [invoices[2]]
-	assert [line_of(plan).payout_status for plan in plans] == [rules.PAID, rules.PAID, rules.INVOICED]
+	assert [line_of(plan).payout_status for plan in plans] == [
+		rules.payout.PAID,
+		rules.payout.PAID,
+		rules.payout.INVOICED,
+	]
 	frappe.set_user("Administrator")
 	frappe.db.set_value("Supplier", other, "disabled", 0)
 	frappe.set_user(user("finance"))
@@ -238,7 +242,7 @@ def test_a_payout_that_fails_halfway_leaves_no_gl_entries_and_no_paid_line(progr
 	assert gl_rows(payment.name) == []
 	assert frappe.db.count("Payment Ledger Entry", {"voucher_no": payment.name}) == 0
 	line = line_of(plan)
-	assert (line.paid_amount, line.payout_status) == (0, rules.INVOICED)
+	assert (line.paid_amount, line.payout_status) == (0, rules.payout.INVOICED)
 	assert frappe.db.get_value("Purchase Invoice", doc.name, "outstanding_amount") == 4000
 
 
@@ -287,7 +291,9 @@ def add_receipt(advance, amount, who="caseworker_a"):
 def test_an_advance_is_settled_against_receipts_and_the_rest_claimed_back(programme):
 	plan = reimbursement_plan(programme)
 	advance = advance_for(plan)
-	assert line_of(plan).committed_amount == 800 and line_of(plan).payout_status == rules.AWAITING_ADVANCE
+	assert (
+		line_of(plan).committed_amount == 800 and line_of(plan).payout_status == rules.payout.AWAITING_ADVANCE
+	)
 	payment = pay_advance(advance)
 	supplier = accounting.citizen_supplier(plan.participant)
 	assert (
@@ -301,12 +307,12 @@ def test_an_advance_is_settled_against_receipts_and_the_rest_claimed_back(progra
 	)
 	advance.reload()
 	assert (advance.status, advance.paid_amount, advance.outstanding_amount) == (
-		rules.AWAITING_RECEIPTS,
+		rules.payout.AWAITING_RECEIPTS,
 		800,
 		800,
 	)
 	assert getdate(advance.receipt_due_date) == getdate(add_days(today(), 14))
-	assert (line_of(plan).paid_amount, line_of(plan).payout_status) == (800, rules.AWAITING_RECEIPTS)
+	assert (line_of(plan).paid_amount, line_of(plan).payout_status) == (800, rules.payout.AWAITING_RECEIPTS)
 
 	add_receipt(advance, 500)
 	frappe.set_user(user("finance"))
@@ -324,7 +330,7 @@ def test_an_advance_is_settled_against_receipts_and_the_rest_claimed_back(progra
 	assert (advance.settled_amount, advance.outstanding_amount, advance.status) == (
 		500,
 		300,
-		rules.AWAITING_RECEIPTS,
+		rules.payout.AWAITING_RECEIPTS,
 	)
 	assert advance.receipts[0].purchase_invoice == settlement.name
 	line = line_of(plan)
@@ -342,7 +348,7 @@ def test_an_advance_is_settled_against_receipts_and_the_rest_claimed_back(progra
 			"dialogue_note": "The bus card was cheaper than planned; the citizen agrees to pay back 300.",
 		}
 	).insert()
-	assert claim.status == rules.AWAITING_BOOKING and claim.recorded_by == user("caseworker_a")
+	assert claim.status == rules.payout.AWAITING_BOOKING and claim.recorded_by == user("caseworker_a")
 	journal, customer = book(claim)
 	assert gl_rows(journal.name) == sorted(
 		[
@@ -352,12 +358,16 @@ def test_an_advance_is_settled_against_receipts_and_the_rest_claimed_back(progra
 	)
 	claim.reload()
 	assert (claim.status, claim.journal_entry, claim.outstanding_amount) == (
-		rules.CLAIM_OPEN,
+		rules.payout.CLAIM_OPEN,
 		journal.name,
 		300,
 	)
 	advance.reload()
-	assert (advance.claimed_amount, advance.outstanding_amount, advance.status) == (300, 0, rules.CLAIMED)
+	assert (advance.claimed_amount, advance.outstanding_amount, advance.status) == (
+		300,
+		0,
+		rules.payout.CLAIMED,
+	)
 	line = line_of(plan)
 	assert (line.committed_amount, line.invoiced_amount, line.paid_amount, line.remaining_amount) == (
 		0,
@@ -377,7 +387,7 @@ def test_an_advance_is_settled_against_receipts_and_the_rest_claimed_back(progra
 	receipt.insert()
 	receipt.submit()
 	claim.reload()
-	assert (claim.status, claim.outstanding_amount) == (rules.CLAIM_PAID, 0)
+	assert (claim.status, claim.outstanding_amount) == (rules.payout.CLAIM_PAID, 0)
 
 
 def test_advance_limits(programme):
@@ -422,7 +432,7 @@ def test_overdue_receipts_remind_then_escalate(programme):
 	send_receipt_reminders()
 	advance.reload()
 	assert (advance.status, getdate(advance.reminder_sent_on), advance.escalated_on) == (
-		rules.RECEIPTS_OVERDUE,
+		rules.payout.RECEIPTS_OVERDUE,
 		getdate(today()),
 		None,
 	)
@@ -434,7 +444,7 @@ def test_overdue_receipts_remind_then_escalate(programme):
 	# Once a day is enough: the next run sends nothing new until the escalation date.
 	send_receipt_reminders()
 	assert frappe.db.count("Email Queue", {"reference_name": advance.name}) == len(reminders)
-	assert line_of(plan).payout_status == rules.RECEIPTS_OVERDUE
+	assert line_of(plan).payout_status == rules.payout.RECEIPTS_OVERDUE
 
 	frappe.db.set_value("Budget Advance", advance.name, "reminder_sent_on", add_days(today(), -14))
 	send_receipt_reminders()
@@ -501,7 +511,7 @@ def test_a_claim_needs_the_dialogue_and_can_be_deferred(programme):
 	claim.deferred_until = add_days(today(), 60)
 	claim.deferral_reason = "Waiting for the first pay cheque."
 	claim.save()
-	assert claim.status == rules.DEFERRED
+	assert claim.status == rules.payout.DEFERRED
 	claim.amount = 10
 	with pytest.raises(frappe.ValidationError, match="is booked"):
 		claim.save()
@@ -526,7 +536,7 @@ def test_the_citizen_reads_each_line_in_plain_words(programme):
 			{
 				"description": "Bus card",
 				"amount": 800,
-				"payment_route": rules.REIMBURSEMENT,
+				"payment_route": rules.plan.REIMBURSEMENT,
 				"category": "Transport",
 			},
 		],

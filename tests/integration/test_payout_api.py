@@ -34,7 +34,8 @@ def plans():
 		two_lines=approved_plan(programme, lines=[{**line, "amount": 5000}, {**line, "amount": 5000}]).name,
 		to_pay=approved_plan(programme, lines=[line]).name,
 		advance=approved_plan(
-			programme, lines=[{"amount": 800, "payment_route": rules.REIMBURSEMENT, "category": "Transport"}]
+			programme,
+			lines=[{"amount": 800, "payment_route": rules.plan.REIMBURSEMENT, "category": "Transport"}],
 		).name,
 	)
 	frappe.set_user("Administrator")

@@ -256,7 +256,7 @@ def test_citizen_writes_and_submits_a_plan_on_a_phone(browser, citizen_plan, tmp
 	WebDriverWait(driver, 30).until(
 		lambda d: (
 			frappe.db.rollback()
-			or frappe.db.get_value("Budget Plan", citizen_plan.name, "status") == rules.SUBMITTED
+			or frappe.db.get_value("Budget Plan", citizen_plan.name, "status") == rules.plan.SUBMITTED
 		)
 	)
 
@@ -275,7 +275,7 @@ def citizen_advance(site):
 			{
 				"description": "Buskort",
 				"amount": 600,
-				"payment_route": rules.REIMBURSEMENT,
+				"payment_route": rules.plan.REIMBURSEMENT,
 				"category": "Transport",
 			}
 		],
@@ -332,7 +332,11 @@ def test_citizen_sees_their_money_and_uploads_a_receipt(browser, citizen_advance
 	[row] = advance.receipts
 	assert (row.description, row.amount) == ("Buskort for en måned", 450)
 	assert row.attachment.startswith("/private/files/kvittering")
-	assert (advance.amount, advance.receipts_total, advance.status) == (600, 450, rules.AWAITING_RECEIPTS)
+	assert (advance.amount, advance.receipts_total, advance.status) == (
+		600,
+		450,
+		rules.payout.AWAITING_RECEIPTS,
+	)
 
 
 @pytest.fixture
@@ -350,7 +354,7 @@ def citizen_approved_plan(site):
 			{
 				"description": "Buskort",
 				"amount": 600,
-				"payment_route": rules.REIMBURSEMENT,
+				"payment_route": rules.plan.REIMBURSEMENT,
 				"category": "Transport",
 			},
 		],
@@ -397,7 +401,7 @@ def test_citizen_asks_for_a_change_to_the_approved_plan(browser, citizen_approve
 	frappe.db.rollback()
 	request = frappe.get_doc("Budget Plan Amendment", request.name)
 	assert [(c.change, c.description, c.old_amount, c.new_amount) for c in request.changes] == [
-		(rules.CHANGED, "Buskort", 600, 900)
+		(rules.amendment.CHANGED, "Buskort", 600, 900)
 	]
 	assert request.docstatus == 0 and request.owner == user("citizen_browser")
 	assert frappe.db.exists("ToDo", {"reference_name": request.name, "allocated_to": user("caseworker_a")})

@@ -20,7 +20,7 @@ def plan():
 			{
 				"description": "Bus card",
 				"amount": 800,
-				"payment_route": rules.REIMBURSEMENT,
+				"payment_route": rules.plan.REIMBURSEMENT,
 				"category": "Transport",
 			},
 		],
@@ -66,7 +66,10 @@ def test_ending_a_course_closes_the_lines_flags_advances_and_refuses_new_payouts
 	participant = frappe.get_doc("Participant", plan.participant)
 	assert (participant.course_termination, str(participant.course_ended_on)) == (ended.name, today())
 	lines = frappe.get_doc("Budget Plan", plan.name).lines
-	assert [(line.closed, line.payout_status) for line in lines] == [(1, rules.CLOSED), (1, rules.CLOSED)]
+	assert [(line.closed, line.payout_status) for line in lines] == [
+		(1, rules.payout.CLOSED),
+		(1, rules.payout.CLOSED),
+	]
 	assert frappe.db.get_value("Budget Advance", advance.name, "settlement_due") == 1
 	frappe.set_user(user("finance"))
 	with pytest.raises(frappe.ValidationError, match="closed for payouts"):

@@ -130,7 +130,7 @@ def build_case(programme, owner, caseworker, team, citizen):
 			plan,
 			description=f"Bus card {token}",
 			amount=800,
-			payment_route=rules.REIMBURSEMENT,
+			payment_route=rules.plan.REIMBURSEMENT,
 			category="Transport",
 		),
 	)
@@ -139,10 +139,10 @@ def build_case(programme, owner, caseworker, team, citizen):
 	plan.submit_for_assessment()
 	frappe.set_user(user(caseworker))
 	approval = make_approval(plan.name)
-	for criterion in rules.CRITERIA:
-		approval.set(f"{criterion}_score", rules.YES)
+	for criterion in rules.approval.CRITERIA:
+		approval.set(f"{criterion}_score", rules.approval.YES)
 		approval.set(f"{criterion}_note", f"Note on {token}")
-	approval.classification = rules.GREEN
+	approval.classification = rules.approval.GREEN
 	approval.first_follow_up_date = add_days(today(), 14)
 	approval.insert()
 	apply_workflow(approval, "Approve Plan")
@@ -1089,12 +1089,16 @@ def test_an_answer_to_a_save_shows_no_more_than_a_read(world, api):
 
 	programme = make_programme()
 	plan = submitted_plan(programme, user=user("citizen"))
-	approval = assessment(plan, scores=(rules.YES, rules.DOUBTFUL, rules.YES), decision_reason="Add a quote.")
+	approval = assessment(
+		plan,
+		scores=(rules.approval.YES, rules.approval.DOUBTFUL, rules.approval.YES),
+		decision_reason="Add a quote.",
+	)
 	apply_workflow(approval, "Return to Citizen")
 	frappe.set_user("Administrator")
 	frappe.db.commit()
 	try:
-		assert frappe.db.get_value("Budget Plan", plan.name, "classification") == rules.YELLOW
+		assert frappe.db.get_value("Budget Plan", plan.name, "classification") == rules.approval.YELLOW
 		citizen = api("citizen")
 		frappe.cache.delete_keys("rl:")
 		answers = {
@@ -1120,9 +1124,9 @@ def test_an_answer_to_a_save_shows_no_more_than_a_read(world, api):
 		frappe.db.rollback()
 		# The saves kept them; the caseworker, who may read them, is shown them.
 		assert frappe.db.get_value("Budget Plan", plan.name, "motivation") == "A forklift"
-		assert frappe.db.get_value("Budget Plan", plan.name, "classification") == rules.YELLOW
+		assert frappe.db.get_value("Budget Plan", plan.name, "classification") == rules.approval.YELLOW
 		response = api("caseworker_a").put(f"/api/resource/Budget Plan/{plan.name}", json={})
-		assert response.json()["data"]["classification"] == rules.YELLOW
+		assert response.json()["data"]["classification"] == rules.approval.YELLOW
 	finally:
 		frappe.db.rollback()
 		frappe.db.delete("ToDo", {"reference_name": approval.name})

@@ -5,7 +5,7 @@ from dataclasses import replace
 import pytest
 
 from borgerbudget import rules
-from borgerbudget.rules import (
+from borgerbudget.rules.approval import (
 	AWAITING_ASSESSMENT,
 	AWAITING_COMMENTS,
 	AWAITING_TEAM,
@@ -20,7 +20,7 @@ from borgerbudget.rules import (
 	YES,
 )
 
-DEFAULTS = rules.DEFAULT_CLASSIFICATION_RULES
+DEFAULTS = rules.approval.DEFAULT_CLASSIFICATION_RULES
 
 
 def scores(difference, ability, coherence):
@@ -42,18 +42,18 @@ def scores(difference, ability, coherence):
 	],
 )
 def test_default_suggestion(difference, ability, coherence, colour):
-	assert rules.suggest_classification(scores(difference, ability, coherence), DEFAULTS) == colour
+	assert rules.approval.suggest_classification(scores(difference, ability, coherence), DEFAULTS) == colour
 
 
 def test_no_suggestion_until_every_criterion_is_scored():
-	assert rules.suggest_classification(scores(YES, None, YES), DEFAULTS) is None
+	assert rules.approval.suggest_classification(scores(YES, None, YES), DEFAULTS) is None
 
 
 def test_programme_rules_are_read_in_order_and_unmatched_is_red():
-	strict = (rules.ClassificationRule(rules.ANY, NO, rules.ANY, RED), *DEFAULTS)
-	assert rules.suggest_classification(scores(YES, NO, YES), strict) == RED
-	assert rules.suggest_classification(scores(YES, DOUBTFUL, YES), strict) == YELLOW
-	assert rules.suggest_classification(scores(YES, YES, YES), ()) == RED
+	strict = (rules.approval.ClassificationRule(rules.approval.ANY, NO, rules.approval.ANY, RED), *DEFAULTS)
+	assert rules.approval.suggest_classification(scores(YES, NO, YES), strict) == RED
+	assert rules.approval.suggest_classification(scores(YES, DOUBTFUL, YES), strict) == YELLOW
+	assert rules.approval.suggest_classification(scores(YES, YES, YES), ()) == RED
 
 
 def team(**values):
@@ -67,7 +67,7 @@ def team(**values):
 		"majority_percent": 50,
 		**values,
 	}
-	return rules.TeamVote(**values)
+	return rules.approval.TeamVote(**values)
 
 
 def facts(**values):
@@ -88,11 +88,11 @@ def facts(**values):
 		"follow_up_frequency": "Monthly",
 		"first_follow_up_in_course": True,
 	}
-	return rules.ApprovalFacts(**{**base, **values})
+	return rules.approval.ApprovalFacts(**{**base, **values})
 
 
 def problems(current, new, **values):
-	return rules.transition_problems(current, new, facts(**values))
+	return rules.approval.transition_problems(current, new, facts(**values))
 
 
 def test_green_route_approves_a_complete_green_assessment():
@@ -185,7 +185,7 @@ def test_approval_sets_course_within_the_programme_limits_and_a_follow_up():
 
 
 def test_every_open_state_has_someone_responsible():
-	assert set(rules.RESPONSIBLE) == set(rules.OPEN_STATES)
-	assert {new for _current, new in rules.APPROVAL_TRANSITIONS} <= set(rules.OPEN_STATES) | set(
-		rules.DECISIONS
-	)
+	assert set(rules.approval.RESPONSIBLE) == set(rules.approval.OPEN_STATES)
+	assert {new for _current, new in rules.approval.APPROVAL_TRANSITIONS} <= set(
+		rules.approval.OPEN_STATES
+	) | set(rules.approval.DECISIONS)

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from borgerbudget import rules
-from borgerbudget.rules import Criterion, ScreeningFacts
+from borgerbudget.rules.intake import Criterion, ScreeningFacts
 
 
 @pytest.mark.parametrize(
@@ -28,7 +28,7 @@ from borgerbudget.rules import Criterion, ScreeningFacts
 	],
 )
 def test_parse_cpr_and_century_rule(value, birth_date):
-	cpr = rules.parse_cpr(value)
+	cpr = rules.cpr.parse_cpr(value)
 	assert cpr.birth_date == birth_date
 	assert cpr.digits == value.strip().replace("-", "")
 	assert cpr.formatted == f"{cpr.digits[:6]}-{cpr.digits[6:]}"
@@ -39,9 +39,9 @@ def test_parse_cpr_and_century_rule(value, birth_date):
 	"value", ["", "12345", "120378-12345", "12-03-78-1235", "abcdef-ghij", "120378_1235", None]
 )
 def test_parse_cpr_rejects_wrong_format(value):
-	with pytest.raises(rules.CprError) as error:
-		rules.parse_cpr(value)
-	assert error.value.code == rules.CprError.FORMAT
+	with pytest.raises(rules.cpr.CprError) as error:
+		rules.cpr.parse_cpr(value)
+	assert error.value.code == rules.cpr.CprError.FORMAT
 
 
 @pytest.mark.parametrize(
@@ -49,18 +49,18 @@ def test_parse_cpr_rejects_wrong_format(value):
 )
 def test_parse_cpr_rejects_impossible_dates(value):
 	# 29 Feb 1900 (serial 3 -> 1900) is not a leap day; 29 Feb 2000 is (see above).
-	with pytest.raises(rules.CprError) as error:
-		rules.parse_cpr(value)
-	assert error.value.code == rules.CprError.DATE
+	with pytest.raises(rules.cpr.CprError) as error:
+		rules.cpr.parse_cpr(value)
+	assert error.value.code == rules.cpr.CprError.DATE
 
 
 def test_age_on_birthday_boundaries():
 	born = date(1990, 6, 15)
-	assert rules.age_on(born, date(2026, 6, 14)) == 35
-	assert rules.age_on(born, date(2026, 6, 15)) == 36
+	assert rules.cpr.age_on(born, date(2026, 6, 14)) == 35
+	assert rules.cpr.age_on(born, date(2026, 6, 15)) == 36
 
 
-AARHUS = [Criterion(kind, number, benefit) for kind, number, benefit in rules.AARHUS_CRITERIA]
+AARHUS = [Criterion(kind, number, benefit) for kind, number, benefit in rules.intake.AARHUS_CRITERIA]
 GOOD = ScreeningFacts(
 	age=35, months_unemployed=13, job_ready=True, benefit_type="Kontanthjælp", available=True
 )
@@ -71,90 +71,96 @@ def facts(**changes):
 
 
 def test_aarhus_defaults_accept_the_target_group():
-	assert rules.evaluate_eligibility(AARHUS, GOOD) == []
-	assert rules.evaluate_eligibility(AARHUS, facts(age=30, months_unemployed=12)) == []
+	assert rules.intake.evaluate_eligibility(AARHUS, GOOD) == []
+	assert rules.intake.evaluate_eligibility(AARHUS, facts(age=30, months_unemployed=12)) == []
 
 
 @pytest.mark.parametrize(
 	"changes, kind",
 	[
-		({"age": 29}, rules.MIN_AGE),
-		({"age": None}, rules.MIN_AGE),
-		({"months_unemployed": 11}, rules.MIN_MONTHS_UNEMPLOYED),
-		({"job_ready": False}, rules.JOB_READY),
-		({"benefit_type": "Sygedagpenge"}, rules.BENEFIT_TYPE),
-		({"benefit_type": None}, rules.BENEFIT_TYPE),
-		({"available": False}, rules.AVAILABLE),
+		({"age": 29}, rules.intake.MIN_AGE),
+		({"age": None}, rules.intake.MIN_AGE),
+		({"months_unemployed": 11}, rules.intake.MIN_MONTHS_UNEMPLOYED),
+		({"job_ready": False}, rules.intake.JOB_READY),
+		({"benefit_type": "Sygedagpenge"}, rules.intake.BENEFIT_TYPE),
+		({"benefit_type": None}, rules.intake.BENEFIT_TYPE),
+		({"available": False}, rules.intake.AVAILABLE),
 	],
 )
 def test_each_aarhus_criterion_fails_alone(changes, kind):
-	failures = rules.evaluate_eligibility(AARHUS, facts(**changes))
+	failures = rules.intake.evaluate_eligibility(AARHUS, facts(**changes))
 	assert [f.kind for f in failures] == [kind]
 
 
 def test_failures_carry_required_and_actual_values():
-	[failure] = rules.evaluate_eligibility(AARHUS, facts(age=27))
+	[failure] = rules.intake.evaluate_eligibility(AARHUS, facts(age=27))
 	assert (failure.required, failure.actual) == (30, 27)
 
 
 def test_several_failures_are_all_named_in_programme_order():
-	failures = rules.evaluate_eligibility(AARHUS, facts(age=20, job_ready=False, available=False))
-	assert [f.kind for f in failures] == [rules.MIN_AGE, rules.JOB_READY, rules.AVAILABLE]
+	failures = rules.intake.evaluate_eligibility(AARHUS, facts(age=20, job_ready=False, available=False))
+	assert [f.kind for f in failures] == [
+		rules.intake.MIN_AGE,
+		rules.intake.JOB_READY,
+		rules.intake.AVAILABLE,
+	]
 
 
 def test_benefit_rows_mean_any_of():
 	criteria = [
-		Criterion(rules.BENEFIT_TYPE, benefit_type="Kontanthjælp"),
-		Criterion(rules.BENEFIT_TYPE, benefit_type="Uddannelseshjælp"),
+		Criterion(rules.intake.BENEFIT_TYPE, benefit_type="Kontanthjælp"),
+		Criterion(rules.intake.BENEFIT_TYPE, benefit_type="Uddannelseshjælp"),
 	]
-	assert rules.evaluate_eligibility(criteria, facts(benefit_type="Uddannelseshjælp")) == []
-	failures = rules.evaluate_eligibility(criteria, facts(benefit_type="Sygedagpenge"))
+	assert rules.intake.evaluate_eligibility(criteria, facts(benefit_type="Uddannelseshjælp")) == []
+	failures = rules.intake.evaluate_eligibility(criteria, facts(benefit_type="Sygedagpenge"))
 	assert len(failures) == 1 and failures[0].required == ("Kontanthjælp", "Uddannelseshjælp")
 
 
 def test_maximum_age():
-	criteria = [Criterion(rules.MAX_AGE, 29)]
-	assert rules.evaluate_eligibility(criteria, facts(age=29)) == []
-	assert [f.kind for f in rules.evaluate_eligibility(criteria, facts(age=30))] == [rules.MAX_AGE]
+	criteria = [Criterion(rules.intake.MAX_AGE, 29)]
+	assert rules.intake.evaluate_eligibility(criteria, facts(age=29)) == []
+	assert [f.kind for f in rules.intake.evaluate_eligibility(criteria, facts(age=30))] == [
+		rules.intake.MAX_AGE
+	]
 
 
 def test_no_criteria_means_everyone_is_eligible():
-	assert rules.evaluate_eligibility([], facts(age=None, job_ready=False)) == []
+	assert rules.intake.evaluate_eligibility([], facts(age=None, job_ready=False)) == []
 
 
 @pytest.mark.parametrize(
 	"criterion, problem",
 	[
-		(Criterion(rules.MIN_AGE, None), "number"),
-		(Criterion(rules.MIN_MONTHS_UNEMPLOYED, -1), "number"),
-		(Criterion(rules.BENEFIT_TYPE), "benefit_type"),
+		(Criterion(rules.intake.MIN_AGE, None), "number"),
+		(Criterion(rules.intake.MIN_MONTHS_UNEMPLOYED, -1), "number"),
+		(Criterion(rules.intake.BENEFIT_TYPE), "benefit_type"),
 		(Criterion("Favourite colour"), "kind"),
-		(Criterion(rules.MIN_AGE, 30), None),
-		(Criterion(rules.JOB_READY), None),
+		(Criterion(rules.intake.MIN_AGE, 30), None),
+		(Criterion(rules.intake.JOB_READY), None),
 	],
 )
 def test_criterion_problem(criterion, problem):
-	assert rules.criterion_problem(criterion) == problem
+	assert rules.intake.criterion_problem(criterion) == problem
 
 
 def test_intake_transitions():
-	assert rules.can_move(rules.SCREENING, rules.OFFERED)
-	assert rules.can_move(rules.OFFERED, rules.ACCEPTED)
-	assert rules.can_move(rules.ACCEPTED, rules.ENROLLED)
-	assert rules.can_move(rules.DECLINED, rules.SCREENING)
-	assert not rules.can_move(rules.SCREENING, rules.ENROLLED)
-	assert not rules.can_move(rules.SCREENING, rules.ACCEPTED)
-	assert not rules.can_move(rules.OFFERED, rules.ENROLLED)
-	assert not rules.can_move(rules.ENROLLED, rules.SCREENING)
-	assert set(rules.INTAKE_TRANSITIONS) == set(rules.INTAKE_STATUSES)
+	assert rules.intake.can_move(rules.intake.SCREENING, rules.intake.OFFERED)
+	assert rules.intake.can_move(rules.intake.OFFERED, rules.intake.ACCEPTED)
+	assert rules.intake.can_move(rules.intake.ACCEPTED, rules.intake.ENROLLED)
+	assert rules.intake.can_move(rules.intake.DECLINED, rules.intake.SCREENING)
+	assert not rules.intake.can_move(rules.intake.SCREENING, rules.intake.ENROLLED)
+	assert not rules.intake.can_move(rules.intake.SCREENING, rules.intake.ACCEPTED)
+	assert not rules.intake.can_move(rules.intake.OFFERED, rules.intake.ENROLLED)
+	assert not rules.intake.can_move(rules.intake.ENROLLED, rules.intake.SCREENING)
+	assert set(rules.intake.INTAKE_TRANSITIONS) == set(rules.intake.INTAKE_STATUSES)
 
 
 def test_deadlines():
-	assert rules.decision_deadline(date(2026, 12, 28), 7) == date(2027, 1, 4)
-	assert rules.plan_deadline(date(2026, 2, 1), 4) == date(2026, 3, 1)
-	assert rules.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
-	assert rules.add_months(date(2027, 8, 31), 6) == date(2028, 2, 29)
-	assert rules.add_months(date(2026, 11, 15), 12) == date(2027, 11, 15)
+	assert rules.intake.decision_deadline(date(2026, 12, 28), 7) == date(2027, 1, 4)
+	assert rules.intake.plan_deadline(date(2026, 2, 1), 4) == date(2026, 3, 1)
+	assert rules.course.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+	assert rules.course.add_months(date(2027, 8, 31), 6) == date(2028, 2, 29)
+	assert rules.course.add_months(date(2026, 11, 15), 12) == date(2027, 11, 15)
 
 
 def test_timeline_places_items_by_month_and_clamps_the_ends():
@@ -167,20 +173,22 @@ def test_timeline_places_items_by_month_and_clamps_the_ends():
 		date(2026, 10, 1),
 		None,
 	]
-	assert rules.timeline(start, dates) == [[0, 4, 5], [1], [2, 3]]
+	assert rules.plan.timeline(start, dates) == [[0, 4, 5], [1], [2, 3]]
 
 
 def test_line_problems():
 	start, end = date(2026, 1, 1), date(2026, 6, 30)
-	ok = rules.Line(amount=100, need_date=date(2026, 3, 1), payment_route=rules.SUPPLIER_INVOICE, goal="Job")
-	assert rules.line_problems([ok], 3000, start, end, ["Job"]) == []
+	ok = rules.plan.Line(
+		amount=100, need_date=date(2026, 3, 1), payment_route=rules.plan.SUPPLIER_INVOICE, goal="Job"
+	)
+	assert rules.plan.line_problems([ok], 3000, start, end, ["Job"]) == []
 	lines = [
-		rules.Line(amount=0, need_date=date(2026, 3, 1), payment_route=rules.SUPPLIER_INVOICE),
-		rules.Line(amount=100, need_date=date(2026, 7, 1), payment_route=rules.SUPPLIER_INVOICE),
-		rules.Line(amount=3001, need_date=None, payment_route=rules.REIMBURSEMENT),
-		rules.Line(amount=10, need_date=None, payment_route=rules.SUPPLIER_INVOICE, goal="Moon"),
+		rules.plan.Line(amount=0, need_date=date(2026, 3, 1), payment_route=rules.plan.SUPPLIER_INVOICE),
+		rules.plan.Line(amount=100, need_date=date(2026, 7, 1), payment_route=rules.plan.SUPPLIER_INVOICE),
+		rules.plan.Line(amount=3001, need_date=None, payment_route=rules.plan.REIMBURSEMENT),
+		rules.plan.Line(amount=10, need_date=None, payment_route=rules.plan.SUPPLIER_INVOICE, goal="Moon"),
 	]
-	assert rules.line_problems(lines, 3000, start, end, ["Job"]) == [
+	assert rules.plan.line_problems(lines, 3000, start, end, ["Job"]) == [
 		("amount", 0),
 		("need_date", 1),
 		("reimbursement_limit", 2),
@@ -190,13 +198,15 @@ def test_line_problems():
 
 def test_missing_for_submission():
 	lines = [
-		rules.Line(100, None, rules.SUPPLIER_INVOICE, theory_of_change="x"),
-		rules.Line(100, None, rules.SUPPLIER_INVOICE),
+		rules.plan.Line(100, None, rules.plan.SUPPLIER_INVOICE, theory_of_change="x"),
+		rules.plan.Line(100, None, rules.plan.SUPPLIER_INVOICE),
 	]
-	assert rules.missing_for_submission({"motivation": "Why", "goals": [1]}, lines) == ["theory_of_change:2"]
-	assert rules.missing_for_submission({"motivation": "  ", "goals": []}, []) == [
+	assert rules.plan.missing_for_submission({"motivation": "Why", "goals": [1]}, lines) == [
+		"theory_of_change:2"
+	]
+	assert rules.plan.missing_for_submission({"motivation": "  ", "goals": []}, []) == [
 		"motivation",
 		"goals",
 		"lines",
 	]
-	assert rules.plan_total(lines) == 200
+	assert rules.plan.plan_total(lines) == 200

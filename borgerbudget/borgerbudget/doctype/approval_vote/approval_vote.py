@@ -10,8 +10,8 @@ from borgerbudget import rules
 from borgerbudget.borgerbudget.doctype.budget_plan_approval import budget_plan_approval
 
 KIND_OF_STATE = {
-	rules.AWAITING_COMMENTS: budget_plan_approval.COLLEAGUE_COMMENT,
-	rules.AWAITING_TEAM: budget_plan_approval.TEAM_VOTE,
+	rules.approval.AWAITING_COMMENTS: budget_plan_approval.COLLEAGUE_COMMENT,
+	rules.approval.AWAITING_TEAM: budget_plan_approval.TEAM_VOTE,
 }
 
 
@@ -73,7 +73,7 @@ class ApprovalVote(Document):
 				_("{0} is not a member of team {1}.").format(self.voter, approval.caseworker_team),
 				frappe.PermissionError,
 			)
-		if self.voter != user and not doc.is_responsible(rules.TEAM_LEAD, user):
+		if self.voter != user and not doc.is_responsible(rules.approval.TEAM_LEAD, user):
 			frappe.throw(_("Only the team lead can record another member's vote."), frappe.PermissionError)
 
 	def after_insert(self):

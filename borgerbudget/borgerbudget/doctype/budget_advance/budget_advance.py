@@ -79,7 +79,7 @@ class BudgetAdvance(Document):
 		accounting.lock_plans([self.budget_plan])
 		plan = accounting.get_plan(self.budget_plan)
 		line = accounting.payable_line(plan, self.budget_line)
-		if line.payment_route != rules.REIMBURSEMENT:
+		if line.payment_route != rules.plan.REIMBURSEMENT:
 			frappe.throw(
 				_(
 					"Budget line {0} ({1}) is paid on the supplier's invoice, not reimbursed to the citizen."
@@ -88,7 +88,7 @@ class BudgetAdvance(Document):
 		if flt(self.amount) <= 0:
 			frappe.throw(_("The advance must be more than zero."))
 		limit = frappe.get_cached_value("Budget Programme", self.programme, "reimbursement_limit")
-		if rules.overrun(flt(limit), 0, flt(self.amount)):
+		if rules.payout.overrun(flt(limit), 0, flt(self.amount)):
 			frappe.throw(
 				_("An advance can be at most the programme's reimbursement limit of {0}.").format(
 					fmt_money(limit, currency=self.currency)
@@ -163,7 +163,7 @@ class BudgetAdvance(Document):
 		self.receipts_total = sum(flt(row.amount) for row in self.receipts)
 		self.outstanding_amount = flt(self.paid_amount - self.settled_amount - self.claimed_amount, 2)
 		unsettled = sum(flt(row.amount) for row in self.receipts if not row.purchase_invoice)
-		self.status = rules.advance_status(
+		self.status = rules.payout.advance_status(
 			self.paid_amount,
 			self.settled_amount,
 			self.claimed_amount,
@@ -180,7 +180,7 @@ def send_receipt_reminders():
 	for name in frappe.get_all(
 		"Budget Advance",
 		filters={
-			"status": ("in", (rules.AWAITING_RECEIPTS, rules.RECEIPTS_OVERDUE)),
+			"status": ("in", (rules.payout.AWAITING_RECEIPTS, rules.payout.RECEIPTS_OVERDUE)),
 			"receipt_due_date": ("<", on),
 		},
 		pluck="name",
@@ -189,7 +189,7 @@ def send_receipt_reminders():
 		escalation_days = frappe.get_cached_value(
 			"Budget Programme", advance.programme, "receipt_escalation_days"
 		)
-		action = rules.receipt_follow_up(
+		action = rules.payout.receipt_follow_up(
 			advance.status,
 			getdate(advance.receipt_due_date),
 			advance.reminder_sent_on and getdate(advance.reminder_sent_on),
@@ -197,9 +197,9 @@ def send_receipt_reminders():
 			escalation_days or 14,
 			on,
 		)
-		if action == rules.REMIND:
+		if action == rules.payout.REMIND:
 			advance.reminder_sent_on = on
-		elif action == rules.ESCALATE:
+		elif action == rules.payout.ESCALATE:
 			advance.escalated_on = on
 			assign_caseworker(advance)
 		advance.save()  # also moves the status to overdue

@@ -94,7 +94,7 @@ class BudgetPlan(Document):
 		self.classification = (approval.final_classification or approval.classification) if approval else None
 
 	def validate_participant(self):
-		if self._participant_status != rules.ENROLLED:
+		if self._participant_status != rules.intake.ENROLLED:
 			frappe.throw(
 				_("A budget plan can only be written for an enrolled participant; {0} is {1}.").format(
 					self.participant_name, _(self._participant_status)
@@ -104,7 +104,7 @@ class BudgetPlan(Document):
 
 	def validate_editable(self):
 		previous = self.get_doc_before_save()
-		if not previous or previous.status in rules.EDITABLE_PLAN_STATUSES:
+		if not previous or previous.status in rules.plan.EDITABLE_PLAN_STATUSES:
 			return
 		before, after = content_of(previous), content_of(self)
 		if self.flags.amendment:
@@ -144,7 +144,7 @@ class BudgetPlan(Document):
 
 	def validate_lines(self):
 		programme = frappe.get_cached_doc("Budget Programme", self.programme)
-		problems = rules.line_problems(
+		problems = rules.plan.line_problems(
 			to_lines(self.lines),
 			flt(programme.reimbursement_limit),
 			getdate(self.course_start_date) if self.course_start_date else None,
@@ -180,7 +180,7 @@ class BudgetPlan(Document):
 			)
 
 	def set_totals(self):
-		self.total_amount = rules.plan_total(to_lines(self.lines))
+		self.total_amount = rules.plan.plan_total(to_lines(self.lines))
 		self.remaining_amount = flt(self.maximum_amount) - self.total_amount
 		if self.total_amount > flt(self.maximum_amount):
 			frappe.throw(
@@ -193,23 +193,23 @@ class BudgetPlan(Document):
 
 	def validate_status(self):
 		previous = self.get_doc_before_save()
-		old_status = previous.status if previous else rules.DRAFT
+		old_status = previous.status if previous else rules.plan.DRAFT
 		self.status = self.status or old_status
 		self.submission_count = previous.submission_count if previous else 0
 		if self.status == old_status:
 			return
-		if old_status in rules.EDITABLE_PLAN_STATUSES and self.status == rules.SUBMITTED:
+		if old_status in rules.plan.EDITABLE_PLAN_STATUSES and self.status == rules.plan.SUBMITTED:
 			self.validate_complete()
 			self.validate_collective_course()
 			self.submitted_on = now_datetime()
 			self.submission_count += 1
-		elif (old_status, self.status) == (rules.SUBMITTED, rules.DRAFT) and self.can_withdraw():
+		elif (old_status, self.status) == (rules.plan.SUBMITTED, rules.plan.DRAFT) and self.can_withdraw():
 			self.submitted_on = None
-		elif old_status == rules.SUBMITTED and self.status == self.get_decision():
-			self.approved_on = getdate() if self.status == rules.APPROVED else None
+		elif old_status == rules.plan.SUBMITTED and self.status == self.get_decision():
+			self.approved_on = getdate() if self.status == rules.plan.APPROVED else None
 		elif (
-			old_status in rules.DECISIONS.values()
-			and self.status == rules.SUBMITTED
+			old_status in rules.approval.DECISIONS.values()
+			and self.status == rules.plan.SUBMITTED
 			and not self.get_decision()
 		):
 			# The decision was cancelled: the plan waits for a new assessment.
@@ -252,7 +252,7 @@ class BudgetPlan(Document):
 	def set_line_approval(self):
 		# Derived, never taken from a form: the lines of an approved plan that are not parked.
 		for row in self.lines:
-			row.approved = int(self.status == rules.APPROVED and not row.parked)
+			row.approved = int(self.status == rules.plan.APPROVED and not row.parked)
 
 	def set_payouts(self):
 		"""Each line's committed / invoiced / paid amounts, from the documents in ERPNext."""
@@ -275,7 +275,7 @@ class BudgetPlan(Document):
 		}
 		if self.method == "Mit liv – min styring":
 			parts.update(dream=self.dream, next_step=self.next_step)
-		missing = rules.missing_for_submission(parts, to_lines(self.lines))
+		missing = rules.plan.missing_for_submission(parts, to_lines(self.lines))
 		if missing:
 			frappe.throw(
 				_("Before the plan can be submitted, fill in: {0}").format(
@@ -293,13 +293,13 @@ class BudgetPlan(Document):
 
 	def on_update(self):
 		previous = self.get_doc_before_save()
-		if self.status == rules.SUBMITTED and (not previous or previous.status != rules.SUBMITTED):
+		if self.status == rules.plan.SUBMITTED and (not previous or previous.status != rules.plan.SUBMITTED):
 			# The approval procedure hangs on this event (doc_events "after_submit_for_assessment").
 			self.run_method("after_submit_for_assessment")
 
 	@frappe.whitelist()
 	def submit_for_assessment(self):
-		self.status = rules.SUBMITTED
+		self.status = rules.plan.SUBMITTED
 		self.save()
 		return self.status
 
@@ -337,13 +337,13 @@ class BudgetPlan(Document):
 		"""For the one-page plan: the active lines in monthly columns, and the parked ones."""
 		start = getdate(self.course_start_date or self.creation)
 		active = [row for row in self.lines if not row.parked]
-		columns = rules.timeline(
+		columns = rules.plan.timeline(
 			start, [getdate(row.need_date) if row.need_date else None for row in active], months
 		)
 		return {
 			"months": [
 				{
-					"start": rules.add_months(start.replace(day=1), offset),
+					"start": rules.course.add_months(start.replace(day=1), offset),
 					"lines": [active[i] for i in column],
 				}
 				for offset, column in enumerate(columns)
@@ -373,21 +373,21 @@ class BudgetPlan(Document):
 				{
 					"budget_plan": self.name,
 					"docstatus": ("<", 2),
-					"status": ("in", ("Draft", rules.AWAITING_ASSESSMENT)),
+					"status": ("in", ("Draft", rules.approval.AWAITING_ASSESSMENT)),
 				},
 			),
 		)
 
 	def get_next_step(self):
 		"""What happens next and who does it, for the form's headline."""
-		if self.status in rules.EDITABLE_PLAN_STATUSES:
+		if self.status in rules.plan.EDITABLE_PLAN_STATUSES:
 			return {
 				"text": _("The citizen is writing the plan; the deadline is {0}.").format(
 					format_date(self.plan_deadline)
 				),
 				"colour": "blue",
 			}
-		if self.status == rules.SUBMITTED:
+		if self.status == rules.plan.SUBMITTED:
 			open_approval = frappe.db.get_value(
 				"Budget Plan Approval",
 				{"budget_plan": self.name, "submission_no": self.submission_count, "docstatus": 0, **OF_PLAN},
@@ -404,7 +404,7 @@ class BudgetPlan(Document):
 				}
 			waiting_for = (
 				frappe.db.get_value("Caseworker Team", open_approval.caseworker_team, "team_lead")
-				if open_approval.workflow_state == rules.AWAITING_TEAM
+				if open_approval.workflow_state == rules.approval.AWAITING_TEAM
 				else open_approval.caseworker
 			)
 			return {
@@ -434,7 +434,7 @@ class BudgetPlan(Document):
 				+ _("Course {0} – {1}.").format(
 					format_date(self.course_start_date), format_date(self.course_end_date)
 				)
-				if self.status == rules.APPROVED
+				if self.status == rules.plan.APPROVED
 				else ""
 			),
 			"colour": {"Approved": "green", "Rejected": "red"}.get(self.status, "orange"),
@@ -443,7 +443,7 @@ class BudgetPlan(Document):
 
 	def is_past_deadline(self):
 		return bool(
-			self.status in rules.EDITABLE_PLAN_STATUSES
+			self.status in rules.plan.EDITABLE_PLAN_STATUSES
 			and self.plan_deadline
 			and getdate(self.plan_deadline) < getdate()
 		)
@@ -461,9 +461,9 @@ def add_line(plan: str, line: str | dict):
 	return doc.lines[-1].name
 
 
-def to_lines(rows) -> list[rules.Line]:
+def to_lines(rows) -> list[rules.plan.Line]:
 	return [
-		rules.Line(
+		rules.plan.Line(
 			amount=flt(row.amount),
 			need_date=getdate(row.need_date) if row.need_date else None,
 			payment_route=row.payment_route,

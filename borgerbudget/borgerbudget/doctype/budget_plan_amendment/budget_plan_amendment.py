@@ -53,7 +53,7 @@ class BudgetPlanAmendment(Document):
 					self.append("lines", {"budget_line": row.name, **{f: row.get(f) for f in LINE_FIELDS}})
 
 	def validate_plan_open(self, plan):
-		if plan.status != rules.APPROVED:
+		if plan.status != rules.plan.APPROVED:
 			frappe.throw(
 				_("Only an approved plan can be changed this way; {0} is {1}.").format(
 					plan.name, _(plan.status)
@@ -91,8 +91,8 @@ class BudgetPlanAmendment(Document):
 			)
 		self.total_before = sum(flt(row.amount) for row in plan.lines if not row.parked)
 		self.total_after = sum(flt(row.amount) for row in self.lines)
-		self.change_size = rules.amendment_size(changes)
-		self.route = rules.amendment_route(changes, flt(self.green_threshold)) if changes else None
+		self.change_size = rules.amendment.amendment_size(changes)
+		self.route = rules.amendment.amendment_route(changes, flt(self.green_threshold)) if changes else None
 		return changes
 
 	def get_diff(self, plan):
@@ -105,7 +105,7 @@ class BudgetPlanAmendment(Document):
 						"Row {0} ({1}) does not match a line of the approved plan; add it as a new row."
 					).format(row.idx, row.description)
 				)
-		return rules.amendment_changes(
+		return rules.amendment.amendment_changes(
 			approved, [(row.budget_line or None, line_values(row)) for row in self.lines]
 		)
 
@@ -113,8 +113,8 @@ class BudgetPlanAmendment(Document):
 		"""The plan after the change must pass the plan's own rules, and no line may go below what
 		has been invoiced or committed on it."""
 		money = accounting.line_money(plan.name)
-		used = {row.name: rules.LineMoney(0, **money[row.name]).used for row in plan.lines}
-		too_low = rules.below_used(changes, used)
+		used = {row.name: rules.payout.LineMoney(0, **money[row.name]).used for row in plan.lines}
+		too_low = rules.amendment.below_used(changes, used)
 		if too_low:
 			descriptions = {row.name: row.description for row in plan.lines}
 			frappe.throw(
@@ -175,7 +175,11 @@ class BudgetPlanAmendment(Document):
 			)
 		other = frappe.db.get_value(
 			self.doctype,
-			{"budget_plan": self.budget_plan, "status": rules.AWAITING_ASSESSMENT, "name": ("!=", self.name)},
+			{
+				"budget_plan": self.budget_plan,
+				"status": rules.approval.AWAITING_ASSESSMENT,
+				"name": ("!=", self.name),
+			},
 		)
 		if other:
 			frappe.throw(
@@ -184,11 +188,11 @@ class BudgetPlanAmendment(Document):
 				).format(frappe.utils.get_link_to_form(self.doctype, other)),
 				title=_("Change already pending"),
 			)
-		self.status = rules.AWAITING_ASSESSMENT
+		self.status = rules.approval.AWAITING_ASSESSMENT
 
 	def on_submit(self):
-		if self.route == rules.GREEN_BY_RULE:
-			self.decide(rules.APPROVED)
+		if self.route == rules.amendment.GREEN_BY_RULE:
+			self.decide(rules.plan.APPROVED)
 		else:
 			caseworker = frappe.db.get_value("Participant", self.participant, "assigned_caseworker")
 			if caseworker:
@@ -206,7 +210,7 @@ class BudgetPlanAmendment(Document):
 
 	def decide(self, decision, approval=None):
 		"""Record the decision; an approved change is applied to the plan at once."""
-		if decision == rules.APPROVED:
+		if decision == rules.plan.APPROVED:
 			self.apply()
 		self.db_set(
 			{
@@ -220,11 +224,11 @@ class BudgetPlanAmendment(Document):
 		# The citizen is told (Notification "Plan Change Decided").
 		self.run_method("on_decision")
 		text = {
-			rules.APPROVED: _("{0} was approved by rule (a change of {1}).")
+			rules.plan.APPROVED: _("{0} was approved by rule (a change of {1}).")
 			if not approval
 			else _("{0} was approved after assessment (a change of {1})."),
-			rules.NEEDS_REVISION: _("{0} was returned for revision (a change of {1})."),
-			rules.REJECTED: _("{0} was rejected (a change of {1})."),
+			rules.plan.NEEDS_REVISION: _("{0} was returned for revision (a change of {1})."),
+			rules.plan.REJECTED: _("{0} was rejected (a change of {1})."),
 		}[decision]
 		self.add_plan_comment(text)
 
@@ -250,7 +254,12 @@ class BudgetPlanAmendment(Document):
 		"""The assessment was cancelled: the change waits for a new one."""
 		self.check_not_applied()
 		self.db_set(
-			{"status": rules.AWAITING_ASSESSMENT, "approval": None, "decided_by": None, "decided_on": None}
+			{
+				"status": rules.approval.AWAITING_ASSESSMENT,
+				"approval": None,
+				"decided_by": None,
+				"decided_on": None,
+			}
 		)
 
 	def on_cancel(self):
@@ -263,7 +272,7 @@ class BudgetPlanAmendment(Document):
 		assign_to.close_all_assignments(self.doctype, self.name)
 
 	def check_not_applied(self):
-		if self.status == rules.APPROVED:
+		if self.status == rules.plan.APPROVED:
 			frappe.throw(
 				_("{0} has been applied to the plan; make a new change to undo it.").format(self.name),
 				title=_("Already applied"),

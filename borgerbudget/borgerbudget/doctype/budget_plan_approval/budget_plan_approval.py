@@ -36,7 +36,7 @@ class BudgetPlanApproval(Document):
 		for df in self.meta.fields:
 			if df.no_copy and df.fieldname != "amended_from":
 				self.set(df.fieldname, None)
-		self.workflow_state = rules.AWAITING_ASSESSMENT
+		self.workflow_state = rules.approval.AWAITING_ASSESSMENT
 		self.validate_new_assessment()
 
 	def validate_new_assessment(self):
@@ -54,7 +54,7 @@ class BudgetPlanApproval(Document):
 			if (
 				not amendment
 				or amendment.budget_plan != self.budget_plan
-				or amendment.status != rules.AWAITING_ASSESSMENT
+				or amendment.status != rules.approval.AWAITING_ASSESSMENT
 			):
 				frappe.throw(
 					_("Only a change waiting for assessment can be assessed; {0} is {1}.").format(
@@ -63,7 +63,7 @@ class BudgetPlanApproval(Document):
 					title=_("Not submitted"),
 				)
 			same = {"amendment": self.amendment}
-		elif plan.status != rules.SUBMITTED:
+		elif plan.status != rules.plan.SUBMITTED:
 			frappe.throw(
 				_("Only a plan submitted for assessment can be assessed; {0} is {1}.").format(
 					self.budget_plan, _(plan.status)
@@ -119,17 +119,17 @@ class BudgetPlanApproval(Document):
 
 	def get_previous_state(self):
 		previous = self.get_doc_before_save()
-		return previous.workflow_state if previous else rules.AWAITING_ASSESSMENT
+		return previous.workflow_state if previous else rules.approval.AWAITING_ASSESSMENT
 
 	def check_editor(self):
 		"""Only the person responsible for the state the approval waits in may change it."""
 		if self.is_new():
 			return
 		state = self.get_previous_state()
-		responsible = rules.RESPONSIBLE.get(state)
+		responsible = rules.approval.RESPONSIBLE.get(state)
 		if responsible and self.is_responsible(responsible, frappe.session.user):
 			return
-		if responsible == rules.TEAM_LEAD:
+		if responsible == rules.approval.TEAM_LEAD:
 			message = _("While the team decides, only the lead of team {0} can change the approval.").format(
 				self.caseworker_team
 			)
@@ -144,7 +144,7 @@ class BudgetPlanApproval(Document):
 		frappe.throw(message, frappe.PermissionError, title=_("Not permitted"))
 
 	def is_responsible(self, responsible, user):
-		if responsible == rules.CASEWORKER:
+		if responsible == rules.approval.CASEWORKER:
 			return user == self.caseworker
 		return user != self.caseworker and user == self.get_team_lead()
 
@@ -157,7 +157,7 @@ class BudgetPlanApproval(Document):
 
 	def validate_assessment_fixed(self):
 		previous = self.get_doc_before_save()
-		if not previous or previous.workflow_state == rules.AWAITING_ASSESSMENT:
+		if not previous or previous.workflow_state == rules.approval.AWAITING_ASSESSMENT:
 			return
 		if any((previous.get(f) or "") != (self.get(f) or "") for f in ASSESSMENT_FIELDS):
 			frappe.throw(
@@ -166,11 +166,12 @@ class BudgetPlanApproval(Document):
 			)
 
 	def get_scores(self):
-		return {criterion: self.get(f"{criterion}_score") for criterion in rules.CRITERIA}
+		return {criterion: self.get(f"{criterion}_score") for criterion in rules.approval.CRITERIA}
 
 	def set_suggestion(self):
 		self.suggested_classification = (
-			rules.suggest_classification(self.get_scores(), get_classification_rules(self.programme)) or ""
+			rules.approval.suggest_classification(self.get_scores(), get_classification_rules(self.programme))
+			or ""
 		)
 
 	def validate_colleagues(self):
@@ -196,7 +197,9 @@ class BudgetPlanApproval(Document):
 
 	def set_course_end_date(self):
 		if self.course_start_date and cint(self.course_months) > 0:
-			self.course_end_date = rules.add_months(getdate(self.course_start_date), cint(self.course_months))
+			self.course_end_date = rules.course.add_months(
+				getdate(self.course_start_date), cint(self.course_months)
+			)
 
 	def validate_transition(self):
 		current = self.get_previous_state()
@@ -204,22 +207,22 @@ class BudgetPlanApproval(Document):
 		self.workflow_state = new
 		# A decision state and a submitted approval go together. (Frappe moves a directly submitted
 		# approval to the first submitted state only after this check, so it must not get that far.)
-		if self.docstatus.is_submitted() and new not in rules.DECISIONS:
+		if self.docstatus.is_submitted() and new not in rules.approval.DECISIONS:
 			frappe.throw(
 				_("The approval is {0}: decide with one of its actions, not by submitting it.").format(
 					_(new)
 				),
 				title=_("Invalid status change"),
 			)
-		if new in rules.DECISIONS and not self.docstatus.is_submitted():
+		if new in rules.approval.DECISIONS and not self.docstatus.is_submitted():
 			frappe.throw(
 				_("A decision is recorded by submitting the approval."), title=_("Invalid status change")
 			)
 		if new == current:
 			return
-		if current == rules.AWAITING_TEAM:
+		if current == rules.approval.AWAITING_TEAM:
 			self.count_team_votes()
-		problems = rules.transition_problems(current, new, self.get_facts(current))
+		problems = rules.approval.transition_problems(current, new, self.get_facts(current))
 		if problems:
 			frappe.throw(
 				"<br>".join(self.describe_problem(code, current, new) for code in problems),
@@ -236,17 +239,17 @@ class BudgetPlanApproval(Document):
 				<= getdate(self.first_follow_up_date)
 				<= getdate(self.course_end_date or self.course_start_date)
 			)
-		return rules.ApprovalFacts(
+		return rules.approval.ApprovalFacts(
 			scores=self.get_scores(),
-			notes={criterion: self.get(f"{criterion}_note") for criterion in rules.CRITERIA},
+			notes={criterion: self.get(f"{criterion}_note") for criterion in rules.approval.CRITERIA},
 			suggested=self.suggested_classification or None,
 			classification=self.classification or None,
 			override_reason=self.override_reason or "",
 			colleagues=len(self.colleagues),
 			colleague_answers=len(self.get_votes(COLLEAGUE_COMMENT))
-			if current == rules.AWAITING_COMMENTS
+			if current == rules.approval.AWAITING_COMMENTS
 			else 0,
-			team=self._team_vote if current == rules.AWAITING_TEAM else None,
+			team=self._team_vote if current == rules.approval.AWAITING_TEAM else None,
 			meeting_recorded=bool(self.meeting_date and strip_html(self.minutes or "").strip()),
 			decision_reason=self.decision_reason or "",
 			course_months=cint(self.course_months),
@@ -279,11 +282,11 @@ class BudgetPlanApproval(Document):
 		attendees = {row.user for row in self.team_members if row.took_part and row.user != self.caseworker}
 		counted = [vote for voter, vote in votes.items() if voter in attendees]
 		programme = self.get_programme()
-		self._team_vote = rules.TeamVote(
+		self._team_vote = rules.approval.TeamVote(
 			took_part=len(attendees),
-			votes_for=counted.count(rules.FOR),
-			votes_against=counted.count(rules.AGAINST),
-			abstentions=counted.count(rules.ABSTAIN),
+			votes_for=counted.count(rules.approval.FOR),
+			votes_against=counted.count(rules.approval.AGAINST),
+			abstentions=counted.count(rules.approval.ABSTAIN),
 			not_voted=len(attendees - set(votes)),
 			quorum=cint(programme.team_quorum),
 			majority_percent=programme.team_majority_percent,
@@ -295,19 +298,19 @@ class BudgetPlanApproval(Document):
 		self.majority_percent = self._team_vote.majority_percent
 
 	def enter_state(self, current, new):
-		if new == rules.AWAITING_COMMENTS:
-			self.final_classification = rules.YELLOW
-		elif new == rules.AWAITING_TEAM:
-			self.final_classification = rules.RED
+		if new == rules.approval.AWAITING_COMMENTS:
+			self.final_classification = rules.approval.YELLOW
+		elif new == rules.approval.AWAITING_TEAM:
+			self.final_classification = rules.approval.RED
 			if not self.team_members:
 				for user in self.get_team_users():
 					self.append("team_members", {"user": user})
-		elif new == rules.PLAN_APPROVED and current != rules.AWAITING_TEAM:
-			self.final_classification = rules.GREEN
+		elif new == rules.approval.PLAN_APPROVED and current != rules.approval.AWAITING_TEAM:
+			self.final_classification = rules.approval.GREEN
 		else:
 			self.final_classification = self.final_classification or self.classification
-		if new in rules.DECISIONS:
-			self.decision = rules.DECISIONS[new]
+		if new in rules.approval.DECISIONS:
+			self.decision = rules.approval.DECISIONS[new]
 			self.decided_by = frappe.session.user
 			self.decided_on = now_datetime()
 
@@ -326,7 +329,7 @@ class BudgetPlanApproval(Document):
 			).format(_(self.classification), _(self.suggested_classification)),
 			"classification": lambda: _(
 				"{0} is the route for a {1} case; this case is classified {2}."
-			).format(_(new), _(rules.ROUTE_COLOUR[new]), _(self.classification or _("not yet"))),
+			).format(_(new), _(rules.approval.ROUTE_COLOUR[new]), _(self.classification or _("not yet"))),
 			"colleagues": lambda: _("Choose at least one colleague to ask for comments."),
 			"colleague_answers": lambda: _(
 				"Wait for at least one colleague's comment before you re-classify the case."
@@ -362,9 +365,9 @@ class BudgetPlanApproval(Document):
 		previous = self.get_doc_before_save()
 		if not previous or previous.workflow_state == self.workflow_state:
 			return
-		if self.workflow_state == rules.AWAITING_COMMENTS:
+		if self.workflow_state == rules.approval.AWAITING_COMMENTS:
 			self.assign([row.user for row in self.colleagues], _("Comment on the plan of {0} (yellow case)"))
-		elif self.workflow_state == rules.AWAITING_TEAM:
+		elif self.workflow_state == rules.approval.AWAITING_TEAM:
 			assign_to.close_all_assignments(self.doctype, self.name)
 			self.assign([self.get_team_lead()], _("Record the team's decision on the plan of {0} (red case)"))
 		self.add_plan_comment()
@@ -387,11 +390,11 @@ class BudgetPlanApproval(Document):
 			# Only the changed lines were assessed; the course runs on as approved.
 			frappe.get_doc("Budget Plan Amendment", self.amendment).decide(self.decision, self)
 			return
-		if self.decision == rules.APPROVED:
+		if self.decision == rules.plan.APPROVED:
 			self.start_course()
 		self.update_plan()
 		self.add_plan_comment()
-		if self.decision == rules.REJECTED and self.not_expected_to_reach_approval:
+		if self.decision == rules.plan.REJECTED and self.not_expected_to_reach_approval:
 			# Ending the course is decided elsewhere; apps hook in with doc_events.
 			self.run_method("on_plan_not_expected_to_reach_approval")
 
@@ -405,7 +408,7 @@ class BudgetPlanApproval(Document):
 
 	def update_plan(self):
 		plan = frappe.get_doc("Budget Plan", self.budget_plan)
-		plan.status = self.decision if self.docstatus.is_submitted() else rules.SUBMITTED
+		plan.status = self.decision if self.docstatus.is_submitted() else rules.plan.SUBMITTED
 		if self.docstatus.is_submitted() and (self.decision_reason or "").strip():
 			plan.comment_for_citizen = self.decision_reason.strip()
 		plan.save()

@@ -23,12 +23,12 @@ class BudgetProgramme(Document):
 
 	def set_missing_values(self):
 		if self.is_new() and not self.criteria:
-			for kind, number, benefit_type in rules.AARHUS_CRITERIA:
+			for kind, number, benefit_type in rules.intake.AARHUS_CRITERIA:
 				if benefit_type and not frappe.db.exists("Benefit Type", benefit_type):
 					continue
 				self.append("criteria", {"criterion": kind, "number": number, "benefit_type": benefit_type})
 		if self.is_new() and not self.classification_rules:
-			for rule in rules.DEFAULT_CLASSIFICATION_RULES:
+			for rule in rules.approval.DEFAULT_CLASSIFICATION_RULES:
 				self.append("classification_rules", vars(rule))
 		if self.company:
 			company = frappe.get_cached_doc("Company", self.company)
@@ -138,34 +138,34 @@ class BudgetProgramme(Document):
 			"benefit_type": _("Row {0}: criterion {1} needs a benefit type."),
 		}
 		for row in self.criteria:
-			problem = rules.criterion_problem(to_criterion(row))
+			problem = rules.intake.criterion_problem(to_criterion(row))
 			if problem:
 				frappe.throw(
 					messages[problem].format(row.idx, _(row.criterion)), title=_("Invalid criterion")
 				)
 
 
-def to_criterion(row) -> rules.Criterion:
-	is_numeric = row.criterion in rules.NUMERIC_KINDS
-	return rules.Criterion(
+def to_criterion(row) -> rules.intake.Criterion:
+	is_numeric = row.criterion in rules.intake.NUMERIC_KINDS
+	return rules.intake.Criterion(
 		kind=row.criterion,
 		number=row.number if is_numeric else None,
-		benefit_type=row.benefit_type if row.criterion == rules.BENEFIT_TYPE else None,
+		benefit_type=row.benefit_type if row.criterion == rules.intake.BENEFIT_TYPE else None,
 	)
 
 
-def get_criteria(programme: str) -> list[rules.Criterion]:
+def get_criteria(programme: str) -> list[rules.intake.Criterion]:
 	if not programme:
 		return []
 	return [to_criterion(row) for row in frappe.get_cached_doc("Budget Programme", programme).criteria]
 
 
-def get_classification_rules(programme: str) -> list[rules.ClassificationRule]:
+def get_classification_rules(programme: str) -> list[rules.approval.ClassificationRule]:
 	"""The programme's rules; a programme without rules uses the method's defaults."""
 	rows = frappe.get_cached_doc("Budget Programme", programme).classification_rules
 	if not rows:
-		return list(rules.DEFAULT_CLASSIFICATION_RULES)
+		return list(rules.approval.DEFAULT_CLASSIFICATION_RULES)
 	return [
-		rules.ClassificationRule(row.difference, row.ability, row.coherence, row.classification)
+		rules.approval.ClassificationRule(row.difference, row.ability, row.coherence, row.classification)
 		for row in rows
 	]

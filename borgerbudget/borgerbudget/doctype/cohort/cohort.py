@@ -57,7 +57,7 @@ def attendance_problem(participant):
 			"The collective course is mandatory in this programme: enrol the participant in a cohort first."
 		)
 	row = row[0]
-	gap = rules.attendance_gap(
+	gap = rules.course.attendance_gap(
 		[(row.get(field), bool(row.get(attended))) for field, attended in SESSIONS], getdate(today())
 	)
 	if gap == "not_started":

@@ -18,7 +18,7 @@ class CourseTermination(Document):
 		)
 		self.participant_name, self.programme = participant.full_name, participant.programme
 		self.budget_plan = frappe.db.get_value("Budget Plan", {"participant": self.participant})
-		if participant.status != rules.ENROLLED:
+		if participant.status != rules.intake.ENROLLED:
 			frappe.throw(_("Only an enrolled participant's course can be ended."))
 		if getdate(self.termination_date) > getdate(today()):
 			frappe.throw(_("The end date cannot be in the future."))

@@ -1,7 +1,7 @@
 # Copyright (c) 2026, Borgerbudget contributors
 # For license information, please see license.txt
 
-"""The random draw of places (lodtrækning): fair (rules.draw_order), reproducible from the
+"""The random draw of places (lodtrækning): fair (rules.draw.draw_order), reproducible from the
 recorded seed and pool, and immutable once submitted."""
 
 import secrets
@@ -31,10 +31,10 @@ class Draw(Document):
 			frappe.throw(_("No eligible participants in Screening in programme {0}.").format(self.programme))
 		self.places = min(self.places, remaining_capacity(self.programme))
 		self.seed = self.seed or secrets.token_hex(16)
-		self.pool_fingerprint = rules.pool_fingerprint(pool)
-		drawn = set(rules.draw(pool, self.places, self.seed))
+		self.pool_fingerprint = rules.draw.pool_fingerprint(pool)
+		drawn = set(rules.draw.draw(pool, self.places, self.seed))
 		self.set("pool", [])
-		for rank, participant in enumerate(rules.draw_order(pool, self.seed), start=1):
+		for rank, participant in enumerate(rules.draw.draw_order(pool, self.seed), start=1):
 			self.append(
 				"pool", {"participant": participant, "draw_rank": rank, "drawn": int(participant in drawn)}
 			)
@@ -45,7 +45,7 @@ class Draw(Document):
 		for row in self.pool:
 			participant = frappe.get_doc("Participant", row.participant)
 			if row.drawn:
-				participant.recruitment_route = rules.RANDOM_DRAW
+				participant.recruitment_route = rules.draw.RANDOM_DRAW
 				participant.draw = self.name
 				participant.offer()
 			elif self.keep_control_group:
@@ -61,8 +61,8 @@ class Draw(Document):
 		pool = [row.participant for row in self.pool]
 		drawn = {row.participant for row in self.pool if row.drawn}
 		return {
-			"fingerprint_matches": rules.pool_fingerprint(pool) == self.pool_fingerprint,
-			"result_matches": set(rules.draw(pool, self.drawn_count, self.seed)) == drawn,
+			"fingerprint_matches": rules.draw.pool_fingerprint(pool) == self.pool_fingerprint,
+			"result_matches": set(rules.draw.draw(pool, self.drawn_count, self.seed)) == drawn,
 		}
 
 
@@ -72,7 +72,7 @@ def draw_pool(programme):
 		"Participant",
 		filters={
 			"programme": programme,
-			"status": rules.SCREENING,
+			"status": rules.intake.SCREENING,
 			"eligible": 1,
 			"screening_assessment": "Suitable",
 		},
@@ -88,10 +88,11 @@ def remaining_capacity(programme):
 		"Participant",
 		{
 			"programme": programme,
-			"status": rules.ENROLLED,
+			"status": rules.intake.ENROLLED,
 			"enrolment_date": ("between", (f"{year}-01-01", f"{year}-12-31")),
 		},
 	) + frappe.db.count(
-		"Participant", {"programme": programme, "status": ("in", (rules.OFFERED, rules.ACCEPTED))}
+		"Participant",
+		{"programme": programme, "status": ("in", (rules.intake.OFFERED, rules.intake.ACCEPTED))},
 	)
 	return max(capacity - taken, 0)

@@ -28,7 +28,7 @@ class Followup(Document):
 		plan = frappe.db.get_value(
 			"Budget Plan", {"participant": self.participant}, ["name", "status"], as_dict=True
 		)
-		if participant.status != rules.ENROLLED or not plan or plan.status != rules.APPROVED:
+		if participant.status != rules.intake.ENROLLED or not plan or plan.status != rules.plan.APPROVED:
 			frappe.throw(_("Follow-up starts when the plan is approved and the course has begun."))
 		self.participant_name, self.programme = participant.full_name, participant.programme
 		self.method = frappe.get_cached_value("Budget Programme", participant.programme, "method")
@@ -37,7 +37,7 @@ class Followup(Document):
 			frappe.throw(
 				_("A follow-up is recorded when it has taken place; it cannot be dated in the future.")
 			)
-		self.next_follow_up_date = self.next_follow_up_date or rules.next_follow_up(
+		self.next_follow_up_date = self.next_follow_up_date or rules.course.next_follow_up(
 			getdate(self.follow_up_date), participant.follow_up_frequency
 		)
 		if getdate(self.next_follow_up_date) <= getdate(self.follow_up_date):
@@ -137,7 +137,7 @@ def flag_overdue_follow_ups():
 	for participant in frappe.get_all(
 		"Participant",
 		filters={
-			"status": rules.ENROLLED,
+			"status": rules.intake.ENROLLED,
 			"course_termination": ("is", "not set"),
 			"follow_up_overdue": 0,
 			"next_follow_up_date": ("<", on),
@@ -154,5 +154,5 @@ def flag_overdue_follow_ups():
 	frappe.db.sql(
 		"""update `tabParticipant` set follow_up_overdue = (next_follow_up_date < %s)
 		where status = %s and ifnull(course_termination, '') = '' and next_follow_up_date is not null""",
-		(on, rules.ENROLLED),
+		(on, rules.intake.ENROLLED),
 	)

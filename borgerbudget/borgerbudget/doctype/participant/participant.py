@@ -71,38 +71,38 @@ class Participant(Document):
 
 	def set_eligibility(self):
 		screening_date = getdate(self.screening_date or today())
-		self.age = rules.age_on(getdate(self.birth_date), screening_date) if self.birth_date else None
-		facts = rules.ScreeningFacts(
+		self.age = rules.cpr.age_on(getdate(self.birth_date), screening_date) if self.birth_date else None
+		facts = rules.intake.ScreeningFacts(
 			age=self.age,
 			months_unemployed=self.months_unemployed,
 			job_ready=bool(self.job_ready),
 			benefit_type=self.benefit_type,
 			available=bool(self.available_to_labour_market),
 		)
-		failures = rules.evaluate_eligibility(get_criteria(self.programme), facts)
+		failures = rules.intake.evaluate_eligibility(get_criteria(self.programme), facts)
 		self.eligible = 0 if failures else 1
 		self.eligibility_result = "\n".join(describe_failure(f) for f in failures) or _("All criteria met")
 
 	def validate_intake_status(self):
 		previous = self.get_doc_before_save()
-		old_status = previous.status if previous else rules.SCREENING
+		old_status = previous.status if previous else rules.intake.SCREENING
 		# Web forms send read-only fields back empty; an empty status means "unchanged".
 		self.status = self.status or old_status
-		if self.is_new() and self.status != rules.SCREENING:
+		if self.is_new() and self.status != rules.intake.SCREENING:
 			frappe.throw(_("A new participant starts in Screening."), title=_("Invalid status"))
-		if not rules.can_move(old_status, self.status):
+		if not rules.intake.can_move(old_status, self.status):
 			frappe.throw(
 				_("A participant cannot move from {0} to {1}.").format(_(old_status), _(self.status)),
 				title=_("Invalid status change"),
 			)
 		if old_status != self.status:
 			{
-				rules.SCREENING: self.enter_screening,
-				rules.OFFERED: self.enter_offered,
-				rules.ACCEPTED: self.enter_accepted,
-				rules.DECLINED: self.enter_declined,
-				rules.NOT_ELIGIBLE: lambda: None,
-				rules.ENROLLED: self.enter_enrolled,
+				rules.intake.SCREENING: self.enter_screening,
+				rules.intake.OFFERED: self.enter_offered,
+				rules.intake.ACCEPTED: self.enter_accepted,
+				rules.intake.DECLINED: self.enter_declined,
+				rules.intake.NOT_ELIGIBLE: lambda: None,
+				rules.intake.ENROLLED: self.enter_enrolled,
 			}[self.status]()
 
 	def enter_offered(self):
@@ -120,7 +120,7 @@ class Participant(Document):
 			)
 		programme = self.get_programme()
 		self.offer_date = getdate(today())
-		self.decision_deadline = rules.decision_deadline(self.offer_date, programme.days_to_decide)
+		self.decision_deadline = rules.intake.decision_deadline(self.offer_date, programme.days_to_decide)
 		self.decision_date = None
 
 	def enter_accepted(self):
@@ -159,10 +159,10 @@ class Participant(Document):
 		programme = self.get_programme()
 		self.enrolment_date = getdate(today())
 		self.validate_capacity(programme)
-		self.plan_deadline = rules.plan_deadline(self.enrolment_date, programme.weeks_to_write_plan)
+		self.plan_deadline = rules.intake.plan_deadline(self.enrolment_date, programme.weeks_to_write_plan)
 		# The expected course period; the approval of the plan sets it again.
 		self.course_start_date = self.enrolment_date
-		self.course_end_date = rules.add_months(self.enrolment_date, programme.course_months)
+		self.course_end_date = rules.course.add_months(self.enrolment_date, programme.course_months)
 
 	def on_trash(self):
 		frappe.db.delete("Participant CPR", {"name": self.name})
@@ -170,7 +170,7 @@ class Participant(Document):
 	def on_update(self):
 		self.store_cpr()
 		previous = self.get_doc_before_save()
-		if self.status == rules.ENROLLED and previous and previous.status != rules.ENROLLED:
+		if self.status == rules.intake.ENROLLED and previous and previous.status != rules.intake.ENROLLED:
 			self.create_budget_plan()
 
 	def create_budget_plan(self):
@@ -186,7 +186,7 @@ class Participant(Document):
 			"Participant",
 			{
 				"programme": programme.name,
-				"status": rules.ENROLLED,
+				"status": rules.intake.ENROLLED,
 				"enrolment_date": ("between", (f"{year}-01-01", f"{year}-12-31")),
 				"name": ("!=", self.name),
 			},
@@ -209,29 +209,29 @@ class Participant(Document):
 
 	@frappe.whitelist()
 	def offer(self):
-		return self.set_intake_status(rules.OFFERED)
+		return self.set_intake_status(rules.intake.OFFERED)
 
 	@frappe.whitelist()
 	def accept(self):
-		return self.set_intake_status(rules.ACCEPTED)
+		return self.set_intake_status(rules.intake.ACCEPTED)
 
 	@frappe.whitelist()
 	def decline(self, reason=None):
 		if reason:
 			self.decline_reason = reason
-		return self.set_intake_status(rules.DECLINED)
+		return self.set_intake_status(rules.intake.DECLINED)
 
 	@frappe.whitelist()
 	def mark_not_eligible(self):
-		return self.set_intake_status(rules.NOT_ELIGIBLE)
+		return self.set_intake_status(rules.intake.NOT_ELIGIBLE)
 
 	@frappe.whitelist()
 	def rescreen(self):
-		return self.set_intake_status(rules.SCREENING)
+		return self.set_intake_status(rules.intake.SCREENING)
 
 	@frappe.whitelist()
 	def enroll(self):
-		return self.set_intake_status(rules.ENROLLED)
+		return self.set_intake_status(rules.intake.ENROLLED)
 
 	@frappe.whitelist()
 	def extend_course(self, new_end_date, reason):
@@ -239,19 +239,19 @@ class Participant(Document):
 		self.check_permission("write")
 		if not (reason or "").strip():
 			frappe.throw(_("Give the reason for extending the course."), title=_("Reason required"))
-		if self.status != rules.ENROLLED or self.course_termination or not self.course_end_date:
+		if self.status != rules.intake.ENROLLED or self.course_termination or not self.course_end_date:
 			frappe.throw(_("Only a running course can be extended."))
 		programme = self.get_programme()
 		new_end = date_argument(new_end_date, "New End Date")
 		start, end = getdate(self.course_start_date), getdate(self.course_end_date)
-		problem = rules.extension_problem(start, end, new_end, programme.max_course_months)
+		problem = rules.course.extension_problem(start, end, new_end, programme.max_course_months)
 		if problem == "not_later":
 			frappe.throw(_("The new end date must be after the current end, {0}.").format(format_date(end)))
 		if problem == "too_long":
 			frappe.throw(
 				_("A course can last at most {0} months in all: until {1}.").format(
 					programme.max_course_months,
-					format_date(rules.add_months(start, programme.max_course_months)),
+					format_date(rules.course.add_months(start, programme.max_course_months)),
 				),
 				title=_("Course too long"),
 			)
@@ -301,7 +301,7 @@ def flag_courses_past_end():
 	for participant in frappe.get_all(
 		"Participant",
 		filters={
-			"status": rules.ENROLLED,
+			"status": rules.intake.ENROLLED,
 			"course_termination": ("is", "not set"),
 			"course_past_end": 0,
 			"course_end_date": ("<", getdate(today())),
@@ -348,36 +348,36 @@ def close_reminders(participant, mark):
 		frappe.db.set_value("ToDo", todo, "status", "Closed")
 
 
-def parse_cpr_or_throw(value: str) -> rules.Cpr:
+def parse_cpr_or_throw(value: str) -> rules.cpr.Cpr:
 	try:
-		return rules.parse_cpr(value)
-	except rules.CprError as e:
-		if e.code == rules.CprError.DATE:
+		return rules.cpr.parse_cpr(value)
+	except rules.cpr.CprError as e:
+		if e.code == rules.cpr.CprError.DATE:
 			frappe.throw(
 				_("CPR number does not start with a real date (DDMMYY)."), title=_("Invalid CPR number")
 			)
 		frappe.throw(_("CPR number must have the form DDMMYY-SSSS."), title=_("Invalid CPR number"))
 
 
-def describe_failure(failure: rules.Failure) -> str:
+def describe_failure(failure: rules.intake.Failure) -> str:
 	kind = failure.kind
-	if kind == rules.MIN_AGE:
+	if kind == rules.intake.MIN_AGE:
 		return _("Age is {0}; the programme requires at least {1}.").format(
 			_unknown(failure.actual), failure.required
 		)
-	if kind == rules.MAX_AGE:
+	if kind == rules.intake.MAX_AGE:
 		return _("Age is {0}; the programme allows at most {1}.").format(
 			_unknown(failure.actual), failure.required
 		)
-	if kind == rules.MIN_MONTHS_UNEMPLOYED:
+	if kind == rules.intake.MIN_MONTHS_UNEMPLOYED:
 		return _("Unemployed for {0} months; the programme requires at least {1}.").format(
 			_unknown(failure.actual), failure.required
 		)
-	if kind == rules.JOB_READY:
+	if kind == rules.intake.JOB_READY:
 		return _("The citizen is not assessed as job-ready.")
-	if kind == rules.AVAILABLE:
+	if kind == rules.intake.AVAILABLE:
 		return _("The citizen is not available to the labour market.")
-	if kind == rules.BENEFIT_TYPE:
+	if kind == rules.intake.BENEFIT_TYPE:
 		return _("Benefit type is {0}; the programme requires {1}.").format(
 			_unknown(failure.actual), comma_or(failure.required)
 		)

@@ -32,9 +32,9 @@ def store(participant, programme, digits):
 	doc.db_insert()
 
 
-def stored_cpr(participant) -> rules.Cpr | None:
+def stored_cpr(participant) -> rules.cpr.Cpr | None:
 	encrypted = frappe.db.get_value("Participant CPR", participant, "cpr_encrypted")
-	return rules.parse_cpr(cpr_vault.decrypt(encrypted)) if encrypted else None
+	return rules.cpr.parse_cpr(cpr_vault.decrypt(encrypted)) if encrypted else None
 
 
 def holder_of(programme, digits, other_than=None):

@@ -62,7 +62,7 @@ class RepaymentClaim(Document):
 					self.budget_advance
 				)
 			)
-		if rules.overrun(flt(advance.outstanding_amount), 0, flt(self.amount)):
+		if rules.payout.overrun(flt(advance.outstanding_amount), 0, flt(self.amount)):
 			frappe.throw(
 				_("Advance {0} has only {1} that is not settled or claimed.").format(
 					self.budget_advance, fmt_money(advance.outstanding_amount, currency=self.currency)
@@ -101,7 +101,7 @@ class RepaymentClaim(Document):
 					(journal, receivable),
 				)[0][0]
 			)
-		self.status = rules.claim_status(
+		self.status = rules.payout.claim_status(
 			bool(journal),
 			self.outstanding_amount,
 			getdate(self.deferred_until) if self.deferred_until else None,

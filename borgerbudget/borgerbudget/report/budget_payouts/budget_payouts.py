@@ -47,7 +47,10 @@ def data(filters):
 	# frappe.get_list applies the user's permissions: caseworkers see their own and their team's plans.
 	plans = frappe.get_list(
 		"Budget Plan",
-		filters={"status": rules.APPROVED, **({"programme": filters.programme} if filters.programme else {})},
+		filters={
+			"status": rules.plan.APPROVED,
+			**({"programme": filters.programme} if filters.programme else {}),
+		},
 		fields=["name", "participant", "participant_name", "currency"],
 		order_by="participant_name",
 	)
@@ -88,8 +91,8 @@ def data(filters):
 def by_plan(query, plans):
 	values = {
 		"plans": plans,
-		"overdue": rules.RECEIPTS_OVERDUE,
-		"open": (rules.AWAITING_BOOKING, rules.CLAIM_OPEN, rules.DEFERRED),
+		"overdue": rules.payout.RECEIPTS_OVERDUE,
+		"open": (rules.payout.AWAITING_BOOKING, rules.payout.CLAIM_OPEN, rules.payout.DEFERRED),
 	}
 	return {row.pop("parent"): row for row in frappe.db.sql(query, values, as_dict=True)}
 

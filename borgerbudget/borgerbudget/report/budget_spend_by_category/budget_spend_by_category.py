@@ -12,7 +12,7 @@ def execute(filters=None):
 	total = sum(flt(row.approved) for row in rows)
 	for row in rows:
 		row.category = row.category or _("(no category)")
-		row.share = rules.share(flt(row.approved), total)
+		row.share = rules.evaluation.share(flt(row.approved), total)
 	columns = [
 		{"fieldname": "category", "label": _("Category"), "fieldtype": "Data", "width": 220},
 		{"fieldname": "line_count", "label": _("Approved Lines"), "fieldtype": "Int", "width": 120},

@@ -15,7 +15,7 @@ def execute(filters=None):
 		{"fieldname": "share", "label": _("Share (%)"), "fieldtype": "Percent", "width": 120},
 	]
 	data = [
-		{"stage": _(stage), "participants": count, "share": rules.share(count, total)}
+		{"stage": _(stage), "participants": count, "share": rules.evaluation.share(count, total)}
 		for stage, count in counts.items()
 	]
 	chart = {
@@ -28,14 +28,14 @@ def execute(filters=None):
 	summary = [
 		{"label": _("Participants"), "value": total, "datatype": "Int"},
 		{
-			"label": _(rules.IN_COURSE),
-			"value": counts[rules.IN_COURSE],
+			"label": _(rules.evaluation.IN_COURSE),
+			"value": counts[rules.evaluation.IN_COURSE],
 			"datatype": "Int",
 			"indicator": "Blue",
 		},
 		{
-			"label": _(rules.COURSE_ENDED),
-			"value": counts[rules.COURSE_ENDED],
+			"label": _(rules.evaluation.COURSE_ENDED),
+			"value": counts[rules.evaluation.COURSE_ENDED],
 			"datatype": "Int",
 			"indicator": "Green",
 		},

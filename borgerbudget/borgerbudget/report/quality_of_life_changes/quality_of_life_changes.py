@@ -12,7 +12,7 @@ def execute(filters=None):
 	found = {row.score: row for row in evaluation.wellbeing_changes(filters)}
 	meta = frappe.get_meta("Follow-up")
 	data = []
-	for score in rules.WELLBEING_SCORES:
+	for score in rules.evaluation.WELLBEING_SCORES:
 		row = found.get(score) or frappe._dict(participants=0)
 		row.score = _(meta.get_label(score))
 		for average in ("first_average", "last_average", "change_average"):

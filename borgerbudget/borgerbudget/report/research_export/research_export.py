@@ -46,6 +46,6 @@ def execute(filters=None):
 			"fieldtype": "Int",
 			"width": 120,
 		}
-		for score in rules.WELLBEING_SCORES
+		for score in rules.evaluation.WELLBEING_SCORES
 	]
 	return columns, evaluation.research_rows(filters)

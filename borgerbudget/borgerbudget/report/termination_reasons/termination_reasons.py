@@ -13,14 +13,14 @@ def execute(filters=None):
 	total = sum(cint(row.ended) for row in rows)
 	for row in rows:
 		row.reason = _(row.reason) if row.reason else _("(no reason)")
-		row.share = rules.share(cint(row.ended), total)
+		row.share = rules.evaluation.share(cint(row.ended), total)
 	columns = [
 		{"fieldname": "reason", "label": _("Reason"), "fieldtype": "Data", "width": 260},
 		{"fieldname": "ended", "label": _("Courses Ended"), "fieldtype": "Int", "width": 110},
 		{"fieldname": "share", "label": _("Share (%)"), "fieldtype": "Percent", "width": 100},
 	] + [
 		{"fieldname": frappe.scrub(outcome), "label": _(outcome), "fieldtype": "Int", "width": 110}
-		for outcome in rules.OUTCOMES
+		for outcome in rules.evaluation.OUTCOMES
 	]
 	chart = {
 		"data": {

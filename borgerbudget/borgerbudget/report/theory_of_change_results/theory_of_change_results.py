@@ -22,7 +22,7 @@ def execute(filters=None):
 		]
 		+ [
 			{"fieldname": frappe.scrub(result), "label": _(result), "fieldtype": "Int", "width": 100}
-			for result in rules.THEORY_RESULTS
+			for result in rules.evaluation.THEORY_RESULTS
 		]
 		+ [
 			{"fieldname": "achieved_share", "label": _("Achieved (%)"), "fieldtype": "Percent", "width": 110},
@@ -45,7 +45,7 @@ def execute(filters=None):
 			"labels": [row.category for row in rows],
 			"datasets": [
 				{"name": _(result), "values": [cint(row.get(frappe.scrub(result))) for row in rows]}
-				for result in rules.THEORY_RESULTS
+				for result in rules.evaluation.THEORY_RESULTS
 			],
 		},
 		"type": "bar",

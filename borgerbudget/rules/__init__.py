@@ -1,0 +1,18 @@
+"""Pure domain rules of borgerbudget, a module per domain.
+
+No frappe import: every rule here has one home and a fast unit test. Controllers call these
+functions and turn the structured results into translated messages. Callers name the domain:
+`rules.approval.APPROVED`, `rules.payout.line_payout_status(...)`.
+"""
+
+from borgerbudget.rules import (
+	amendment,
+	approval,
+	course,
+	cpr,
+	draw,
+	evaluation,
+	intake,
+	payout,
+	plan,
+)
