@@ -204,7 +204,7 @@ def theory_of_change(filters=None):
 
 def wellbeing_changes(filters=None, per_participant=False):
 	"""The change in each self-reported score (1–5) from a participant's first to their latest
-	follow-up, for participants scored at least twice (the "Mit liv – min styring" programmes).
+	follow-up, for participants scored at least twice (programmes with quality-of-life scores).
 	One pass over the follow-ups: per participant, the first and latest of each score."""
 	condition, values = scope(filters)
 	columns = []

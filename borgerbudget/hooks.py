@@ -1,3 +1,6 @@
+from borgerbudget.permissions import GUARDED, OVERRIDDEN_METHODS, ROLES
+from borgerbudget.rules import approval as approval_rules
+
 app_name = "borgerbudget"
 app_title = "Borgerbudget"
 app_publisher = "Borgerbudget contributors"
@@ -11,25 +14,11 @@ required_apps = ["frappe/erpnext"]
 after_install = "borgerbudget.install.after_install"
 before_uninstall = "borgerbudget.install.before_uninstall"
 
-from borgerbudget.permissions import GUARDED, OVERRIDDEN_METHODS, ROLES
-
 # Only the records this app owns; fixtures are re-imported on every migrate.
 BORGERBUDGET_ROLES = list(ROLES)
-APPROVAL_WORKFLOW_STATES = [
-	"Awaiting Assessment",
-	"Awaiting Colleague Comments",
-	"Awaiting Team Decision",
-	"Plan Approved",
-	"Plan Needs Revision",
-	"Plan Rejected",
-]
-APPROVAL_WORKFLOW_ACTIONS = [
-	"Ask Colleagues",
-	"Refer to Team",
-	"Approve Plan",
-	"Return to Citizen",
-	"Reject Plan",
-]
+# The approval's states and actions: the table in rules/approval.py.
+APPROVAL_WORKFLOW_STATES = list(approval_rules.WORKFLOW_STATES)
+APPROVAL_WORKFLOW_ACTIONS = list(approval_rules.ACTIONS.values())
 
 fixtures = [
 	{"dt": "Role", "filters": [["role_name", "in", BORGERBUDGET_ROLES]]},

@@ -84,6 +84,10 @@ def is_caseworker(user=None) -> bool:
 	return bool(CASEWORKER_ROLES & roles_of(user))
 
 
+def may_reveal_cpr(user=None) -> bool:
+	return CPR_ACCESS in roles_of(user)
+
+
 def is_citizen(user=None) -> bool:
 	"""A citizen who is nothing else: their own records only, and the citizen's side of them."""
 	roles = roles_of(user)

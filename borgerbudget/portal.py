@@ -17,11 +17,7 @@ SCRIPT_MESSAGES = (
 	"Save your changes first.",
 	"Submit the plan to your caseworker? You cannot change it afterwards.",
 	"Your plan has been submitted for assessment.",
-	"Draft",
-	"Submitted for Assessment",
-	"Approved",
-	"Needs Revision",
-	"Rejected",
+	*rules.plan.PLAN_STATUSES,
 	"Assess This Plan",
 	"Your money",
 	"Upload receipts",
@@ -64,6 +60,11 @@ def plan_form_context(context):
 			if df.fieldtype == "Select":
 				messages.extend(filter(None, (df.options or "").split("\n")))
 	context.plan_messages = {message: _(message) for message in messages}
+	context.plan_statuses = {
+		"editable": rules.plan.EDITABLE_PLAN_STATUSES,
+		"submitted": rules.plan.SUBMITTED,
+		"approved": rules.plan.APPROVED,
+	}
 	translate_form_texts(context)
 
 

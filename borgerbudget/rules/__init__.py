@@ -15,4 +15,18 @@ from borgerbudget.rules import (
 	intake,
 	payout,
 	plan,
+	programme,
 )
+
+__all__ = [
+	"amendment",
+	"approval",
+	"course",
+	"cpr",
+	"draw",
+	"evaluation",
+	"intake",
+	"payout",
+	"plan",
+	"programme",
+]

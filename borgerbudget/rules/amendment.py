@@ -10,6 +10,11 @@ from borgerbudget.rules.payout import CENT
 ADDED = "Added"
 CHANGED = "Changed"
 DROPPED = "Dropped"
+# An amendment's status: a draft, then assessed or decided by rule, then a plan's decision.
+DRAFT = "Draft"
+AWAITING_ASSESSMENT = "Awaiting Assessment"
+CANCELLED = "Cancelled"
+OPEN_STATUSES = (DRAFT, AWAITING_ASSESSMENT)
 GREEN_BY_RULE = "Green by Rule"
 ASSESSMENT = "Assessment"
 # A line given a new purpose is new money, however little its amount changes.

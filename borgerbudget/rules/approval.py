@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from borgerbudget.rules.plan import APPROVED, NEEDS_REVISION, REJECTED
 
@@ -85,6 +84,17 @@ APPROVAL_TRANSITIONS = {
 	(AWAITING_TEAM, PLAN_NEEDS_REVISION): TEAM_LEAD,
 }
 # Who may change an approval while it waits in a state.
+# The desk's action that leads to each next state (the Workflow fixture's transitions; a test
+# holds the fixture to this table).
+ACTIONS = {
+	AWAITING_COMMENTS: "Ask Colleagues",
+	AWAITING_TEAM: "Refer to Team",
+	PLAN_APPROVED: "Approve Plan",
+	PLAN_NEEDS_REVISION: "Return to Citizen",
+	PLAN_REJECTED: "Reject Plan",
+}
+WORKFLOW_STATES = (*OPEN_STATES, *DECISIONS)
+
 RESPONSIBLE = {AWAITING_ASSESSMENT: CASEWORKER, AWAITING_COMMENTS: CASEWORKER, AWAITING_TEAM: TEAM_LEAD}
 
 # The colour an assessment must have to leave the first state for each next state.
@@ -93,6 +103,7 @@ ROUTE_COLOUR = {AWAITING_COMMENTS: YELLOW, AWAITING_TEAM: RED, PLAN_APPROVED: GR
 FOR = "For"
 AGAINST = "Against"
 ABSTAIN = "Abstain"
+VOTES = (FOR, AGAINST, ABSTAIN)
 
 
 @dataclass(frozen=True)

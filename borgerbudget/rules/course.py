@@ -5,6 +5,13 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
+from borgerbudget.rules.intake import ENROLLED
+
+
+def course_running(status: str, course_termination: str | None) -> bool:
+	"""An enrolled participant's course runs until a Course Termination ends it."""
+	return status == ENROLLED and not course_termination
+
 
 def add_months(start: date, months: int) -> date:
 	"""Same day `months` later, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from borgerbudget.rules.intake import ACCEPTED, DECLINED, NOT_ELIGIBLE, OFFERED, SCREENING
 
 # Evaluation (seed 004, "Evaluering"; Aarhus's figures are the reference).

@@ -118,8 +118,26 @@ INTAKE_TRANSITIONS = {
 }
 
 
+# The desk's intake button for each next status: the Participant method that takes the step, and its label.
+INTAKE_ACTIONS = {
+	OFFERED: ("offer", "Offer a Place"),
+	ACCEPTED: ("accept", "Accept Offer"),
+	DECLINED: ("decline", "Decline Offer"),
+	NOT_ELIGIBLE: ("mark_not_eligible", "Mark Not Eligible"),
+	SCREENING: ("rescreen", "Screen Again"),
+	ENROLLED: ("enroll", "Enroll"),
+}
+
+
 def can_move(current: str, new: str) -> bool:
 	return current == new or new in INTAKE_TRANSITIONS.get(current, ())
+
+
+def places_left(capacity: int, enrolled: int, open_offers: int = 0) -> int:
+	"""A programme's places left this year. Enrolment counts the enrolled only: the citizen who
+	enrols holds one of the open offers. Offering counts the open offers too, so that no more
+	places are offered than there are."""
+	return max(capacity - enrolled - open_offers, 0)
 
 
 def decision_deadline(offer_date: date, days_to_decide: int) -> date:

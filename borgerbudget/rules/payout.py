@@ -53,6 +53,11 @@ class LineMoney:
 		return round(self.approved - self.used, 2)
 
 
+def payable(approved: bool, closed: bool, remaining: float) -> bool:
+	"""Whether a line can take a new invoice or advance."""
+	return bool(approved) and not closed and remaining > CENT
+
+
 def overrun(limit: float, used: float, requested: float) -> float:
 	"""How far `requested` on top of `used` goes past `limit`; 0 when it fits."""
 	excess = round(used + requested - limit, 2)

@@ -97,8 +97,29 @@ def timeline(start: date, need_dates: list[date | None], months: int = 3) -> lis
 	return columns
 
 
+# The plan's statuses. Its approval decides; the plan carries the decision.
 APPROVED = "Approved"
 NEEDS_REVISION = "Needs Revision"
 REJECTED = "Rejected"
 PLAN_STATUSES = (DRAFT, SUBMITTED, APPROVED, NEEDS_REVISION, REJECTED)
 EDITABLE_PLAN_STATUSES = (DRAFT, NEEDS_REVISION)
+DECIDED_PLAN_STATUSES = (APPROVED, NEEDS_REVISION, REJECTED)
+
+# The steps between them. The controller checks each step's condition and carries it out:
+SUBMIT = "submit"  # the plan must be complete
+WITHDRAW = "withdraw"  # by a caseworker, while no one is assessing it
+DECIDE = "decide"  # to the decision of the plan's approval
+REOPEN = "reopen"  # the decision was cancelled: the plan waits for a new assessment
+PLAN_TRANSITIONS = {
+	(DRAFT, SUBMITTED): SUBMIT,
+	(NEEDS_REVISION, SUBMITTED): SUBMIT,
+	(SUBMITTED, DRAFT): WITHDRAW,
+	**{(SUBMITTED, decided): DECIDE for decided in DECIDED_PLAN_STATUSES},
+	(APPROVED, SUBMITTED): REOPEN,
+	(REJECTED, SUBMITTED): REOPEN,
+}
+
+
+def plan_step(current: str, new: str) -> str | None:
+	"""The step from `current` to `new`, or None when a plan cannot move so."""
+	return PLAN_TRANSITIONS.get((current, new))

@@ -432,9 +432,12 @@ def single_user_baseline(base_url, site, world, rounds=5):
 	recorder = Recorder()
 	far = 10**9
 	if world.caseworkers:
-		caseworker = frappe._dict(world.caseworkers[-1], submitted=world.caseworkers[-1].submitted[:1])
+		# The first caseworker's plans are the first finance user's: the advances it requests here
+		# give that finance user, alone next, advances to pay.
+		lone = world.caseworkers[0]
+		caseworker = frappe._dict(lone, submitted=lone.submitted[:1])
 		caseworker_loop(base_url, site, caseworker, time.monotonic() + far, recorder, rounds)
-		world.caseworkers[-1].submitted = world.caseworkers[-1].submitted[1:]
+		lone.submitted = lone.submitted[1:]
 	if world.finance:
 		finance_loop(base_url, site, world.finance[0], time.monotonic() + far, recorder, rounds)
 	if world.citizens:

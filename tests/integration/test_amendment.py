@@ -109,14 +109,20 @@ def test_a_larger_change_goes_through_the_normal_assessment_of_the_changed_lines
 		)
 		doc.remove(line(doc, "Bus card"))
 
-	amendment = draft(plan, add_course).insert()
+	amendment = draft(plan, add_course)
+	threshold = frappe.utils.fmt_money(2000, currency=amendment.currency)
+	assert f"at most {threshold} of new money" in amendment.get_onload().next_step["text"]
+	amendment.insert()
 	assert [(c.change, c.description, c.old_amount, c.new_amount) for c in amendment.changes] == [
 		(rules.amendment.ADDED, "Truck licence C", 0, 6000),
 		(rules.amendment.DROPPED, "Bus card", 800, 0),
 	]
 	assert amendment.change_size == 6000 and amendment.route == rules.amendment.ASSESSMENT
 	amendment.submit()
-	assert reload(amendment).status == rules.approval.AWAITING_ASSESSMENT
+	assert reload(amendment).status == rules.amendment.AWAITING_ASSESSMENT
+	waiting = reload(amendment)
+	waiting.run_method("onload")
+	assert waiting.get_onload().next_step["assess"] is True
 	assert [row.description for row in reload(plan).lines] == ["Driving licence", "Bus card"]
 	assert frappe.db.exists(
 		"ToDo", {"reference_name": amendment.name, "allocated_to": user("caseworker_a"), "status": "Open"}

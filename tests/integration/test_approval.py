@@ -5,7 +5,7 @@ import pytest
 from frappe.model.workflow import apply_workflow
 from frappe.utils import add_days, add_months, getdate, today
 
-from borgerbudget import rules
+from borgerbudget import permissions, rules
 from borgerbudget.borgerbudget.doctype.approval_vote.approval_vote import cast_vote
 from tests.integration.factories import assessment, make_programme, submitted_plan, user
 
@@ -381,3 +381,63 @@ def test_the_citizen_reads_the_decision_but_not_the_colour(programme):
 	assert doc.status == rules.plan.APPROVED and doc.comment_for_citizen == "Good luck with the course."
 	assert not doc.get("classification") and not doc.get("approval")
 	assert not frappe.has_permission("Budget Plan Approval", "read")
+
+
+def test_the_desk_workflow_is_the_rules_table():
+	"""The Workflow fixture, as migrate imported it, says what rules/approval.py says: states,
+	actions, transitions, the colour each route needs and who may take it."""
+	workflow = frappe.get_doc("Workflow", "Budget Plan Approval")
+	role = {
+		rules.approval.CASEWORKER: permissions.CASEWORKER,
+		rules.approval.TEAM_LEAD: permissions.TEAM_LEAD,
+	}
+	assert {row.state: (str(row.doc_status), row.allow_edit) for row in workflow.states} == {
+		**{state: ("0", role[rules.approval.RESPONSIBLE[state]]) for state in rules.approval.OPEN_STATES},
+		**{state: ("1", permissions.ADMIN) for state in rules.approval.DECISIONS},
+	}
+	first, colour = rules.approval.AWAITING_ASSESSMENT, rules.approval.ROUTE_COLOUR
+	assert {
+		(row.state, row.next_state): (row.action, row.allowed, row.condition or None)
+		for row in workflow.transitions
+	} == {
+		(current, new): (
+			rules.approval.ACTIONS[new],
+			role[who],
+			f'doc.classification == "{colour[new]}"' if current == first and new in colour else None,
+		)
+		for (current, new), who in rules.approval.APPROVAL_TRANSITIONS.items()
+	}
+
+
+def test_the_form_is_told_the_next_step_and_who_may_vote(plan):
+	approval = assessment(plan, scores=(DOUBTFUL, YES, YES), colleagues=[{"user": user("teammate")}])
+	approval = act("caseworker_a", approval, "Ask Colleagues")
+
+	def onload(key):
+		frappe.set_user(user(key))
+		doc = reload(approval)
+		doc.run_method("onload")
+		return doc.get_onload()
+
+	mine = onload("caseworker_a")
+	assert mine.ballot is None
+	assert "0 of 1 colleagues have answered" in mine.next_step
+	asked = onload("teammate")
+	assert asked.ballot["vote"] and asked.ballot["comment_required"] and not asked.ballot["for_members"]
+	assert [option["value"] for option in asked.ballot["options"]] == list(rules.approval.VOTES)
+	assert onload("teammate_2").ballot is None
+
+	vote("teammate", approval, rules.approval.FOR, "A sound first step.")
+	assert onload("teammate").ballot["mine"].vote == rules.approval.FOR
+	assert "1 of 1 colleagues have answered" in onload("caseworker_a").next_step
+
+
+def test_the_team_lead_may_record_members_votes(plan):
+	approval = red_case(plan)
+	frappe.set_user(user("team_lead"))
+	doc = reload(approval)
+	doc.run_method("onload")
+	ballot = doc.get_onload().ballot
+	assert ballot["vote"] and ballot["for_members"] and not ballot["comment_required"]
+	assert user("caseworker_a") not in {member["value"] for member in ballot["members"]}
+	assert "The team decides" in doc.get_onload().next_step

@@ -111,8 +111,27 @@ def test_submission_needs_every_part_and_a_theory_of_change_per_line(plan):
 	assert frappe.db.get_value("Budget Plan", plan.name, "status") == rules.plan.DRAFT
 
 
-def test_mit_liv_plans_need_the_dream_and_next_step():
-	programme = make_programme(method="Mit liv – min styring")
+def test_a_new_programme_starts_with_its_methods_capabilities():
+	mit_liv = make_programme(method=rules.programme.MIT_LIV)
+	assert (mit_liv.dream_and_next_step, mit_liv.quality_of_life_scores) == (1, 1)
+	other = make_programme(method="Langtidsledige tager teten")
+	assert (other.dream_and_next_step, other.quality_of_life_scores) == (0, 0)
+	chosen = make_programme(method=rules.programme.MIT_LIV, quality_of_life_scores=1)
+	assert (chosen.dream_and_next_step, chosen.quality_of_life_scores) == (0, 1)
+
+
+def test_a_plan_needs_no_dream_where_the_programme_does_not_include_it():
+	plan = complete(plan_of(make_enrolled(make_programme(method="Langtidsledige tager teten"))))
+	plan.save()
+	plan.submit_for_assessment()
+	assert plan.status == rules.plan.SUBMITTED and not plan.dream_and_next_step
+
+
+@pytest.mark.parametrize(
+	"values", [{"method": rules.programme.MIT_LIV}, {"method": "Empowerment", "dream_and_next_step": 1}]
+)
+def test_plans_need_the_dream_and_next_step_where_the_programme_includes_them(values):
+	programme = make_programme(**values)
 	plan = complete(plan_of(make_enrolled(programme)))
 	plan.save()
 	with pytest.raises(frappe.ValidationError, match=r"My Dream.*My Next Step"):

@@ -14,9 +14,9 @@ from tests.integration.factories import approved_plan, make_programme, submitted
 def plan():
 	programme = make_programme()
 	plan = approved_plan(programme, lines=[{"description": "Bicycle", "amount": 3000}])
-	# A "Mit liv – min styring" course, for the wellbeing scores (its plan also needs a dream).
+	# A programme whose follow-ups record the citizen's quality-of-life scores.
 	programme.reload()
-	programme.method = "Mit liv – min styring"
+	programme.quality_of_life_scores = 1
 	programme.save()
 	return plan
 
@@ -29,12 +29,13 @@ def follow_up(plan, **values):
 def test_a_follow_up_is_prefilled_and_sets_the_next_date(plan):
 	frappe.db.set_value("Participant", plan.participant, "follow_up_frequency", "Every two weeks")
 	doc = follow_up(plan, citizen_report="I started cycling to the job centre.", quality_of_life="4")
+	assert doc.quality_of_life_scores == 1
 	assert [row.goal for row in doc.goals] == [goal.goal for goal in plan.goals]
 	assert [row.description for row in doc.lines] == [
 		line.description for line in plan.lines if line.approved
 	]
 	assert getdate(doc.next_follow_up_date) == getdate(add_days(today(), 14))
-	assert doc.method == "Mit liv – min styring" and doc.caseworker == user("caseworker_a")
+	assert doc.method == "Langtidsledige tager teten" and doc.caseworker == user("caseworker_a")
 	assert getdate(frappe.db.get_value("Participant", plan.participant, "next_follow_up_date")) == getdate(
 		add_days(today(), 14)
 	)

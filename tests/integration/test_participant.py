@@ -6,7 +6,13 @@ from frappe.utils import add_days, getdate, today
 
 from borgerbudget import rules
 from tests.integration.conftest import connect
-from tests.integration.factories import give_consent, make_offered, make_participant, make_programme
+from tests.integration.factories import (
+	give_consent,
+	make_enrolled,
+	make_offered,
+	make_participant,
+	make_programme,
+)
 
 
 @pytest.fixture
@@ -308,3 +314,25 @@ def test_programme_accounts_must_belong_to_its_company():
 	]
 	with pytest.raises(frappe.ValidationError, match="must be an Expense account"):
 		make_programme(expense_account=income)
+
+
+def form_facts(doc):
+	doc = frappe.get_doc("Participant", doc.name)
+	doc.run_method("onload")
+	return doc.get_onload()
+
+
+def test_the_form_is_offered_the_intake_steps_of_the_table(programme):
+	screening = form_facts(make_participant(programme, screening_assessment="Suitable"))
+	assert [action["method"] for action in screening.intake_actions] == ["offer", "mark_not_eligible"]
+	offered = form_facts(make_offered(programme))
+	assert [(action["method"], action["ask_reason"]) for action in offered.intake_actions] == [
+		("accept", False),
+		("decline", True),
+	]
+	assert offered.awaiting_decision and not offered.course_running
+	enrolled = make_enrolled(programme)
+	facts = form_facts(enrolled)
+	assert facts.intake_actions == [] and facts.course_running and not facts.awaiting_decision
+	frappe.db.set_value("Participant", enrolled.name, "course_termination", "CT-TEST")
+	assert not form_facts(enrolled).course_running

@@ -5,7 +5,7 @@ import json
 import frappe
 import pytest
 
-from tests.integration.factories import TEAM, Api, make_participant, make_programme, user
+from tests.integration.factories import TEAM, make_participant, make_programme, user
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import threading
 import frappe
 import pytest
 
-from tests.integration.factories import Api, budget_line, make_enrolled, make_programme, plan_of, user
+from tests.integration.factories import budget_line, make_enrolled, make_programme, plan_of, user
 
 PORTAL = "my-budget-plan"
 

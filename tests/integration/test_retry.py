@@ -107,7 +107,9 @@ def put_into_deadlocks(session, path, payload, plan, line, times):
 		try:
 			frappe.db.sql("select name from `tabBudget Plan` where name = %s for update", (plan,))
 		except frappe.QueryDeadlockError:
-			raise AssertionError(f"MariaDB chose this test's transaction as the victim (round {round + 1})")
+			raise AssertionError(
+				f"MariaDB chose this test's transaction as the victim (round {round + 1})"
+			) from None
 		frappe.db.rollback()
 	put.join(60)
 	return answers[0]

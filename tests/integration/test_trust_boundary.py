@@ -24,7 +24,7 @@ import pytest
 from frappe.model.workflow import apply_workflow
 from frappe.utils import add_days, today
 
-from borgerbudget import permissions, rules
+from borgerbudget import rules
 from borgerbudget.borgerbudget.doctype.budget_plan_amendment.budget_plan_amendment import make_amendment
 from borgerbudget.borgerbudget.doctype.budget_plan_approval.budget_plan_approval import make_approval
 from tests.integration.factories import (

@@ -210,3 +210,35 @@ def test_missing_for_submission():
 		"lines",
 	]
 	assert rules.plan.plan_total(lines) == 200
+
+
+@pytest.mark.parametrize(
+	"current, new, step",
+	[
+		(rules.plan.DRAFT, rules.plan.SUBMITTED, rules.plan.SUBMIT),
+		(rules.plan.NEEDS_REVISION, rules.plan.SUBMITTED, rules.plan.SUBMIT),
+		(rules.plan.SUBMITTED, rules.plan.DRAFT, rules.plan.WITHDRAW),
+		(rules.plan.SUBMITTED, rules.plan.APPROVED, rules.plan.DECIDE),
+		(rules.plan.SUBMITTED, rules.plan.REJECTED, rules.plan.DECIDE),
+		(rules.plan.APPROVED, rules.plan.SUBMITTED, rules.plan.REOPEN),
+		(rules.plan.REJECTED, rules.plan.SUBMITTED, rules.plan.REOPEN),
+		(rules.plan.DRAFT, rules.plan.APPROVED, None),
+		(rules.plan.APPROVED, rules.plan.DRAFT, None),
+		(rules.plan.REJECTED, rules.plan.APPROVED, None),
+	],
+)
+def test_a_plan_moves_only_by_the_steps_of_its_table(current, new, step):
+	assert rules.plan.plan_step(current, new) == step
+
+
+def test_every_plan_status_is_reachable_and_left_by_the_table():
+	reached = {new for _current, new in rules.plan.PLAN_TRANSITIONS} | {rules.plan.DRAFT}
+	left = {current for current, _new in rules.plan.PLAN_TRANSITIONS}
+	assert reached == set(rules.plan.PLAN_STATUSES)
+	assert left == set(rules.plan.PLAN_STATUSES)
+
+
+def test_places_left_counts_the_enrolled_and_for_offering_the_open_offers():
+	assert rules.intake.places_left(10, 7) == 3
+	assert rules.intake.places_left(10, 7, open_offers=2) == 1
+	assert rules.intake.places_left(10, 9, open_offers=3) == 0

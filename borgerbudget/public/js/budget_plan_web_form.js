@@ -3,6 +3,8 @@
 // Every rule is checked again on the server when the plan is saved or submitted.
 // (Rendered with Jinja: plan_messages comes from borgerbudget.portal.plan_form_context.)
 Object.assign(frappe._messages, {{ plan_messages | json }});
+// The plan's statuses as the server names them (rules/plan.py).
+const PLAN_STATUS = {{ plan_statuses | json }};
 
 frappe.ready(() => {
 	const form = frappe.web_form;
@@ -30,7 +32,16 @@ frappe.ready(() => {
 			);
 	}
 	refresh_summary();
-	setInterval(refresh_summary, 1000);
+	// Typing an amount, adding or removing a line: each ends in one of these events on the form.
+	let pending = false;
+	$(".web-form-wrapper").on("input change click", () => {
+		if (pending) return;
+		pending = true;
+		setTimeout(() => {
+			pending = false;
+			refresh_summary();
+		}, 50);
+	});
 
 	frappe.call({
 		method: "frappe.client.get_list",
@@ -51,7 +62,7 @@ frappe.ready(() => {
 		},
 	});
 
-	if (doc.status === "Approved") {
+	if (doc.status === PLAN_STATUS.approved) {
 		frappe.call("borgerbudget.portal.get_payout_overview", { budget_plan: doc.name }).then((r) => {
 			const rows = (r.message || [])
 				.map(
@@ -75,7 +86,7 @@ frappe.ready(() => {
 		});
 	}
 
-	if (doc.status === "Submitted for Assessment" && form.name === "budget-plan") {
+	if (doc.status === PLAN_STATUS.submitted && form.name === "budget-plan") {
 		$summary.append(
 			`<div class="mt-2"><a class="btn btn-sm btn-primary" href="/plan-assessment/new?budget_plan=${encodeURIComponent(
 				doc.name
@@ -83,7 +94,7 @@ frappe.ready(() => {
 		);
 	}
 
-	if (["Draft", "Needs Revision"].includes(doc.status) && frappe.web_form_doc.in_edit_mode) {
+	if (PLAN_STATUS.editable.includes(doc.status) && frappe.web_form_doc.in_edit_mode) {
 		const $submit = $(
 			`<button type="button" class="btn btn-default btn-md submit-for-assessment">${__(
 				"Submit for Assessment"

@@ -14,19 +14,20 @@ frappe.ui.form.on("Budget Plan", {
 			);
 		}
 		show_next_step(frm);
-		if (["Draft", "Needs Revision"].includes(frm.doc.status)) {
+		const onload = frm.doc.__onload || {};
+		if (onload.can_submit) {
 			frm.add_custom_button(__("Submit for Assessment"), () =>
 				frm.call("submit_for_assessment").then(() => frm.reload_doc())
 			);
-			if (frappe.user.has_role(["Caseworker", "Caseworker Team Lead", "Borgerbudget Admin"])) {
-				frm.add_custom_button(__("Extend Plan Deadline"), () => extend_deadline(frm));
-			}
+		}
+		if (onload.can_extend_deadline) {
+			frm.add_custom_button(__("Extend Plan Deadline"), () => extend_deadline(frm));
 		}
 		frm.add_custom_button(__("One-Page Plan"), () =>
 			frappe.utils.print(frm.doctype, frm.doc.name, "Randers One-Page Plan")
 		);
 		frm.set_df_property("lines", "description", budget_summary(frm));
-		if (frm.doc.status === "Approved") {
+		if (onload.approved) {
 			add_payout_buttons(frm);
 			add_amendment_button(frm);
 		}
@@ -86,10 +87,11 @@ function extend_deadline(frm) {
 function add_payout_buttons(frm) {
 	const can = (frm.doc.__onload || {}).can_create || {};
 	const open = (route) => (lines) => lines.length && borgerbudget.choose_budget_line(lines, frm.doc.currency, route);
-	const payable = (route) =>
-		(frm.doc.lines || []).filter(
-			(line) => line.approved && !line.closed && line.payment_route === route && flt(line.remaining_amount) > 0
-		);
+	// The lines that can take a new invoice or advance, by payment route (the server's rule).
+	const payable = (route) => {
+		const names = ((frm.doc.__onload || {}).payable || {})[route] || [];
+		return (frm.doc.lines || []).filter((line) => names.includes(line.name));
+	};
 	if (can["Purchase Invoice"] && payable("Supplier invoice").length) {
 		frm.add_custom_button(
 			__("Purchase Invoice"),

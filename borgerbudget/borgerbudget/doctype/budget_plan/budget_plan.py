@@ -198,27 +198,29 @@ class BudgetPlan(Document):
 		self.submission_count = previous.submission_count if previous else 0
 		if self.status == old_status:
 			return
-		if old_status in rules.plan.EDITABLE_PLAN_STATUSES and self.status == rules.plan.SUBMITTED:
-			self.validate_complete()
-			self.validate_collective_course()
-			self.submitted_on = now_datetime()
-			self.submission_count += 1
-		elif (old_status, self.status) == (rules.plan.SUBMITTED, rules.plan.DRAFT) and self.can_withdraw():
-			self.submitted_on = None
-		elif old_status == rules.plan.SUBMITTED and self.status == self.get_decision():
-			self.approved_on = getdate() if self.status == rules.plan.APPROVED else None
-		elif (
-			old_status in rules.approval.DECISIONS.values()
-			and self.status == rules.plan.SUBMITTED
-			and not self.get_decision()
-		):
-			# The decision was cancelled: the plan waits for a new assessment.
-			self.approved_on = None
-		else:
+		step = rules.plan.plan_step(old_status, self.status)
+		allowed = {
+			rules.plan.SUBMIT: lambda: True,
+			rules.plan.WITHDRAW: self.can_withdraw,
+			rules.plan.DECIDE: lambda: self.status == self.get_decision(),
+			rules.plan.REOPEN: lambda: not self.get_decision(),
+		}
+		if not step or not allowed[step]():
 			frappe.throw(
 				_("A plan cannot move from {0} to {1}.").format(_(old_status), _(self.status)),
 				title=_("Invalid status change"),
 			)
+		if step == rules.plan.SUBMIT:
+			self.validate_complete()
+			self.validate_collective_course()
+			self.submitted_on = now_datetime()
+			self.submission_count += 1
+		elif step == rules.plan.WITHDRAW:
+			self.submitted_on = None
+		elif step == rules.plan.DECIDE:
+			self.approved_on = getdate() if self.status == rules.plan.APPROVED else None
+		else:
+			self.approved_on = None
 
 	def validate_collective_course(self):
 		if not frappe.get_cached_value("Budget Programme", self.programme, "collective_course_mandatory"):
@@ -273,7 +275,7 @@ class BudgetPlan(Document):
 			"strategy_start": self.strategy_start,
 			"goals": self.goals,
 		}
-		if self.method == "Mit liv – min styring":
+		if self.dream_and_next_step:
 			parts.update(dream=self.dream, next_step=self.next_step)
 		missing = rules.plan.missing_for_submission(parts, to_lines(self.lines))
 		if missing:
@@ -290,12 +292,6 @@ class BudgetPlan(Document):
 		if item == "lines":
 			return _("at least one budget line")
 		return _(self.meta.get_label(item))
-
-	def on_update(self):
-		previous = self.get_doc_before_save()
-		if self.status == rules.plan.SUBMITTED and (not previous or previous.status != rules.plan.SUBMITTED):
-			# The approval procedure hangs on this event (doc_events "after_submit_for_assessment").
-			self.run_method("after_submit_for_assessment")
 
 	@frappe.whitelist()
 	def submit_for_assessment(self):
@@ -354,6 +350,23 @@ class BudgetPlan(Document):
 	def onload(self):
 		self.set_onload("deadline_passed", self.is_past_deadline())
 		self.set_onload("next_step", self.get_next_step())
+		# The form's buttons follow these; the methods behind them check again.
+		editable = self.status in rules.plan.EDITABLE_PLAN_STATUSES
+		self.set_onload("can_submit", editable)
+		self.set_onload("can_extend_deadline", editable and is_caseworker())
+		self.set_onload("approved", self.status == rules.plan.APPROVED)
+		self.set_onload(
+			"payable",
+			{
+				route: [
+					line.name
+					for line in self.lines
+					if line.payment_route == route
+					and rules.payout.payable(line.approved, line.closed, flt(line.remaining_amount))
+				]
+				for route in (rules.plan.SUPPLIER_INVOICE, rules.plan.REIMBURSEMENT)
+			},
+		)
 		self.set_onload(
 			"can_create",
 			{
@@ -373,7 +386,7 @@ class BudgetPlan(Document):
 				{
 					"budget_plan": self.name,
 					"docstatus": ("<", 2),
-					"status": ("in", ("Draft", rules.approval.AWAITING_ASSESSMENT)),
+					"status": ("in", rules.amendment.OPEN_STATUSES),
 				},
 			),
 		)
@@ -404,7 +417,7 @@ class BudgetPlan(Document):
 				}
 			waiting_for = (
 				frappe.db.get_value("Caseworker Team", open_approval.caseworker_team, "team_lead")
-				if open_approval.workflow_state == rules.approval.AWAITING_TEAM
+				if rules.approval.RESPONSIBLE.get(open_approval.workflow_state) == rules.approval.TEAM_LEAD
 				else open_approval.caseworker
 			)
 			return {
@@ -437,7 +450,7 @@ class BudgetPlan(Document):
 				if self.status == rules.plan.APPROVED
 				else ""
 			),
-			"colour": {"Approved": "green", "Rejected": "red"}.get(self.status, "orange"),
+			"colour": {rules.plan.APPROVED: "green", rules.plan.REJECTED: "red"}.get(self.status, "orange"),
 			"approval": self.approval,
 		}
 
@@ -502,3 +515,15 @@ def content_of(doc):
 		else:
 			content[fieldname] = cstr(doc.get(fieldname)).strip()
 	return content
+
+
+def new_from_plan(doctype: str, plan: str, refusal: str):
+	"""An unsaved `doctype` started from a plan the user may read, for a user who may create one
+	(the desk's "Assess Plan" and "Change the Plan"): (doc, plan)."""
+	source = frappe.get_doc("Budget Plan", plan)
+	source.check_permission("read")
+	if not frappe.has_permission(doctype, "create"):
+		frappe.throw(refusal, frappe.PermissionError)
+	doc = frappe.new_doc(doctype)
+	doc.budget_plan = source.name
+	return doc, source

@@ -12,6 +12,7 @@ from frappe.model.document import Document
 from frappe.utils import cstr, flt, fmt_money, getdate, now_datetime
 
 from borgerbudget import accounting, rules
+from borgerbudget.borgerbudget.doctype.budget_plan.budget_plan import new_from_plan
 
 # The budget line's fields an amendment may change.
 LINE_FIELDS = (
@@ -33,9 +34,36 @@ class BudgetPlanAmendment(Document):
 		plan = frappe.get_doc("Budget Plan", self.budget_plan)
 		self.set_from_plan(plan)
 		if self.docstatus.is_draft():
-			self.status = "Draft"
+			self.status = rules.amendment.DRAFT
 		self.validate_plan_open(plan)
 		self.check_amended_plan(plan, self.set_changes(plan))
+
+	def onload(self):
+		self.set_onload("next_step", self.get_next_step())
+
+	def get_next_step(self):
+		"""What happens next, for the form's intro; `assess` when the user may start the assessment."""
+		if self.docstatus == 0:
+			return {
+				"text": _(
+					"Change the lines below, then save to see the changes against the approved plan. Changes that add at most {0} of new money are approved by rule when you submit; larger ones are assessed."
+				).format(fmt_money(self.green_threshold, currency=self.currency)),
+				"colour": "blue",
+			}
+		if self.status == rules.amendment.AWAITING_ASSESSMENT:
+			return {
+				"text": _("Waiting for the assessment of the changed lines."),
+				"colour": "orange",
+				"assess": not self.approval and frappe.has_permission("Budget Plan Approval", "create"),
+			}
+		if self.status == rules.plan.APPROVED:
+			return {
+				"text": _("Approved by rule and applied to the plan.")
+				if self.route == rules.amendment.GREEN_BY_RULE
+				else _("Approved after assessment and applied to the plan."),
+				"colour": "green",
+			}
+		return None
 
 	def set_from_plan(self, plan):
 		self.participant = plan.participant
@@ -177,7 +205,7 @@ class BudgetPlanAmendment(Document):
 			self.doctype,
 			{
 				"budget_plan": self.budget_plan,
-				"status": rules.approval.AWAITING_ASSESSMENT,
+				"status": rules.amendment.AWAITING_ASSESSMENT,
 				"name": ("!=", self.name),
 			},
 		)
@@ -188,7 +216,7 @@ class BudgetPlanAmendment(Document):
 				).format(frappe.utils.get_link_to_form(self.doctype, other)),
 				title=_("Change already pending"),
 			)
-		self.status = rules.approval.AWAITING_ASSESSMENT
+		self.status = rules.amendment.AWAITING_ASSESSMENT
 
 	def on_submit(self):
 		if self.route == rules.amendment.GREEN_BY_RULE:
@@ -255,7 +283,7 @@ class BudgetPlanAmendment(Document):
 		self.check_not_applied()
 		self.db_set(
 			{
-				"status": rules.approval.AWAITING_ASSESSMENT,
+				"status": rules.amendment.AWAITING_ASSESSMENT,
 				"approval": None,
 				"decided_by": None,
 				"decided_on": None,
@@ -266,7 +294,7 @@ class BudgetPlanAmendment(Document):
 		self.check_not_applied()
 		if frappe.db.exists("Budget Plan Approval", {"amendment": self.name, "docstatus": 0}):
 			frappe.throw(_("{0} is being assessed; finish or delete the assessment first.").format(self.name))
-		self.db_set("status", "Cancelled")
+		self.db_set("status", rules.amendment.CANCELLED)
 		# The assessment that sent it back stays on record.
 		self.ignore_linked_doctypes = ("Budget Plan Approval",)
 		assign_to.close_all_assignments(self.doctype, self.name)
@@ -306,13 +334,11 @@ def line_values(row):
 @frappe.whitelist()
 def make_amendment(source_name: str):
 	"""An unsaved change to an approved plan, its lines copied from the plan."""
-	plan = frappe.get_doc("Budget Plan", source_name)
-	plan.check_permission("read")
-	if not frappe.has_permission("Budget Plan Amendment", "create"):
-		frappe.throw(_("You are not allowed to change approved plans."), frappe.PermissionError)
-	doc = frappe.new_doc("Budget Plan Amendment")
-	doc.budget_plan = plan.name
+	doc, plan = new_from_plan(
+		"Budget Plan Amendment", source_name, _("You are not allowed to change approved plans.")
+	)
 	doc.set_from_plan(plan)
+	doc.run_method("onload")
 	return doc
 
 

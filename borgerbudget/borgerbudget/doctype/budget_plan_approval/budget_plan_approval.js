@@ -17,11 +17,11 @@ frappe.ui.form.on("Budget Plan Approval", {
 			frm.set_intro(__("Score the three criteria and write a note on each, then save."), "blue");
 			return;
 		}
+		// The server says what happens next and how this user may vote (get_next_step, get_ballot).
 		const onload = frm.doc.__onload || {};
-		const votes = onload.votes || [];
-		frm.set_intro(next_step(frm, votes, onload.team_lead), frm.doc.docstatus === 1 ? "green" : "blue");
-		render_votes(frm, votes);
-		add_vote_buttons(frm, votes, onload.team_lead);
+		frm.set_intro(frappe.utils.escape_html(onload.next_step || ""), frm.doc.docstatus === 1 ? "green" : "blue");
+		render_votes(frm, onload.votes || []);
+		add_vote_buttons(frm, onload.ballot);
 	},
 });
 
@@ -48,45 +48,6 @@ function render_changes(frm, changes, money) {
 	);
 }
 
-function next_step(frm, votes, team_lead) {
-	const doc = frm.doc;
-	const state = doc.workflow_state;
-	if (doc.docstatus === 2) return __("Cancelled. Amend it to correct the assessment.");
-	if (doc.docstatus === 1) {
-		return __("Decision: {0} by {1} on {2}.", [
-			__(doc.decision),
-			frappe.user.full_name(doc.decided_by),
-			frappe.datetime.str_to_user(doc.decided_on),
-		]);
-	}
-	if (state === "Awaiting Assessment") {
-		const suggestion = doc.suggested_classification
-			? __("The scores suggest {0}.", [__(doc.suggested_classification)])
-			: __("Score all three criteria to get a suggested classification.");
-		return (
-			suggestion +
-			" " +
-			__(
-				"Green: approve under Actions. Yellow: choose colleagues, then Ask Colleagues. Red: Refer to Team. Or Return to Citizen with your comments."
-			)
-		);
-	}
-	if (state === "Awaiting Colleague Comments") {
-		const answered = votes.filter((v) => v.kind === "Colleague comment").length;
-		return __(
-			"Waiting for comments: {0} of {1} colleagues have answered. Then approve the plan (green) or refer it to the team (red).",
-			[answered, (doc.colleagues || []).length]
-		);
-	}
-	if (state === "Awaiting Team Decision") {
-		return __(
-			"The team decides. {0} records the meeting date, who took part and the minutes; every member who took part votes. Quorum: {1}.",
-			[frappe.user.full_name(team_lead), doc.quorum || __("set by the programme")]
-		);
-	}
-	return "";
-}
-
 function render_votes(frm, votes) {
 	const field = frm.get_field("votes_html");
 	if (!votes.length) {
@@ -108,29 +69,20 @@ function render_votes(frm, votes) {
 		<tbody>${rows}</tbody></table>`);
 }
 
-function add_vote_buttons(frm, votes, team_lead) {
-	const doc = frm.doc;
-	const me = frappe.session.user;
-	if (doc.docstatus !== 0 || me === doc.caseworker) return;
-	const asked =
-		doc.workflow_state === "Awaiting Colleague Comments" &&
-		(doc.colleagues || []).some((row) => row.user === me);
-	const member =
-		doc.workflow_state === "Awaiting Team Decision" &&
-		(doc.team_members || []).some((row) => row.user === me);
-	if (asked || member) {
-		const mine = votes.find((v) => v.voter === me);
-		const label = asked ? __("Comment and Vote") : __("Vote");
-		frm.add_custom_button(mine ? __("Change My Vote") : label, () => vote_dialog(frm, asked, mine)).addClass(
-			"btn-primary"
-		);
+function add_vote_buttons(frm, ballot) {
+	if (!ballot) return;
+	if (ballot.vote) {
+		const label = ballot.comment_required ? __("Comment and Vote") : __("Vote");
+		frm.add_custom_button(ballot.mine ? __("Change My Vote") : label, () =>
+			vote_dialog(frm, ballot, ballot.mine)
+		).addClass("btn-primary");
 	}
-	if (doc.workflow_state === "Awaiting Team Decision" && me === team_lead) {
-		frm.add_custom_button(__("Record a Member's Vote"), () => vote_dialog(frm, false, null, true));
+	if (ballot.for_members) {
+		frm.add_custom_button(__("Record a Member's Vote"), () => vote_dialog(frm, ballot, null, true));
 	}
 }
 
-function vote_dialog(frm, comment_required, current, for_member) {
+function vote_dialog(frm, ballot, current, for_member) {
 	const fields = [];
 	if (for_member) {
 		fields.push({
@@ -138,9 +90,7 @@ function vote_dialog(frm, comment_required, current, for_member) {
 			fieldtype: "Select",
 			label: __("Member"),
 			reqd: 1,
-			options: (frm.doc.team_members || [])
-				.filter((row) => row.user !== frm.doc.caseworker)
-				.map((row) => ({ value: row.user, label: row.full_name || row.user })),
+			options: ballot.members,
 		});
 	}
 	fields.push(
@@ -149,15 +99,15 @@ function vote_dialog(frm, comment_required, current, for_member) {
 			fieldtype: "Select",
 			label: __("Vote"),
 			reqd: 1,
-			default: current ? current.vote : "For",
-			options: ["For", "Against", "Abstain"].map((value) => ({ value, label: __(value) })),
+			default: current ? current.vote : ballot.options[0].value,
+			options: ballot.options,
 			description: __("For or against approving the plan"),
 		},
 		{
 			fieldname: "comment",
 			fieldtype: "Small Text",
 			label: __("Comment"),
-			reqd: comment_required ? 1 : 0,
+			reqd: ballot.comment_required && !for_member ? 1 : 0,
 			default: current ? current.comment : "",
 		}
 	);

@@ -8,6 +8,7 @@ from frappe.model.document import Document
 from frappe.utils import cint, format_date, getdate, now_datetime, strip_html, today
 
 from borgerbudget import rules
+from borgerbudget.borgerbudget.doctype.budget_plan.budget_plan import new_from_plan
 from borgerbudget.borgerbudget.doctype.budget_programme.budget_programme import get_classification_rules
 
 # What the assessing caseworker decides in the first state; fixed once the case is routed.
@@ -394,9 +395,6 @@ class BudgetPlanApproval(Document):
 			self.start_course()
 		self.update_plan()
 		self.add_plan_comment()
-		if self.decision == rules.plan.REJECTED and self.not_expected_to_reach_approval:
-			# Ending the course is decided elsewhere; apps hook in with doc_events.
-			self.run_method("on_plan_not_expected_to_reach_approval")
 
 	def start_course(self):
 		participant = frappe.get_doc("Participant", self.participant)
@@ -436,9 +434,72 @@ class BudgetPlanApproval(Document):
 		frappe.get_doc("Budget Plan", self.budget_plan).add_comment("Info", text)
 
 	def onload(self):
-		self.set_onload("votes", self.get_vote_summary())
-		self.set_onload("team_lead", self.get_team_lead())
+		votes = self.get_vote_summary()
+		self.set_onload("votes", votes)
 		self.set_onload("team_users", self.get_team_users())
+		self.set_onload("next_step", self.get_next_step(votes))
+		self.set_onload("ballot", self.get_ballot(votes))
+
+	def get_next_step(self, votes):
+		"""What happens next and who does it, for the form's intro."""
+		if self.docstatus == 2:
+			return _("Cancelled. Amend it to correct the assessment.")
+		if self.docstatus == 1:
+			return _("Decision: {0} by {1} on {2}.").format(
+				_(self.decision), frappe.utils.get_fullname(self.decided_by), format_date(self.decided_on)
+			)
+		state = self.workflow_state
+		if state == rules.approval.AWAITING_ASSESSMENT:
+			suggestion = (
+				_("The scores suggest {0}.").format(_(self.suggested_classification))
+				if self.suggested_classification
+				else _("Score all three criteria to get a suggested classification.")
+			)
+			return (
+				suggestion
+				+ " "
+				+ _(
+					"Green: approve under Actions. Yellow: choose colleagues, then Ask Colleagues. Red: Refer to Team. Or Return to Citizen with your comments."
+				)
+			)
+		if state == rules.approval.AWAITING_COMMENTS:
+			answered = sum(1 for vote in votes if vote.kind == COLLEAGUE_COMMENT)
+			return _(
+				"Waiting for comments: {0} of {1} colleagues have answered. Then approve the plan (green) or refer it to the team (red)."
+			).format(answered, len(self.colleagues))
+		if state == rules.approval.AWAITING_TEAM:
+			return _(
+				"The team decides. {0} records the meeting date, who took part and the minutes; every member who took part votes. Quorum: {1}."
+			).format(
+				frappe.utils.get_fullname(self.get_team_lead()), self.quorum or _("set by the programme")
+			)
+		return ""
+
+	def get_ballot(self, votes):
+		"""How the session user may vote now, for the form's buttons (Approval Vote checks each vote)."""
+		user = frappe.session.user
+		if self.docstatus != 0 or user == self.caseworker:
+			return None
+		state = self.workflow_state
+		asked = state == rules.approval.AWAITING_COMMENTS and user in {row.user for row in self.colleagues}
+		member = state == rules.approval.AWAITING_TEAM and user in {row.user for row in self.team_members}
+		for_members = state == rules.approval.AWAITING_TEAM and self.is_responsible(
+			rules.approval.TEAM_LEAD, user
+		)
+		if not (asked or member or for_members):
+			return None
+		return {
+			"vote": asked or member,
+			"comment_required": asked,
+			"for_members": for_members,
+			"mine": next((vote for vote in votes if vote.voter == user), None),
+			"options": [{"value": vote, "label": _(vote)} for vote in rules.approval.VOTES],
+			"members": [
+				{"value": row.user, "label": row.full_name or row.user}
+				for row in self.team_members
+				if row.user != self.caseworker
+			],
+		}
 
 	def get_vote_summary(self):
 		if self.is_new():
@@ -454,12 +515,7 @@ class BudgetPlanApproval(Document):
 @frappe.whitelist()
 def make_approval(source_name: str):
 	"""An unsaved assessment of a submitted plan, for the caseworker to fill in and save."""
-	plan = frappe.get_doc("Budget Plan", source_name)
-	plan.check_permission("read")
-	if not frappe.has_permission("Budget Plan Approval", "create"):
-		frappe.throw(_("You are not allowed to assess plans."), frappe.PermissionError)
-	doc = frappe.new_doc("Budget Plan Approval")
-	doc.budget_plan = plan.name
+	doc, _plan = new_from_plan("Budget Plan Approval", source_name, _("You are not allowed to assess plans."))
 	doc.set_from_plan()
 	return doc
 

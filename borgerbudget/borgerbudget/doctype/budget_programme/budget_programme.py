@@ -27,6 +27,9 @@ class BudgetProgramme(Document):
 				if benefit_type and not frappe.db.exists("Benefit Type", benefit_type):
 					continue
 				self.append("criteria", {"criterion": kind, "number": number, "benefit_type": benefit_type})
+		if self.is_new() and not any(self.get(capability) for capability in rules.programme.CAPABILITIES):
+			for capability in rules.programme.capabilities_of(self.method):
+				self.set(capability, 1)
 		if self.is_new() and not self.classification_rules:
 			for rule in rules.approval.DEFAULT_CLASSIFICATION_RULES:
 				self.append("classification_rules", vars(rule))

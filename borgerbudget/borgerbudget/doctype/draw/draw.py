@@ -9,9 +9,10 @@ import secrets
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import getdate, now_datetime, today
+from frappe.utils import now_datetime
 
 from borgerbudget import rules
+from borgerbudget.borgerbudget.doctype.participant.participant import places_taken
 
 
 class Draw(Document):
@@ -82,17 +83,5 @@ def draw_pool(programme):
 
 def remaining_capacity(programme):
 	"""This year's places not yet taken by enrolled participants or held by open offers."""
-	year = getdate(today()).year
-	capacity = frappe.db.get_value("Budget Programme", programme, "yearly_capacity") or 0
-	taken = frappe.db.count(
-		"Participant",
-		{
-			"programme": programme,
-			"status": rules.intake.ENROLLED,
-			"enrolment_date": ("between", (f"{year}-01-01", f"{year}-12-31")),
-		},
-	) + frappe.db.count(
-		"Participant",
-		{"programme": programme, "status": ("in", (rules.intake.OFFERED, rules.intake.ACCEPTED))},
-	)
-	return max(capacity - taken, 0)
+	taken = places_taken(programme)
+	return rules.intake.places_left(taken.capacity, taken.enrolled, taken.open_offers)

@@ -2,7 +2,7 @@
 # For license information, please see license.txt
 
 """A follow-up conversation (seed 004): what the citizen reports, progress on each goal, whether
-each approved line's theory of change held, and for "Mit liv – min styring" the wellbeing scores."""
+each approved line's theory of change held, and, where the programme includes them, the citizen's quality-of-life scores."""
 
 import frappe
 from frappe import _
@@ -10,7 +10,11 @@ from frappe.model.document import Document
 from frappe.utils import format_date, getdate, today
 
 from borgerbudget import accounting, rules
-from borgerbudget.borgerbudget.doctype.participant.participant import close_reminders, remind_caseworker
+from borgerbudget.borgerbudget.doctype.participant.participant import (
+	RUNNING_COURSE,
+	close_reminders,
+	remind_caseworker,
+)
 
 
 class Followup(Document):
@@ -31,7 +35,9 @@ class Followup(Document):
 		if participant.status != rules.intake.ENROLLED or not plan or plan.status != rules.plan.APPROVED:
 			frappe.throw(_("Follow-up starts when the plan is approved and the course has begun."))
 		self.participant_name, self.programme = participant.full_name, participant.programme
-		self.method = frappe.get_cached_value("Budget Programme", participant.programme, "method")
+		self.method, self.quality_of_life_scores = frappe.get_cached_value(
+			"Budget Programme", participant.programme, ["method", "quality_of_life_scores"]
+		)
 		self.budget_plan = plan.name
 		if getdate(self.follow_up_date) > getdate(today()):
 			frappe.throw(
@@ -137,8 +143,7 @@ def flag_overdue_follow_ups():
 	for participant in frappe.get_all(
 		"Participant",
 		filters={
-			"status": rules.intake.ENROLLED,
-			"course_termination": ("is", "not set"),
+			**RUNNING_COURSE,
 			"follow_up_overdue": 0,
 			"next_follow_up_date": ("<", on),
 		},
@@ -151,8 +156,11 @@ def flag_overdue_follow_ups():
 			),
 			OVERDUE_MARK,
 		)
-	frappe.db.sql(
-		"""update `tabParticipant` set follow_up_overdue = (next_follow_up_date < %s)
-		where status = %s and ifnull(course_termination, '') = '' and next_follow_up_date is not null""",
-		(on, rules.intake.ENROLLED),
-	)
+	for overdue, dates in ((1, ("<", on)), (0, (">=", on))):
+		frappe.db.set_value(
+			"Participant",
+			{**RUNNING_COURSE, "next_follow_up_date": dates, "follow_up_overdue": 1 - overdue},
+			"follow_up_overdue",
+			overdue,
+			update_modified=False,
+		)

@@ -4,28 +4,17 @@
 frappe.ui.form.on("Participant", {
 	refresh(frm) {
 		if (frm.is_new()) return;
-		const actions = {
-			Screening: [
-				["offer", __("Offer a Place")],
-				["mark_not_eligible", __("Mark Not Eligible")],
-			],
-			Offered: [
-				["accept", __("Accept Offer")],
-				["decline", __("Decline Offer")],
-			],
-			Accepted: [["enroll", __("Enroll")]],
-			Declined: [["rescreen", __("Screen Again")]],
-			"Not Eligible": [["rescreen", __("Screen Again")]],
-		};
-		for (const [method, label] of actions[frm.doc.status] || []) {
-			frm.add_custom_button(label, () => run_intake_action(frm, method), __("Intake"));
+		// The server says which steps and buttons apply (Participant.onload); its methods check again.
+		const onload = frm.doc.__onload || {};
+		for (const action of onload.intake_actions || []) {
+			frm.add_custom_button(action.label, () => run_intake_action(frm, action), __("Intake"));
 		}
-		if (frm.doc.status === "Enrolled" && !frm.doc.course_termination && frappe.model.can_create("Course Termination")) {
+		if (onload.course_running && frappe.model.can_create("Course Termination")) {
 			frm.add_custom_button(__("End Course"), () =>
 				frappe.new_doc("Course Termination", { participant: frm.doc.name })
 			);
 		}
-		if (frm.doc.status === "Enrolled" && !frm.doc.course_termination && frm.doc.course_end_date && frm.perm[0].write) {
+		if (onload.course_running && frm.doc.course_end_date && frm.perm[0].write) {
 			frm.add_custom_button(__("Extend Course"), () =>
 				frappe.prompt(
 					[
@@ -37,7 +26,7 @@ frappe.ui.form.on("Participant", {
 				)
 			);
 		}
-		if (frm.doc.status === "Enrolled" && frm.doc.course_start_date && frappe.model.can_create("Follow-up")) {
+		if (onload.course_running && frm.doc.course_start_date && frappe.model.can_create("Follow-up")) {
 			frm.add_custom_button(__("Record Follow-up"), () =>
 				frappe.new_doc("Follow-up", { participant: frm.doc.name })
 			);
@@ -65,7 +54,7 @@ frappe.ui.form.on("Participant", {
 				true
 			);
 		}
-		if (frappe.user.has_role("Borgerbudget CPR Access")) {
+		if (onload.can_reveal_cpr) {
 			frm.add_custom_button(__("Reveal CPR Number"), () => reveal_cpr(frm));
 		}
 		if (frm.doc.plan_deadline) {
@@ -74,7 +63,7 @@ frappe.ui.form.on("Participant", {
 				"blue",
 				true
 			);
-		} else if (frm.doc.status === "Offered" && frm.doc.decision_deadline) {
+		} else if (onload.awaiting_decision && frm.doc.decision_deadline) {
 			frm.dashboard.add_comment(
 				__("The citizen must decide by {0}", [frappe.datetime.str_to_user(frm.doc.decision_deadline)]),
 				"orange",
@@ -84,13 +73,13 @@ frappe.ui.form.on("Participant", {
 	},
 });
 
-function run_intake_action(frm, method) {
-	const call = (args) => frm.call(method, args).then(() => frm.reload_doc());
-	if (method === "decline") {
+function run_intake_action(frm, action) {
+	const call = (args) => frm.call(action.method, args).then(() => frm.reload_doc());
+	if (action.ask_reason) {
 		frappe.prompt(
 			{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason for Declining") },
 			(values) => call(values),
-			__("Decline Offer")
+			__(action.label)
 		);
 	} else {
 		call({});

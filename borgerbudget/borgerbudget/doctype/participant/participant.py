@@ -10,7 +10,10 @@ from borgerbudget import rules
 from borgerbudget.borgerbudget.doctype.budget_programme.budget_programme import get_criteria
 from borgerbudget.borgerbudget.doctype.participant_cpr import participant_cpr
 from borgerbudget.input import date_argument
-from borgerbudget.permissions import CPR_ACCESS, get_caseworker_teams
+from borgerbudget.permissions import get_caseworker_teams, may_reveal_cpr
+
+# The participants whose course runs (rules.course.course_running), as list filters.
+RUNNING_COURSE = {"status": rules.intake.ENROLLED, "course_termination": ("is", "not set")}
 
 
 class Participant(Document):
@@ -181,23 +184,28 @@ class Participant(Document):
 	def validate_capacity(self, programme):
 		# The programme row lock makes concurrent enrolments count one another.
 		frappe.db.get_value("Budget Programme", programme.name, "name", for_update=True)
-		year = self.enrolment_date.year
-		enrolled = frappe.db.count(
-			"Participant",
-			{
-				"programme": programme.name,
-				"status": rules.intake.ENROLLED,
-				"enrolment_date": ("between", (f"{year}-01-01", f"{year}-12-31")),
-				"name": ("!=", self.name),
-			},
-		)
-		if enrolled >= programme.yearly_capacity:
+		taken = places_taken(programme.name, excluding=self.name)
+		if not rules.intake.places_left(taken.capacity, taken.enrolled):
 			frappe.throw(
 				_("Programme {0} has no capacity left in {1}: {2} of {3} places are taken.").format(
-					frappe.bold(programme.name), year, enrolled, programme.yearly_capacity
+					frappe.bold(programme.name), taken.year, taken.enrolled, taken.capacity
 				),
 				title=_("Capacity reached"),
 			)
+
+	def onload(self):
+		# The form's buttons follow these; the methods behind them check again.
+		self.set_onload(
+			"intake_actions",
+			[
+				{"method": method, "label": _(label), "ask_reason": new == rules.intake.DECLINED}
+				for new in rules.intake.INTAKE_TRANSITIONS.get(self.status, ())
+				for method, label in [rules.intake.INTAKE_ACTIONS[new]]
+			],
+		)
+		self.set_onload("awaiting_decision", self.status == rules.intake.OFFERED)
+		self.set_onload("course_running", rules.course.course_running(self.status, self.course_termination))
+		self.set_onload("can_reveal_cpr", may_reveal_cpr())
 
 	def get_programme(self):
 		return frappe.get_cached_doc("Budget Programme", self.programme)
@@ -239,7 +247,7 @@ class Participant(Document):
 		self.check_permission("write")
 		if not (reason or "").strip():
 			frappe.throw(_("Give the reason for extending the course."), title=_("Reason required"))
-		if self.status != rules.intake.ENROLLED or self.course_termination or not self.course_end_date:
+		if not rules.course.course_running(self.status, self.course_termination) or not self.course_end_date:
 			frappe.throw(_("Only a running course can be extended."))
 		programme = self.get_programme()
 		new_end = date_argument(new_end_date, "New End Date")
@@ -275,7 +283,7 @@ class Participant(Document):
 		"""The clear CPR number, for a user with the CPR access role; every reveal is logged."""
 		if not (reason or "").strip():
 			frappe.throw(_("Give the reason for revealing the CPR number."), title=_("Reason required"))
-		if CPR_ACCESS not in frappe.get_roles():
+		if not may_reveal_cpr():
 			frappe.throw(_("You are not allowed to reveal CPR numbers."), frappe.PermissionError)
 		self.check_permission("read")
 		log = frappe.get_doc(
@@ -301,8 +309,7 @@ def flag_courses_past_end():
 	for participant in frappe.get_all(
 		"Participant",
 		filters={
-			"status": rules.intake.ENROLLED,
-			"course_termination": ("is", "not set"),
+			**RUNNING_COURSE,
 			"course_past_end": 0,
 			"course_end_date": ("<", getdate(today())),
 		},
@@ -391,3 +398,25 @@ def _unknown(value):
 def on_doctype_update():
 	frappe.db.add_index("Participant", ["assigned_caseworker"])
 	frappe.db.add_index("Participant", ["caseworker_team"])
+
+
+def places_taken(programme: str, excluding: str | None = None) -> frappe._dict:
+	"""This year's capacity of a programme, the participants enrolled this year and the open
+	offers (rules.intake.places_left weighs them)."""
+	year = getdate(today()).year
+	others = {"programme": programme, "name": ("!=", excluding or "")}
+	return frappe._dict(
+		year=year,
+		capacity=frappe.db.get_value("Budget Programme", programme, "yearly_capacity") or 0,
+		enrolled=frappe.db.count(
+			"Participant",
+			{
+				**others,
+				"status": rules.intake.ENROLLED,
+				"enrolment_date": ("between", (f"{year}-01-01", f"{year}-12-31")),
+			},
+		),
+		open_offers=frappe.db.count(
+			"Participant", {**others, "status": ("in", (rules.intake.OFFERED, rules.intake.ACCEPTED))}
+		),
+	)

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import flt, fmt_money, getdate, today
 
-from borgerbudget import accounting, rules
+from borgerbudget import rules
 
 # Fixed once finance has booked the claim.
 BOOKED_FIELDS = ("amount", "reason", "budget_plan", "budget_advance")
