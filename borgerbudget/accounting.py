@@ -879,7 +879,7 @@ def citizen_party_name(participant):
 
 CITIZEN_GROUP = "Borgerbudget Citizens"
 
-# Created per company by site_setup.ensure_payout_accounts; the programme's defaults.
+# Created per company by setup.site.ensure_payout_accounts; the programme's defaults.
 # The advance account is a Payable-type asset: the citizen is its party, as a supplier.
 PAYOUT_ACCOUNTS = {
 	"Expense": "Borgerbudgetter",

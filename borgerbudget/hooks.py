@@ -11,8 +11,8 @@ app_license = "mit"
 # The org/repo form is resolved offline; a bare "erpnext" makes install-app ask GitHub.
 required_apps = ["frappe/erpnext"]
 
-after_install = "borgerbudget.install.after_install"
-before_uninstall = "borgerbudget.install.before_uninstall"
+after_install = "borgerbudget.setup.install.after_install"
+before_uninstall = "borgerbudget.setup.uninstall.before_uninstall"
 
 # Only the records this app owns; fixtures are re-imported on every migrate.
 BORGERBUDGET_ROLES = list(ROLES)
@@ -62,7 +62,7 @@ override_whitelisted_methods = {
 	},
 }
 
-after_migrate = "borgerbudget.install.after_migrate"
+after_migrate = "borgerbudget.setup.install.after_migrate"
 
 # Payouts live in ERPNext's own documents; these keep the budget lines in step with them.
 _invoice_change = "borgerbudget.accounting.on_purchase_invoice_change"

@@ -159,5 +159,5 @@ ensure_site() {
 		quietly as_bench_user "bench --site '$site' install-app borgerbudget"
 	fi
 	say "Setting $site up as a Danish municipality"
-	as_bench_user "bench --site '$site' execute borgerbudget.site_setup.setup_municipality --kwargs \"{'language': '$language'}\""
+	as_bench_user "bench --site '$site' execute borgerbudget.setup.site.setup_municipality --kwargs \"{'language': '$language'}\""
 }

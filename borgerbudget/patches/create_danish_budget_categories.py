@@ -1,4 +1,4 @@
-from borgerbudget.install import create_budget_categories
+from borgerbudget.setup.seeds import create_budget_categories
 
 
 def execute():

@@ -2,7 +2,7 @@
 
 import frappe
 
-from borgerbudget.site_setup import ensure_payout_accounts
+from borgerbudget.setup.site import ensure_payout_accounts
 
 
 def execute():

@@ -2,14 +2,14 @@
 participants at every intake stage, a draw, and a pilot round that has ended for the evaluation.
 Idempotent: records that exist are kept.
 
-    bench --site S execute borgerbudget.demo.make_demo
+    bench --site S execute borgerbudget.setup.demo.make_demo
 """
 
 import frappe
 from frappe.utils import add_days, getdate, today
 
 from borgerbudget import rules
-from borgerbudget.site_setup import DEFAULT_COMPANY
+from borgerbudget.setup.site import DEFAULT_COMPANY
 
 DEMO_PASSWORD = "Borgerbudget-demo-2026"
 

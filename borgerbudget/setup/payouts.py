@@ -1,23 +1,10 @@
+"""What payouts through ERPNext need on any site: custom fields on ERPNext's documents, accounting
+dimensions, the citizens' party groups and Finance's rights on parties; and their removal on uninstall."""
+
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from borgerbudget.accounting import CITIZEN_GROUP
-from borgerbudget.hooks import APPROVAL_WORKFLOW_ACTIONS, APPROVAL_WORKFLOW_STATES, BORGERBUDGET_ROLES
-from borgerbudget.rules.plan import BUDGET_CATEGORIES
-
-# The Danish benefit types a screening refers to. Municipalities may add their own.
-BENEFIT_TYPES = (
-	("Kontanthjælp", "Cash benefit"),
-	("Uddannelseshjælp", "Education benefit for young people without education"),
-	("Integrationsydelse", "Integration benefit"),
-	("Selvforsørgelses- og hjemrejseydelse", "Self-support and return benefit"),
-	("Ressourceforløbsydelse", "Benefit during a resource course"),
-	("Sygedagpenge", "Sickness benefit"),
-	("Arbejdsløshedsdagpenge", "Unemployment insurance benefit"),
-	("Ledighedsydelse", "Benefit for persons approved for flexjob"),
-	("Ingen ydelse", "No public benefit"),
-)
-
 
 ACCOUNTING_DIMENSIONS = ("Participant", "Budget Programme")
 
@@ -73,18 +60,8 @@ PAYOUT_CUSTOM_FIELDS = {
 }
 
 
-def after_install():
-	create_benefit_types()
-	create_budget_categories()
-	setup_payouts()
-
-
-def after_migrate():
-	setup_payouts()
-
-
 def setup_payouts():
-	"""What payouts through ERPNext need on any site; the accounts come per company (site_setup)."""
+	"""What payouts through ERPNext need on any site; the accounts come per company (site.ensure_payout_accounts)."""
 	create_custom_fields(PAYOUT_CUSTOM_FIELDS, ignore_validate=True)
 	create_accounting_dimensions()
 	create_citizen_groups()
@@ -142,42 +119,8 @@ def grant_finance_party_permissions():
 			update_permission_property(doctype, role, 0, ptype, 1, validate=False)
 
 
-def create_benefit_types():
-	for name, description in BENEFIT_TYPES:
-		if not frappe.db.exists("Benefit Type", name):
-			frappe.get_doc(
-				{"doctype": "Benefit Type", "benefit_type_name": name, "description": description}
-			).insert()
-
-
-def create_budget_categories():
-	for name in BUDGET_CATEGORIES:
-		if not frappe.db.exists("Budget Category", name):
-			frappe.get_doc({"doctype": "Budget Category", "category_name": name}).insert()
-
-
-def before_uninstall():
-	remove_payout_setup()
-	# Frappe removes the module's doctypes and records; the workflow and roles have no module, so they go here.
-	if frappe.db.exists("Workflow", "Budget Plan Approval"):
-		frappe.delete_doc("Workflow", "Budget Plan Approval", force=True, ignore_permissions=True)
-	frappe.db.delete("Workflow Action", {"reference_doctype": "Budget Plan Approval"})
-	for doctype, names in (
-		("Workflow State", APPROVAL_WORKFLOW_STATES),
-		("Workflow Action Master", APPROVAL_WORKFLOW_ACTIONS),
-	):
-		for name in names:
-			if frappe.db.exists(doctype, name):
-				frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
-	for role in BORGERBUDGET_ROLES:
-		frappe.db.delete("Has Role", {"role": role})
-		frappe.db.delete("Custom DocPerm", {"role": role})
-		frappe.db.delete("DocPerm", {"role": role})
-		if frappe.db.exists("Role", role):
-			frappe.delete_doc("Role", role, force=True, ignore_permissions=True)
-
-
 def remove_payout_setup():
+	"""The reverse of setup_payouts, on uninstall."""
 	from erpnext.accounts.doctype.accounting_dimension.accounting_dimension import delete_accounting_dimension
 
 	for doctype in ACCOUNTING_DIMENSIONS:

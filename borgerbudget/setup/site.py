@@ -1,13 +1,13 @@
 """Bring a fresh ERPNext site to a state a Danish municipality can work in.
 
-Called by the set-up script (`bench --site S execute borgerbudget.site_setup.setup_municipality`)
+Called by the set-up script (`bench --site S execute borgerbudget.setup.site.setup_municipality`)
 and by the test bootstrap. Idempotent: it completes ERPNext's setup wizard only once.
 """
 
 import frappe
 from frappe.utils import getdate, today
 
-from borgerbudget.install import create_citizen_groups
+from borgerbudget.setup.payouts import create_citizen_groups
 
 DEFAULT_COMPANY = "Demo Kommune"
 DEFAULT_ABBR = "DK"
