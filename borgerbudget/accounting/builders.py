@@ -24,7 +24,7 @@ def set_accounting(row, plan, programme):
 
 
 @frappe.whitelist()
-def make_purchase_invoice(budget_plan, budget_line, amount=None):
+def make_purchase_invoice(budget_plan: str, budget_line: str, amount: float | str | None = None):
 	"""An unsaved Purchase Invoice from the line's supplier for what is left of the line,
 	completed for the form, where finance checks it before saving."""
 	invoice = build_purchase_invoice(budget_plan, budget_line, amount)
@@ -36,7 +36,12 @@ def make_purchase_invoice(budget_plan, budget_line, amount=None):
 @frappe.whitelist(methods=["POST"])
 @retrying
 def create_purchase_invoice(
-	budget_plan, budget_line, amount=None, bill_no=None, bill_date=None, submit=False
+	budget_plan: str,
+	budget_line: str,
+	amount: float | str | None = None,
+	bill_no: str | None = None,
+	bill_date: str | None = None,
+	submit: bool | int | str = False,
 ):
 	"""Register a supplier's invoice for a line in one call (for integrations): saved, and
 	submitted if asked. The same limits apply as in the desk; ERPNext completes it on insert."""
@@ -101,7 +106,7 @@ def invoice_item(plan, programme, line, amount, description):
 
 @frappe.whitelist()
 @retrying
-def make_advance_payment(budget_advance):
+def make_advance_payment(budget_advance: str):
 	"""An unsaved Payment Entry paying the advance to the citizen's NemKonto."""
 	frappe.has_permission("Payment Entry", "create", throw=True)
 	advance = frappe.get_doc("Budget Advance", budget_advance)
@@ -146,7 +151,7 @@ def make_advance_payment(budget_advance):
 
 @frappe.whitelist()
 @retrying
-def make_settlement_invoice(budget_advance):
+def make_settlement_invoice(budget_advance: str):
 	"""An unsaved Purchase Invoice from the citizen for the unsettled receipts, with the advance
 	allocated to it: the expense is booked and the advance cleared in one document."""
 	frappe.has_permission("Purchase Invoice", "create", throw=True)
@@ -193,7 +198,7 @@ def make_settlement_invoice(budget_advance):
 
 @frappe.whitelist()
 @retrying
-def make_repayment_journal_entry(repayment_claim):
+def make_repayment_journal_entry(repayment_claim: str):
 	"""An unsaved Journal Entry booking the claim on the citizen as a customer: against the
 	advance it claims back, or against the line's expense."""
 	frappe.has_permission("Journal Entry", "create", throw=True)
@@ -246,7 +251,7 @@ def make_repayment_journal_entry(repayment_claim):
 
 @frappe.whitelist()
 @retrying
-def make_claim_payment(repayment_claim):
+def make_claim_payment(repayment_claim: str):
 	"""An unsaved Payment Entry receiving the citizen's repayment of a booked claim."""
 	frappe.has_permission("Payment Entry", "create", throw=True)
 	claim = frappe.get_doc("Repayment Claim", repayment_claim)

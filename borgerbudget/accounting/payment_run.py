@@ -47,7 +47,7 @@ def pay_due_invoices(programme, due_date=None, commit=False):
 
 
 @frappe.whitelist()
-def start_payment_run(programme, due_date=None):
+def start_payment_run(programme: str, due_date: str | None = None):
 	"""Pay the programme's due invoices in the background, as the user who asked."""
 	frappe.has_permission("Payment Entry", "create", throw=True)
 	frappe.get_doc("Budget Programme", programme).check_permission("read")
