@@ -12,6 +12,7 @@ from borgerbudget.accounting.parties import ensure_citizen_customer, ensure_citi
 from borgerbudget.input import amount_argument
 from borgerbudget.retry import retrying
 
+# The fields of the accounting dimensions set-up adds (install.create_accounting_dimensions).
 DIMENSIONS = ("participant", "budget_programme")
 
 
