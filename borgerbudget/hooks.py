@@ -65,7 +65,7 @@ override_whitelisted_methods = {
 after_migrate = "borgerbudget.setup.install.after_migrate"
 
 # Payouts live in ERPNext's own documents; these keep the budget lines in step with them.
-_invoice_change = "borgerbudget.accounting.on_purchase_invoice_change"
+_invoice_change = "borgerbudget.accounting.purchase_invoice.on_purchase_invoice_change"
 doc_events = {
 	# Every write, on every route, passes the guard before any controller acts on it.
 	"*": {
@@ -73,21 +73,21 @@ doc_events = {
 		"before_validate": ["borgerbudget.permissions.guard", "borgerbudget.input.check_values"],
 	},
 	"Purchase Invoice": {
-		"validate": "borgerbudget.accounting.validate_purchase_invoice",
+		"validate": "borgerbudget.accounting.purchase_invoice.validate_purchase_invoice",
 		"on_update": _invoice_change,
 		"on_submit": _invoice_change,
 		"on_cancel": _invoice_change,
 		"on_trash": _invoice_change,
 	},
 	"Payment Entry": {
-		"validate": "borgerbudget.accounting.validate_payment_entry",
-		"on_submit": "borgerbudget.accounting.on_payment_entry_change",
-		"on_cancel": "borgerbudget.accounting.on_payment_entry_change",
+		"validate": "borgerbudget.accounting.payment_entry.validate_payment_entry",
+		"on_submit": "borgerbudget.accounting.payment_entry.on_payment_entry_change",
+		"on_cancel": "borgerbudget.accounting.payment_entry.on_payment_entry_change",
 	},
 	"Journal Entry": {
-		"validate": "borgerbudget.accounting.validate_journal_entry",
-		"on_submit": "borgerbudget.accounting.on_journal_entry_change",
-		"on_cancel": "borgerbudget.accounting.on_journal_entry_change",
+		"validate": "borgerbudget.accounting.journal_entry.validate_journal_entry",
+		"on_submit": "borgerbudget.accounting.journal_entry.on_journal_entry_change",
+		"on_cancel": "borgerbudget.accounting.journal_entry.on_journal_entry_change",
 	},
 }
 

@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.model import no_value_fields
 from frappe.model.document import Document
-from frappe.utils import cstr, flt, fmt_money, getdate, today
+from frappe.utils import add_days, cstr, flt, fmt_money, getdate, today
 
 from borgerbudget import accounting, rules
 from borgerbudget.permissions import is_citizen
@@ -132,7 +132,7 @@ class BudgetAdvance(Document):
 		self.payment_entry = payment.name
 		self.paid_amount = flt(payment.paid_amount)
 		self.paid_on = payment.posting_date
-		self.receipt_due_date = payment.posting_date and accounting.receipt_due_date(
+		self.receipt_due_date = payment.posting_date and receipt_due_date(
 			payment.posting_date, self.programme
 		)
 		settled_by = dict(
@@ -203,6 +203,13 @@ def send_receipt_reminders():
 			advance.escalated_on = on
 			assign_caseworker(advance)
 		advance.save()  # also moves the status to overdue
+
+
+def receipt_due_date(paid_on, programme):
+	return add_days(
+		getdate(paid_on),
+		frappe.get_cached_value("Budget Programme", programme, "receipt_deadline_days") or 14,
+	)
 
 
 def assign_caseworker(advance):

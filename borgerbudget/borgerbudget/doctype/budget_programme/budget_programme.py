@@ -6,12 +6,13 @@ from frappe import _
 from frappe.model.document import Document
 
 from borgerbudget import accounting, rules
+from borgerbudget.borgerbudget.report.budget_payouts.budget_payouts import programme_summary
 
 
 class BudgetProgramme(Document):
 	def onload(self):
 		if not self.is_new():
-			self.set_onload("payout_summary", accounting.programme_summary(self))
+			self.set_onload("payout_summary", programme_summary(self))
 
 	def before_validate(self):
 		self.set_missing_values()

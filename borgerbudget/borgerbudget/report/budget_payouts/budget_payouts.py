@@ -3,8 +3,10 @@ The amounts are those written back from ERPNext's documents onto the budget line
 
 import frappe
 from frappe import _
+from frappe.utils import flt
 
 from borgerbudget import rules
+from borgerbudget.accounting.payment_run import due_invoices
 
 
 def execute(filters=None):
@@ -100,8 +102,6 @@ def by_plan(query, plans):
 def summary(filters):
 	if not filters.programme:
 		return None
-	from borgerbudget.accounting import programme_summary
-
 	figures = programme_summary(frappe.get_doc("Budget Programme", filters.programme))
 	currency = frappe.db.get_value("Budget Programme", filters.programme, "currency")
 	return [
@@ -138,3 +138,44 @@ def summary(filters):
 			"currency": currency,
 		},
 	]
+
+
+def programme_summary(programme):
+	"""Spend so far against the programme's budget, and what finance still has to follow up."""
+	budget = flt(programme.programme_budget) or flt(programme.yearly_capacity) * flt(
+		programme.maximum_per_participant
+	)
+	lines = frappe.db.sql(
+		"""select sum(if(line.approved, line.amount, 0)) approved, sum(line.invoiced_amount) invoiced,
+			sum(line.paid_amount) paid, sum(line.committed_amount) committed
+		from `tabBudget Line` line join `tabBudget Plan` plan on plan.name = line.parent
+		where plan.programme = %s and line.parenttype = 'Budget Plan'""",
+		programme.name,
+		as_dict=True,
+	)[0]
+	advances = frappe.db.sql(
+		"""select count(*) open_advances, sum(outstanding_amount) advances_outstanding,
+			sum(status = %s) overdue_receipts
+		from `tabBudget Advance` where programme = %s and outstanding_amount > 0""",
+		(rules.payout.RECEIPTS_OVERDUE, programme.name),
+		as_dict=True,
+	)[0]
+	claims = frappe.db.sql(
+		"""select count(*) open_claims, sum(if(journal_entry is null or journal_entry = '', amount, outstanding_amount)) claims_outstanding
+		from `tabRepayment Claim` where programme = %s and status in %s""",
+		(programme.name, (rules.payout.AWAITING_BOOKING, rules.payout.CLAIM_OPEN, rules.payout.DEFERRED)),
+		as_dict=True,
+	)[0]
+	return {
+		"budget": budget,
+		"approved": flt(lines.approved),
+		"spent": flt(lines.invoiced) + flt(lines.committed),
+		"invoiced": flt(lines.invoiced),
+		"paid": flt(lines.paid),
+		"open_advances": advances.open_advances or 0,
+		"advances_outstanding": flt(advances.advances_outstanding),
+		"overdue_receipts": int(advances.overdue_receipts or 0),
+		"open_claims": claims.open_claims or 0,
+		"claims_outstanding": flt(claims.claims_outstanding),
+		"due_invoices": len(due_invoices(programme.name)),
+	}
