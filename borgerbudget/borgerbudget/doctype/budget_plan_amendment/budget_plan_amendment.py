@@ -304,7 +304,7 @@ def line_values(row):
 
 
 @frappe.whitelist()
-def make_amendment(source_name: str):
+def make_amendment(source_name: str) -> Document:
 	"""An unsaved change to an approved plan, its lines copied from the plan."""
 	plan = frappe.get_doc("Budget Plan", source_name)
 	plan.check_permission("read")
@@ -317,7 +317,7 @@ def make_amendment(source_name: str):
 
 
 @frappe.whitelist()
-def make_approval(source_name: str):
+def make_approval(source_name: str) -> Document:
 	"""An unsaved assessment of the changed lines."""
 	from borgerbudget.borgerbudget.doctype.budget_plan_approval.budget_plan_approval import (
 		make_approval as make_plan_approval,

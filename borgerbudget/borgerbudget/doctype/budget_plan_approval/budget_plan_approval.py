@@ -452,7 +452,7 @@ class BudgetPlanApproval(Document):
 
 
 @frappe.whitelist()
-def make_approval(source_name: str):
+def make_approval(source_name: str) -> Document:
 	"""An unsaved assessment of a submitted plan, for the caseworker to fill in and save."""
 	plan = frappe.get_doc("Budget Plan", source_name)
 	plan.check_permission("read")
