@@ -330,7 +330,7 @@ def totals(filters):
 
 
 @frappe.whitelist()
-def card_participants_in_course(filters=None):
+def card_participants_in_course(filters: str | dict | list | None = None) -> dict:
 	check_access()
 	return {
 		"value": stage_counts(frappe.parse_json(filters) if filters else None)[rules.evaluation.IN_COURSE],
@@ -339,18 +339,18 @@ def card_participants_in_course(filters=None):
 
 
 @frappe.whitelist()
-def card_average_budget(filters=None):
+def card_average_budget(filters: str | dict | list | None = None) -> dict:
 	check_access()
 	return {"value": flt(totals(filters).average_budget), "fieldtype": "Currency"}
 
 
 @frappe.whitelist()
-def card_job_or_education_share(filters=None):
+def card_job_or_education_share(filters: str | dict | list | None = None) -> dict:
 	check_access()
 	return {"value": flt(totals(filters).share), "fieldtype": "Percent"}
 
 
 @frappe.whitelist()
-def card_yearly_saving(filters=None):
+def card_yearly_saving(filters: str | dict | list | None = None) -> dict:
 	check_access()
 	return {"value": flt(totals(filters).yearly_saving), "fieldtype": "Currency"}

@@ -11,6 +11,11 @@ app_license = "mit"
 # The org/repo form is resolved offline; a bare "erpnext" makes install-app ask GitHub.
 required_apps = ["frappe/erpnext"]
 
+# Every whitelisted function of the app annotates each parameter. frappe v15 checks the argument
+# types of an annotated whitelisted function at each call (form-encoded arguments arrive as
+# strings); a frappe that reads this hook (v16) also refuses a call to one left unannotated.
+require_type_annotated_api_methods = True
+
 after_install = "borgerbudget.setup.install.after_install"
 before_uninstall = "borgerbudget.setup.uninstall.before_uninstall"
 

@@ -336,7 +336,9 @@ def refuse(doctype, name=None):
 
 
 @frappe.whitelist()
-def get_count(doctype, filters=None, debug=False, cache=False):
+def get_count(
+	doctype: str, filters: str | dict | list | None = None, debug: bool = False, cache: bool = False
+) -> int:
 	"""frappe.client.get_count counts without permissions: for the guarded doctypes that would tell
 	anyone whether a person with a given name or birth date exists. Count what the user may list."""
 	from frappe.client import get_count as count_all
@@ -354,7 +356,7 @@ def get_count(doctype, filters=None, debug=False, cache=False):
 
 @frappe.whitelist(allow_guest=True)
 @retrying
-def accept(web_form, data):
+def accept(web_form: str, data: str):
 	"""frappe v15's web forms insert without any permission check, and run the controller's
 	before_insert before any hook could refuse: check the document as the form would build it."""
 	from frappe.website.doctype.web_form.web_form import accept as frappe_accept
@@ -384,7 +386,14 @@ def accept(web_form, data):
 
 @frappe.whitelist()
 @retrying
-def run_doc_method(method, docs=None, dt=None, dn=None, arg=None, args=None):
+def run_doc_method(
+	method: str,
+	docs: str | dict | None = None,
+	dt: str | None = None,
+	dn: str | None = None,
+	arg: str | dict | list | None = None,
+	args: str | dict | list | None = None,
+):
 	"""frappe runs a method on a document the client sends, and compares its timestamp with the
 	stored one before it asks whether the user may read the stored one at all."""
 	from frappe.handler import run_doc_method as frappe_run_doc_method
@@ -408,15 +417,15 @@ def _search_args(doctype, ignore_user_permissions):
 
 @frappe.whitelist()
 def search_link(
-	doctype,
-	txt,
-	query=None,
-	filters=None,
-	page_length=10,
-	searchfield=None,
-	reference_doctype=None,
-	ignore_user_permissions=False,
-):
+	doctype: str,
+	txt: str,
+	query: str | None = None,
+	filters: str | dict | list | None = None,
+	page_length: int = 10,
+	searchfield: str | None = None,
+	reference_doctype: str | None = None,
+	ignore_user_permissions: bool = False,
+) -> list:
 	from frappe.desk.search import search_link as frappe_search_link
 
 	return frappe_search_link(
@@ -433,17 +442,17 @@ def search_link(
 
 @frappe.whitelist()
 def search_widget(
-	doctype,
-	txt,
-	query=None,
-	searchfield=None,
-	start=0,
-	page_length=10,
-	filters=None,
-	filter_fields=None,
-	as_dict=False,
-	reference_doctype=None,
-	ignore_user_permissions=False,
+	doctype: str,
+	txt: str,
+	query: str | None = None,
+	searchfield: str | None = None,
+	start: int = 0,
+	page_length: int = 10,
+	filters: str | None | dict | list = None,
+	filter_fields: str | None = None,
+	as_dict: bool = False,
+	reference_doctype: str | None = None,
+	ignore_user_permissions: bool = False,
 ):
 	from frappe.desk.search import search_widget as frappe_search_widget
 
@@ -463,7 +472,7 @@ def search_widget(
 
 
 @frappe.whitelist()
-def get_link_title(doctype, docname):
+def get_link_title(doctype: str, docname: str):
 	"""frappe returns a link's title (for a participant, their name) without asking who reads it."""
 	from frappe.desk.search import get_link_title as frappe_get_link_title
 
@@ -480,7 +489,7 @@ def _check_tagging(dt, names):
 
 
 @frappe.whitelist()
-def add_tag(tag, dt, dn, color=None):
+def add_tag(tag: str, dt: str, dn: str, color: str | None = None):
 	from frappe.desk.doctype.tag.tag import add_tag as frappe_add_tag
 
 	_check_tagging(dt, [dn])
@@ -488,7 +497,7 @@ def add_tag(tag, dt, dn, color=None):
 
 
 @frappe.whitelist()
-def add_tags(tags, dt, docs, color=None):
+def add_tags(tags: str | list, dt: str, docs: str | list, color: str | None = None):
 	from frappe.desk.doctype.tag.tag import add_tags as frappe_add_tags
 
 	_check_tagging(dt, frappe.parse_json(docs))
@@ -496,7 +505,7 @@ def add_tags(tags, dt, docs, color=None):
 
 
 @frappe.whitelist()
-def remove_tag(tag, dt, dn):
+def remove_tag(tag: str, dt: str, dn: str):
 	from frappe.desk.doctype.tag.tag import remove_tag as frappe_remove_tag
 
 	_check_tagging(dt, [dn])
@@ -504,7 +513,7 @@ def remove_tag(tag, dt, dn):
 
 
 @frappe.whitelist()
-def toggle_like(doctype, name, add=False):
+def toggle_like(doctype: str, name: str, add: str | bool = False):
 	"""frappe's like writes to the record without any permission check."""
 	from frappe.desk.like import toggle_like as frappe_toggle_like
 

@@ -95,7 +95,7 @@ def translate_form_texts(context):
 
 
 @frappe.whitelist()
-def get_payout_overview(budget_plan):
+def get_payout_overview(budget_plan: str) -> list[dict]:
 	"""Each approved line's payout in plain words for the citizen's portal, with the advance
 	to upload receipts to when one is waiting."""
 	plan = frappe.get_doc("Budget Plan", budget_plan)

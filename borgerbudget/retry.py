@@ -117,7 +117,11 @@ def deadlocked(answer):
 
 
 def _frappe(path, methods=("POST", "PUT")):
-	"""frappe's whitelisted method at `path`, whitelisted again with retries."""
+	"""frappe's whitelisted method at `path`, whitelisted again with retries.
+
+	functools.wraps gives the wrapper frappe's module, signature and type hints: frappe checks the
+	arguments against its own hints, and this app's require_type_annotated_api_methods (which a
+	frappe that reads it applies by the function's module) does not reach it."""
 	module, name = path.rsplit(".", 1)
 	return frappe.whitelist(methods=list(methods))(retrying(getattr(importlib.import_module(module), name)))
 

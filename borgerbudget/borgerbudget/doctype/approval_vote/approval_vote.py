@@ -93,7 +93,7 @@ class ApprovalVote(Document):
 
 
 @frappe.whitelist()
-def cast_vote(approval: str, vote: str, comment: str | None = None, voter: str | None = None):
+def cast_vote(approval: str, vote: str, comment: str | None = None, voter: str | None = None) -> str:
 	"""Record or change the session user's vote (or, for the team lead, a member's) on an approval."""
 	voter = voter or frappe.session.user
 	existing = frappe.db.get_value("Approval Vote", {"approval": approval, "voter": voter})

@@ -1,6 +1,8 @@
 # Copyright (c) 2026, Borgerbudget contributors
 # For license information, please see license.txt
 
+from datetime import date
+
 import frappe
 from frappe import _
 from frappe.model.document import Document
@@ -294,13 +296,13 @@ class BudgetPlan(Document):
 		return _(self.meta.get_label(item))
 
 	@frappe.whitelist()
-	def submit_for_assessment(self):
+	def submit_for_assessment(self) -> str:
 		self.status = rules.plan.SUBMITTED
 		self.save()
 		return self.status
 
 	@frappe.whitelist()
-	def extend_deadline(self, new_deadline, reason):
+	def extend_deadline(self, new_deadline: str | date | None, reason: str | None) -> date:
 		"""Move the plan deadline (a caseworker decision) and record who did it and why."""
 		if not is_caseworker():
 			frappe.throw(_("Only a caseworker can extend the plan deadline."), frappe.PermissionError)
@@ -463,7 +465,7 @@ class BudgetPlan(Document):
 
 
 @frappe.whitelist()
-def add_line(plan: str, line: str | dict):
+def add_line(plan: str, line: str | dict) -> str:
 	"""Add one budget line. Additions are serialised on the plan's row, so parallel ones cannot pass the maximum."""
 	# A locking read: it waits for other additions and sees their lines, which a plain read
 	# (the transaction's snapshot) would not.

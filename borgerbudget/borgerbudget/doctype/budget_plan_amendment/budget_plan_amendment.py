@@ -332,7 +332,7 @@ def line_values(row):
 
 
 @frappe.whitelist()
-def make_amendment(source_name: str):
+def make_amendment(source_name: str) -> Document:
 	"""An unsaved change to an approved plan, its lines copied from the plan."""
 	doc, plan = new_from_plan(
 		"Budget Plan Amendment", source_name, _("You are not allowed to change approved plans.")
@@ -343,7 +343,7 @@ def make_amendment(source_name: str):
 
 
 @frappe.whitelist()
-def make_approval(source_name: str):
+def make_approval(source_name: str) -> Document:
 	"""An unsaved assessment of the changed lines."""
 	from borgerbudget.borgerbudget.doctype.budget_plan_approval.budget_plan_approval import (
 		make_approval as make_plan_approval,

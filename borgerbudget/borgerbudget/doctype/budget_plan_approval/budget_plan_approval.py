@@ -513,7 +513,7 @@ class BudgetPlanApproval(Document):
 
 
 @frappe.whitelist()
-def make_approval(source_name: str):
+def make_approval(source_name: str) -> Document:
 	"""An unsaved assessment of a submitted plan, for the caseworker to fill in and save."""
 	doc, _plan = new_from_plan("Budget Plan Approval", source_name, _("You are not allowed to assess plans."))
 	doc.set_from_plan()

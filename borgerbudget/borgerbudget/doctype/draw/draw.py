@@ -56,7 +56,7 @@ class Draw(Document):
 		frappe.throw(_("A draw is final: it cannot be cancelled."))
 
 	@frappe.whitelist()
-	def verify(self):
+	def verify(self) -> dict:
 		"""Recompute the draw from the recorded seed and pool."""
 		self.check_permission("read")
 		pool = [row.participant for row in self.pool]

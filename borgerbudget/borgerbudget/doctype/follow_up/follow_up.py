@@ -111,7 +111,7 @@ def update_line_verdicts(lines, without=None):
 
 
 @frappe.whitelist()
-def plan_rows(participant):
+def plan_rows(participant: str) -> dict:
 	"""The plan's goals and approved lines, for the caseworker to fill in at a follow-up."""
 	frappe.has_permission("Participant", "read", participant, throw=True)
 	plan = frappe.db.get_value("Budget Plan", {"participant": participant})

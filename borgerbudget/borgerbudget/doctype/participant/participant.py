@@ -1,6 +1,8 @@
 # Copyright (c) 2026, Borgerbudget contributors
 # For license information, please see license.txt
 
+from datetime import date
+
 import frappe
 from frappe import _
 from frappe.model.document import Document
@@ -216,33 +218,33 @@ class Participant(Document):
 		return self.status
 
 	@frappe.whitelist()
-	def offer(self):
+	def offer(self) -> str:
 		return self.set_intake_status(rules.intake.OFFERED)
 
 	@frappe.whitelist()
-	def accept(self):
+	def accept(self) -> str:
 		return self.set_intake_status(rules.intake.ACCEPTED)
 
 	@frappe.whitelist()
-	def decline(self, reason=None):
+	def decline(self, reason: str | None = None) -> str:
 		if reason:
 			self.decline_reason = reason
 		return self.set_intake_status(rules.intake.DECLINED)
 
 	@frappe.whitelist()
-	def mark_not_eligible(self):
+	def mark_not_eligible(self) -> str:
 		return self.set_intake_status(rules.intake.NOT_ELIGIBLE)
 
 	@frappe.whitelist()
-	def rescreen(self):
+	def rescreen(self) -> str:
 		return self.set_intake_status(rules.intake.SCREENING)
 
 	@frappe.whitelist()
-	def enroll(self):
+	def enroll(self) -> str:
 		return self.set_intake_status(rules.intake.ENROLLED)
 
 	@frappe.whitelist()
-	def extend_course(self, new_end_date, reason):
+	def extend_course(self, new_end_date: str | date | None, reason: str | None) -> date:
 		"""Seed 004: a delayed course may be extended, with a reason, up to the programme's maximum."""
 		self.check_permission("write")
 		if not (reason or "").strip():
@@ -279,7 +281,7 @@ class Participant(Document):
 		return self.course_end_date
 
 	@frappe.whitelist()
-	def reveal_cpr(self, reason):
+	def reveal_cpr(self, reason: str | None) -> str:
 		"""The clear CPR number, for a user with the CPR access role; every reveal is logged."""
 		if not (reason or "").strip():
 			frappe.throw(_("Give the reason for revealing the CPR number."), title=_("Reason required"))
