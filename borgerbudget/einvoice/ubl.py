@@ -507,13 +507,14 @@ _schema_dir_set = False
 _schemas: dict[str, etree.XMLSchema] = {}
 
 
-def configure_schema(path: str | os.PathLike | None) -> None:
-	"""Use the UBL 2.1 XSDs in `path` (with maindoc/ and common/), or look them up again if None."""
+def configure_schema(path: str | os.PathLike | None = None, *, off: bool = False) -> None:
+	"""Read the UBL 2.1 XSDs from `path` (holding maindoc/ and common/); with None, find them again as
+	at start (environment, then the package); with off=True, check the mandatory elements only."""
 	global _schema_dir, _schema_dir_set
 	with _schema_lock:
 		_schemas.clear()
-		_schema_dir = Path(path) if path is not None else None
-		_schema_dir_set = path is not None
+		_schema_dir = Path(path) if (path is not None and not off) else None
+		_schema_dir_set = path is not None or off
 
 
 def schema_dir() -> Path | None:

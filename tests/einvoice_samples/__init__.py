@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import io
 import zipfile
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 HERE = Path(__file__).parent
+CENT = Decimal("0.01")
 
 OIOUBL_CUSTOMIZATION = "OIOUBL-2.02"
 PEPPOL_CUSTOMIZATION = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
@@ -96,17 +97,17 @@ def _render(kind: str, profile: str, v: dict) -> str:
 
 	rows = []
 	for i, (description, quantity, price, vat) in enumerate(lines, start=1):
-		net = (Decimal(str(quantity)) * Decimal(str(price))).quantize(Decimal("0.01"))
+		net = (Decimal(str(quantity)) * Decimal(str(price))).quantize(CENT, ROUND_HALF_UP)
 		rows.append((i, description, Decimal(str(quantity)), Decimal(str(price)), Decimal(str(vat)), net))
 	by_rate: dict[Decimal, Decimal] = {}
 	for *_, vat, net in rows:
 		by_rate[vat] = by_rate.get(vat, Decimal(0)) + net
 	line_total = sum((r[5] for r in rows), Decimal(0))
-	taxes = {rate: (base * rate / 100).quantize(Decimal("0.01")) for rate, base in by_rate.items()}
+	taxes = {rate: (base * rate / 100).quantize(CENT, ROUND_HALF_UP) for rate, base in by_rate.items()}
 	tax = sum(taxes.values(), Decimal(0))
 
 	def total(name, computed):
-		return v[name] if v[name] is not None else computed
+		return Decimal(str(v[name])) if v[name] is not None else computed
 
 	line_extension = total("line_extension_amount", line_total)
 	tax_amount = total("tax_amount", tax)
@@ -326,7 +327,7 @@ def _line(oio: bool, kind: str, cur: str, i, description, quantity, price, vat, 
 	)
 	line_tax = ""
 	if oio:
-		line_tax_amount = (net * vat / 100).quantize(Decimal("0.01"))
+		line_tax_amount = (net * vat / 100).quantize(CENT, ROUND_HALF_UP)
 		line_tax = (
 			f"<cac:TaxTotal><cbc:TaxAmount currencyID={cur}>{_money(line_tax_amount)}</cbc:TaxAmount>"
 			f"<cac:TaxSubtotal><cbc:TaxableAmount currencyID={cur}>{_money(net)}</cbc:TaxableAmount>"
