@@ -42,6 +42,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from importlib import metadata
 from pathlib import Path
 
 from lxml import etree
@@ -501,20 +502,20 @@ XSD_SHA256 = {
 	"common/UBL-xmldsig-core-schema-2.1.xsd": "101909c9f06456d61ddcc4fb982f1d40dc357b439f393b1a2eb46e42acd60809",
 }
 
-_schema_lock = threading.Lock()
 _schema_dir: Path | None = None
 _schema_dir_set = False
-_schemas: dict[str, etree.XMLSchema] = {}
+# Compiled schemas, per thread; configure_schema starts a new generation.
+_local = threading.local()
+_generation = 0
 
 
 def configure_schema(path: str | os.PathLike | None = None, *, off: bool = False) -> None:
 	"""Read the UBL 2.1 XSDs from `path` (holding maindoc/ and common/); with None, find them again as
 	at start (environment, then the package); with off=True, check the mandatory elements only."""
-	global _schema_dir, _schema_dir_set
-	with _schema_lock:
-		_schemas.clear()
-		_schema_dir = Path(path) if (path is not None and not off) else None
-		_schema_dir_set = path is not None or off
+	global _schema_dir, _schema_dir_set, _generation
+	_schema_dir = Path(path) if (path is not None and not off) else None
+	_schema_dir_set = path is not None or off
+	_generation += 1
 
 
 def schema_dir() -> Path | None:
@@ -539,8 +540,6 @@ def _packaged_schema_dir() -> Path | None:
 		return _packaged[0]
 	found = None
 	try:
-		from importlib import metadata
-
 		files = metadata.distribution(XSD_PACKAGE).files or []
 		invoice = next(f for f in files if str(f).endswith("schema/maindoc/UBL-Invoice-2.1.xsd"))
 		base = Path(invoice.locate()).parent.parent
@@ -549,25 +548,28 @@ def _packaged_schema_dir() -> Path | None:
 			for name, digest in XSD_SHA256.items()
 		):
 			found = base
-	except (ImportError, StopIteration, OSError, metadata.PackageNotFoundError):
+	except (StopIteration, OSError, metadata.PackageNotFoundError):
 		found = None
 	_packaged.append(found)
 	return found
 
 
 def _schema(kind: str) -> etree.XMLSchema | None:
-	schema = _schemas.get(kind)
-	if schema is not None:
-		return schema
-	with _schema_lock:
-		if kind not in _schemas:
-			base = schema_dir()
-			if base is None:
-				return None
-			xsd = base / "maindoc" / f"UBL-{kind}-2.1.xsd"
+	"""The compiled schema for `kind`, once per process and thread (lxml's validators keep their error
+	log, so threads do not share one), or None without XSDs."""
+	cache = getattr(_local, "schemas", None)
+	if cache is None or _local.generation != _generation:
+		cache = _local.schemas = {}
+		_local.generation = _generation
+	if kind not in cache:
+		base = schema_dir()
+		if base is None:
+			cache[kind] = None
+		else:
 			parser = etree.XMLParser(no_network=True, resolve_entities=False)
-			_schemas[kind] = etree.XMLSchema(etree.parse(str(xsd), parser))
-		return _schemas[kind]
+			xsd = etree.parse(str(base / "maindoc" / f"UBL-{kind}-2.1.xsd"), parser)
+			cache[kind] = etree.XMLSchema(xsd)
+	return cache[kind]
 
 
 def validate_schema(root, kind: str) -> None:
