@@ -24,10 +24,23 @@ AUDITOR = "Borgerbudget Auditor"
 CPR_ACCESS = "Borgerbudget CPR Access"
 CITIZEN = "Borgerbudget Citizen"
 RESEARCHER = "Borgerbudget Researcher"
+# An access point or VANS provider that pushes suppliers' e-invoices; it reaches nothing else.
+EINVOICE_INTEGRATION = "Borgerbudget E-Invoice Integration"
 
-ROLES = (ADMIN, CASEWORKER, TEAM_LEAD, FINANCE, AUDITOR, CPR_ACCESS, CITIZEN, RESEARCHER)
+ROLES = (
+	ADMIN,
+	CASEWORKER,
+	TEAM_LEAD,
+	FINANCE,
+	AUDITOR,
+	CPR_ACCESS,
+	CITIZEN,
+	RESEARCHER,
+	EINVOICE_INTEGRATION,
+)
 ROLES_SEEING_ALL = frozenset({"System Manager", ADMIN, FINANCE, AUDITOR})
 CASEWORKER_ROLES = frozenset({"System Manager", ADMIN, CASEWORKER, TEAM_LEAD})
+FINANCE_ROLES = frozenset({"System Manager", ADMIN, FINANCE})
 
 # How a record reaches its participant: the name of its participant field, or (link field, the
 # doctype it links to) for a record that belongs to another one.
@@ -41,6 +54,8 @@ PARTICIPANT_OF = {
 	"Follow-up": "participant",
 	"Course Termination": "participant",
 	"CPR Access Log": "participant",
+	# Unmatched e-invoices belong to no participant: only those who see everyone see them.
+	"E-Invoice": "participant",
 	"Budget Plan Note": ("budget_plan", "Budget Plan"),
 	"Approval Vote": ("approval", "Budget Plan Approval"),
 	# ERPNext's records of the citizen as a payee and a debtor; other suppliers are not the app's.

@@ -111,11 +111,21 @@ def get_payout_overview(budget_plan: str) -> list[dict]:
 			order_by="creation asc",
 		)
 	}
+	# An e-invoice matched to a line is news to the citizen before finance has submitted it.
+	received = set(
+		frappe.get_all(
+			"E-Invoice",
+			filters={"budget_plan": plan.name, "status": rules.einvoice.DRAFTED, "kind": rules.einvoice.INVOICE},
+			pluck="budget_line",
+		)
+	)
 	return [
 		{
 			"description": line.description,
 			"amount": line.amount,
-			"status": describe_payout(line, advances.get(line.name), plan.currency),
+			"status": _("Invoice received from {0}").format(line.supplier_text or line.supplier)
+			if line.name in received and line.payout_status == rules.payout.AWAITING_INVOICE
+			else describe_payout(line, advances.get(line.name), plan.currency),
 			"advance": (advances.get(line.name) or {}).get("name")
 			if line.payout_status in (rules.payout.AWAITING_RECEIPTS, rules.payout.RECEIPTS_OVERDUE)
 			else None,

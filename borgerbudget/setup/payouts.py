@@ -25,6 +25,17 @@ def _link(fieldname, label, options, insert_after, **extra):
 
 # Where a payout document comes from. Read-only: the builders and hooks set them.
 PAYOUT_CUSTOM_FIELDS = {
+	# The mailbox suppliers send e-invoices to: its XML attachments go to the E-Invoice inbox.
+	"Email Account": [
+		{
+			"fieldname": "receives_e_invoices",
+			"label": "Receives E-Invoices",
+			"fieldtype": "Check",
+			"insert_after": "enable_incoming",
+			"depends_on": "enable_incoming",
+			"description": "XML invoices and credit notes attached to mails received here go to the E-Invoice inbox",
+		}
+	],
 	"Purchase Invoice": [
 		_link("budget_plan", "Budget Plan", "Budget Plan", "supplier_name"),
 		_link("budget_advance", "Budget Advance", "Budget Advance", "budget_plan"),

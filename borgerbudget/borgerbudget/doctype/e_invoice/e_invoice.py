@@ -1,0 +1,275 @@
+# Copyright (c) 2026, Borgerbudget contributors
+# For license information, please see license.txt
+
+"""A supplier's e-invoice in finance's inbox: read from OIOUBL or Peppol XML (einvoice/ubl.py),
+matched by the payment reference to the budget line it pays, and drafted as a Purchase Invoice
+through the app's own builder. Nothing is submitted here: finance submits the draft."""
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import flt, getdate
+
+from borgerbudget import accounting, rules
+from borgerbudget.accounting.builders import build_purchase_invoice
+from borgerbudget.borgerbudget.doctype.budget_programme.budget_programme import municipality_glns
+from borgerbudget.permissions import FINANCE_ROLES, roles_of
+
+E = rules.einvoice
+
+# What finance reads when an e-invoice finds no line, in plain words.
+REASONS = {
+	E.WRONG_EAN: "The invoice is addressed to EAN number {buyer_gln}, which is not one of the municipality's.",
+	E.UNKNOWN_SUPPLIER: "No supplier has CVR number {supplier_cvr}. Create the supplier from the invoice, then match it again.",
+	E.NO_REFERENCE: "The invoice carries no payment reference of a budget line.",
+	E.UNKNOWN_REFERENCE: "No budget line has the payment reference {reference}.",
+	E.NOT_APPROVED: "Budget line {line} is not approved.",
+	E.LINE_CLOSED: "Budget line {line} is closed for payouts.",
+	E.NOT_SUPPLIER_LINE: "Budget line {line} is reimbursed to the citizen, not invoiced by a supplier.",
+	E.OTHER_SUPPLIER: "Budget line {line} is to be invoiced by {line_supplier}, not {supplier}.",
+	E.CURRENCY: "The invoice is in {currency}; the budget line is in {line_currency}.",
+	E.OVER_REMAINING: "The invoice is for {amount}, but only {remaining} is left on budget line {line}.",
+	E.NO_CREDITED_INVOICE: "The credit note credits invoice {billing_reference}, which is not a submitted invoice from this supplier.",
+}
+LINE_FIELDS = [
+	"name",
+	"parent",
+	"idx",
+	"description",
+	"approved",
+	"closed",
+	"payment_route",
+	"supplier",
+	"payment_reference",
+]
+
+
+class EInvoice(Document):
+	def before_insert(self):
+		self.received_on = self.received_on or frappe.utils.now_datetime()
+		# One row per supplier, kind and number: the database refuses a second one, even at the same moment.
+		if self.status not in (E.REFUSED, E.DUPLICATE) and self.supplier_cvr and self.invoice_number:
+			self.dedupe_key = f"{self.supplier_cvr}:{self.kind}:{self.invoice_number}"
+
+	def onload(self):
+		self.set_onload(
+			"actions",
+			{action: self.may(action) for action in E.ACTIONS} | {"supplier": self.may_create_supplier()},
+		)
+
+	def may(self, action):
+		return (
+			E.can(action, self.status) and bool(FINANCE_ROLES & roles_of()) and self.has_permission("write")
+		)
+
+	def may_create_supplier(self):
+		return (
+			self.status == E.NEEDS_SUPPLIER
+			and self.may(E.MATCH)
+			and frappe.has_permission("Supplier", "create")
+		)
+
+	def check_may(self, action):
+		if not self.may(action):
+			frappe.throw(
+				_("E-invoice {0} is {1}; you cannot do this now.").format(self.name, _(self.status)),
+				frappe.PermissionError,
+			)
+
+	# Matching -----------------------------------------------------------------------------------
+
+	def match(self, budget_line=None):
+		"""Draft the Purchase Invoice on the line the reference (or finance) names, or say why not."""
+		self.supplier = self.supplier or supplier_by_cvr(self.supplier_cvr)
+		reference = rules.reference.normalise(self.order_reference or "") or first_reference(
+			self.buyer_reference, self.get("buyer_contact")
+		)
+		self.payment_reference = reference
+		line = find_line(budget_line=budget_line, reference=reference)
+		facts, params = None, {"reference": self.order_reference or reference or ""}
+		if line:
+			plan = accounting.get_plan(line.parent)
+			money = rules.payout.LineMoney(flt(line.amount), **accounting.line_money(plan.name)[line.name])
+			facts = E.LineFacts(
+				approved=bool(line.approved),
+				closed=bool(line.closed),
+				supplier_line=line.payment_route == rules.plan.SUPPLIER_INVOICE,
+				supplier=line.supplier,
+				remaining=money.remaining,
+				currency=plan.currency,
+			)
+			params.update(
+				line=f"{line.idx} ({line.description}, {plan.name})",
+				line_supplier=line.supplier,
+				remaining=frappe.utils.fmt_money(money.remaining, currency=plan.currency),
+				line_currency=plan.currency,
+			)
+			self.set_line(plan, line)
+		credit_note = self.kind == E.CREDIT_NOTE
+		problem = E.match_problem(
+			buyer_gln_ours=self.buyer_gln in municipality_glns(),
+			supplier=self.supplier,
+			line=facts,
+			reference=reference or budget_line,
+			amount=0.0 if credit_note else flt(self.payable_amount),
+			currency=self.currency,
+			tolerance=flt(frappe.get_cached_value("Budget Programme", self.programme, "invoice_tolerance"))
+			if self.programme
+			else 0.0,
+		)
+		credited = None
+		if not problem and credit_note:
+			credited = credited_invoice(self.supplier, self.billing_reference)
+			problem = None if credited else E.NO_CREDITED_INVOICE
+		if problem:
+			self.status = E.NEEDS_SUPPLIER if problem == E.UNKNOWN_SUPPLIER else E.UNMATCHED
+			self.reason = _(REASONS[problem]).format(
+				**params,
+				buyer_gln=self.buyer_gln or "-",
+				supplier_cvr=self.supplier_cvr or "-",
+				supplier=self.supplier,
+				currency=self.currency,
+				amount=frappe.utils.fmt_money(self.payable_amount, currency=self.currency),
+				billing_reference=self.billing_reference or "-",
+			)
+			self.save(ignore_permissions=True)
+			return None
+		invoice = self.draft_invoice(line, credited)
+		self.purchase_invoice = invoice.name
+		self.credited_invoice = credited
+		self.status, self.reason = E.DRAFTED, None
+		self.save(ignore_permissions=True)
+		return invoice
+
+	def set_line(self, plan, line):
+		self.budget_plan, self.budget_line = plan.name, line.name
+		self.participant, self.programme = plan.participant, plan.programme
+
+	def draft_invoice(self, line, credited):
+		"""The draft Purchase Invoice (or return) through the app's builder: its limits, accounting
+		dimensions and write-back apply as to any other invoice of the line."""
+		invoice = build_purchase_invoice(self.budget_plan, line.name, flt(self.payable_amount))
+		invoice.update(
+			{
+				"supplier": self.supplier,
+				"bill_no": self.invoice_number,
+				"bill_date": self.issue_date,
+				"due_date": self.due_date if self.due_date and getdate(self.due_date) >= getdate() else None,
+			}
+		)
+		if credited:
+			invoice.is_return = 1
+			invoice.return_against = credited
+			for item in invoice.items:
+				item.qty = -1
+		invoice.insert()
+		if self.xml_file:
+			attach_copy(self.xml_file, self.file_name, invoice)
+		return invoice
+
+	# Finance's actions ------------------------------------------------------------------------
+
+	@frappe.whitelist()
+	def match_to_line(self, budget_line: str):
+		"""Finance matches the e-invoice to a line by hand, by the line's payment reference (or its
+		row id); the same checks apply."""
+		self.check_may(E.MATCH)
+		if not frappe.db.exists("Budget Line", budget_line):
+			line = find_line(reference=rules.reference.normalise(budget_line or ""))
+			budget_line = line.name if line else budget_line
+		plan = frappe.db.get_value("Budget Line", budget_line, "parent")
+		if not plan or not frappe.has_permission("Budget Plan", "read", plan):
+			frappe.throw(_("Budget line {0} does not exist.").format(budget_line))
+		invoice = self.match(budget_line=budget_line)
+		return invoice.name if invoice else None
+
+	@frappe.whitelist()
+	def try_again(self):
+		"""After a supplier or a line was put right."""
+		self.check_may(E.MATCH)
+		invoice = self.match()
+		return invoice.name if invoice else None
+
+	@frappe.whitelist()
+	def reject(self, reason: str):
+		self.check_may(E.REJECT)
+		if not (reason or "").strip():
+			frappe.throw(_("Give the reason for rejecting the e-invoice."), title=_("Reason required"))
+		self.status, self.decision_note = E.REJECTED, reason.strip()
+		self.save()
+
+	@frappe.whitelist()
+	def forward(self, note: str | None = None):
+		"""Not an invoice for a citizen's budget: finance handles it outside borgerbudget."""
+		self.check_may(E.FORWARD)
+		self.status, self.decision_note = (
+			E.FORWARDED,
+			(note or "").strip() or _("Sent on outside Borgerbudget"),
+		)
+		self.save()
+
+	@frappe.whitelist()
+	def create_supplier(self):
+		"""The supplier, from the invoice's own details, then the match again."""
+		if not self.may_create_supplier():
+			frappe.throw(_("The supplier cannot be created from this e-invoice."), frappe.PermissionError)
+		supplier = frappe.get_doc(
+			{
+				"doctype": "Supplier",
+				"supplier_name": self.supplier_name or self.supplier_cvr,
+				"supplier_group": frappe.db.get_single_value("Buying Settings", "supplier_group")
+				or frappe.get_all("Supplier Group", filters={"is_group": 0}, pluck="name", limit=1)[0],
+				"cvr_number": self.supplier_cvr,
+				"country": "Denmark",
+			}
+		).insert()
+		self.supplier = supplier.name
+		invoice = self.match()
+		return {"supplier": supplier.name, "purchase_invoice": invoice.name if invoice else None}
+
+
+def supplier_by_cvr(cvr):
+	return frappe.db.get_value("Supplier", {"cvr_number": cvr, "disabled": 0}) if cvr else None
+
+
+def first_reference(*texts):
+	for text in texts:
+		reference = rules.reference.normalise(text or "")
+		if reference:
+			return reference
+	return None
+
+
+def find_line(budget_line=None, reference=None):
+	filters = (
+		{"name": budget_line} if budget_line else {"payment_reference": reference} if reference else None
+	)
+	if not filters:
+		return None
+	return frappe.db.get_value(
+		"Budget Line", {**filters, "parenttype": "Budget Plan"}, [*LINE_FIELDS, "amount"], as_dict=True
+	)
+
+
+def credited_invoice(supplier, bill_no):
+	if not bill_no:
+		return None
+	return frappe.db.get_value(
+		"Purchase Invoice",
+		{"supplier": supplier, "bill_no": bill_no, "docstatus": 1, "is_return": 0},
+	)
+
+
+def attach_copy(file_url, file_name, doc):
+	"""The original XML on the Purchase Invoice too, where finance checks it before submitting."""
+	content = frappe.get_doc("File", {"file_url": file_url}).get_content()
+	frappe.get_doc(
+		{
+			"doctype": "File",
+			"file_name": file_name or "e-invoice.xml",
+			"content": content,
+			"is_private": 1,
+			"attached_to_doctype": doc.doctype,
+			"attached_to_name": doc.name,
+		}
+	).insert(ignore_permissions=True)

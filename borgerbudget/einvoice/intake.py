@@ -1,0 +1,237 @@
+"""Suppliers' e-invoices in: three ways, one inbox.
+
+1. finance uploads XML files or a zip in the desk (`take_in_file`);
+2. an access point or VANS provider pushes a document (`receive`, as the e-invoice integration user);
+3. an e-mail with the XML attached reaches an Email Account marked "Receives E-Invoices" (`on_file`).
+
+Each document becomes one E-Invoice with its original XML kept as a private file, and is matched
+at once (E-Invoice.match). A document that cannot be read is refused with the reason, and kept for
+audit when it was readable.
+"""
+
+import contextlib
+
+import frappe
+from frappe import _
+
+from borgerbudget import rules
+from borgerbudget.einvoice import ubl
+from borgerbudget.permissions import EINVOICE_INTEGRATION, FINANCE_ROLES, roles_of
+from borgerbudget.retry import retrying
+
+E = rules.einvoice
+UPLOAD, ACCESS_POINT, EMAIL = "Upload", "Access Point", "E-mail"
+
+
+def take_in(data: bytes, filename: str, source: str) -> list[dict]:
+	"""Every document of an upload, push or mail: [{name, status, reason}]."""
+	try:
+		members = ubl.unpack(data, filename)
+	except ubl.EInvoiceError as error:
+		return [refuse(filename, None, source, error)]  # a zip bomb or a broken zip is not kept
+	if not members:
+		return [refuse(filename, None, source, ubl.EInvoiceError("missing", element="an XML document"))]
+	return [take_in_document(name, content, source) for name, content in members]
+
+
+def take_in_document(filename: str, content: bytes, source: str) -> dict:
+	try:
+		parsed = ubl.parse(content)
+	except ubl.EInvoiceError as error:
+		return refuse(filename, None if error.code == "too_large" else content, source, error)
+	doc = frappe.get_doc(
+		{"doctype": "E-Invoice", "source": source, "file_name": filename, **fields_of(parsed)}
+	)
+	# The unique key makes a second copy of the same invoice fail here, also when both arrive at once.
+	frappe.db.savepoint("einvoice")
+	try:
+		doc.insert(ignore_permissions=True)
+	except frappe.UniqueValidationError:
+		frappe.db.rollback(save_point="einvoice")
+		return duplicate(doc, content)
+	keep_original(doc, content)
+	frappe.db.savepoint("einvoice_match")
+	try:
+		doc.match()
+	except frappe.ValidationError as error:
+		# ERPNext or the limits refused the draft: the e-invoice waits in finance's queue, saying why.
+		frappe.db.rollback(save_point="einvoice_match")
+		frappe.local.message_log = []
+		doc.db_set({"status": E.UNMATCHED, "reason": str(error), "purchase_invoice": None})
+	return summary(doc)
+
+
+def fields_of(parsed: ubl.Document) -> dict:
+	supplier = parsed.supplier
+	address = ", ".join(
+		filter(None, (supplier.street, " ".join(filter(None, (supplier.postcode, supplier.city)))))
+	)
+	return {
+		"status": E.RECEIVED,
+		"kind": E.CREDIT_NOTE if parsed.kind == "CreditNote" else E.INVOICE,
+		"profile": parsed.profile,
+		"invoice_number": parsed.number,
+		"issue_date": parsed.issue_date,
+		"due_date": parsed.due_date,
+		"currency": parsed.currency,
+		"supplier_cvr": supplier.cvr,
+		"supplier_name": supplier.name,
+		"supplier_address": address,
+		"buyer_gln": parsed.buyer_gln,
+		"order_reference": parsed.order_reference,
+		"buyer_reference": parsed.buyer_reference,
+		"buyer_contact": parsed.buyer_contact,
+		"billing_reference": parsed.billing_reference,
+		"line_extension_amount": parsed.line_extension_amount,
+		"tax_amount": parsed.tax_amount,
+		"payable_amount": parsed.payable_amount,
+		"payment_means": "\n".join(filter(None, map(describe_payment, parsed.payment_means))),
+		"lines": [
+			{
+				"line_id": line.id,
+				"description": line.description,
+				"quantity": line.quantity,
+				"unit_price": line.unit_price,
+				"line_amount": line.line_amount,
+				"vat_percent": line.vat_percent,
+			}
+			for line in parsed.lines
+		],
+	}
+
+
+def describe_payment(means: ubl.PaymentMeans) -> str:
+	if means.fi_creditor:
+		return _("FI card +{0}<{1}+{2}<").format(
+			means.fi_card_type or "71", means.payment_id or "", means.fi_creditor
+		)
+	if means.iban:
+		return _("IBAN {0}").format(means.iban) + (f" ({means.bic})" if means.bic else "")
+	if means.account:
+		return _("Bank account {0} {1}").format(means.reg_no or "", means.account).replace("  ", " ")
+	return ""
+
+
+def refuse(filename, content, source, error) -> dict:
+	doc = frappe.get_doc(
+		{
+			"doctype": "E-Invoice",
+			"status": E.REFUSED,
+			"source": source,
+			"file_name": filename,
+			"reason": _(ubl.MESSAGES[error.code]).format(**error.params),
+		}
+	).insert(ignore_permissions=True)
+	if content is not None:
+		keep_original(doc, content)
+	return summary(doc)
+
+
+def duplicate(doc, content) -> dict:
+	original = frappe.db.get_value("E-Invoice", {"dedupe_key": doc.dedupe_key})
+	doc = frappe.copy_doc(doc)
+	doc.update(
+		{
+			"status": E.DUPLICATE,
+			"duplicate_of": original,
+			"reason": _("{0} sent invoice number {1} before: see {2}.").format(
+				doc.supplier_name or doc.supplier_cvr, doc.invoice_number, original
+			),
+		}
+	)
+	doc.flags.duplicate = True
+	doc.insert(ignore_permissions=True)
+	keep_original(doc, content)
+	return summary(doc)
+
+
+def keep_original(doc, content: bytes):
+	file = frappe.get_doc(
+		{
+			"doctype": "File",
+			"file_name": doc.file_name or f"{doc.name}.xml",
+			"content": content,
+			"is_private": 1,
+			"attached_to_doctype": "E-Invoice",
+			"attached_to_name": doc.name,
+			"attached_to_field": "xml_file",
+		}
+	).insert(ignore_permissions=True)
+	doc.db_set("xml_file", file.file_url)
+
+
+def summary(doc) -> dict:
+	return {
+		"name": doc.name,
+		"status": doc.status,
+		"reason": doc.reason,
+		"purchase_invoice": doc.purchase_invoice,
+	}
+
+
+@contextlib.contextmanager
+def as_system():
+	"""The access point's and the mailbox's documents are taken in by the app itself: the
+	integration user may reach nothing but this method, and the mail is fetched by the scheduler."""
+	user = frappe.session.user
+	frappe.set_user("Administrator")
+	try:
+		yield
+	finally:
+		frappe.set_user(user)
+
+
+# The three ways in -------------------------------------------------------------------------------
+
+
+@frappe.whitelist(methods=["POST"])
+@retrying
+def receive(filename: str | None = None) -> list[dict]:
+	"""An access point pushes one document (or a zip) as the request body: `POST` with
+	Content-Type application/xml, authenticated with the e-invoice integration user's API key."""
+	if not ({EINVOICE_INTEGRATION} | FINANCE_ROLES) & roles_of():
+		frappe.throw(_("Only the e-invoice integration may deliver e-invoices."), frappe.PermissionError)
+	data = frappe.request.get_data() if frappe.request else b""
+	if not data:
+		frappe.throw(_("Send the e-invoice's XML as the request body."), title=_("No document"))
+	with as_system():
+		return take_in(data, filename or "e-invoice.xml", ACCESS_POINT)
+
+
+@frappe.whitelist(methods=["POST"])
+def take_in_file(file_url: str) -> list[dict]:
+	"""Finance uploaded XML files or a zip in the desk (as a private file): each document becomes an
+	E-Invoice with its own copy, and the upload itself is removed."""
+	if not FINANCE_ROLES & roles_of():
+		frappe.throw(_("Only finance takes in e-invoices."), frappe.PermissionError)
+	file = frappe.get_doc("File", {"file_url": file_url})
+	if file.owner != frappe.session.user or file.attached_to_doctype:
+		frappe.throw(_("Upload the e-invoice file again."), frappe.PermissionError)
+	results = take_in(file.get_content(), file.file_name, UPLOAD)
+	file.delete(ignore_permissions=True)
+	return results
+
+
+def on_file(doc, method=None):
+	"""File after_insert: an XML or zip attachment of a mail received by an e-invoice mailbox."""
+	if doc.attached_to_doctype != "Communication" or not (doc.file_name or "").lower().endswith(
+		(".xml", ".zip")
+	):
+		return
+	account = frappe.db.get_value(
+		"Communication", doc.attached_to_name, ["sent_or_received", "email_account"]
+	)
+	if not account or account[0] != "Received" or not account[1]:
+		return
+	if not frappe.db.get_value("Email Account", account[1], "receives_e_invoices"):
+		return
+	frappe.db.savepoint("einvoice_mail")
+	try:
+		with as_system():
+			take_in(doc.get_content(), doc.file_name, EMAIL)
+	except Exception:
+		# The mail itself is kept whatever happens to its attachment; the error is for the admin.
+		frappe.db.rollback(save_point="einvoice_mail")
+		frappe.log_error(
+			title="E-invoice from mail not taken in", reference_doctype="File", reference_name=doc.name
+		)
