@@ -16,6 +16,7 @@ from borgerbudget.rules import (
 	payout,
 	plan,
 	programme,
+	reference,
 )
 
 __all__ = [
@@ -29,4 +30,5 @@ __all__ = [
 	"payout",
 	"plan",
 	"programme",
+	"reference",
 ]
