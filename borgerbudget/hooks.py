@@ -94,6 +94,7 @@ doc_events = {
 		"on_submit": "borgerbudget.accounting.journal_entry.on_journal_entry_change",
 		"on_cancel": "borgerbudget.accounting.journal_entry.on_journal_entry_change",
 	},
+	"Supplier": {"validate": "borgerbudget.accounting.supplier.validate_supplier"},
 }
 
 scheduler_events = {
