@@ -9,8 +9,8 @@ committed / invoiced / paid amounts in step with them. One module per concern:
 - `builders` — the documents the app makes (`make_purchase_invoice`, `create_purchase_invoice`,
   `make_advance_payment`, `make_settlement_invoice`, `make_repayment_journal_entry`,
   `make_claim_payment`) and the accounting an invoice item carries.
-- `purchase_invoice`, `payment_entry`, `journal_entry` — the `doc_events` of each doctype
-  (`validate_*`, `on_*_change`), as `hooks.py` names them.
+- `purchase_invoice`, `payment_entry`, `journal_entry`, `supplier` — the `doc_events` of each
+  doctype (`validate_*`, `on_*_change`), as `hooks.py` names them.
 - `write_back` — `update_line_payouts`, which writes the amounts onto the lines and bumps the
   plan's `money_version`, and the refreshes of advances and claims.
 - `payment_run` — paying a programme's due invoices (`start_payment_run`, `pay_due_invoices`).

@@ -17,6 +17,7 @@ from borgerbudget.rules import (
 	payout,
 	plan,
 	programme,
+	reference,
 )
 
 __all__ = [
@@ -31,4 +32,5 @@ __all__ = [
 	"payout",
 	"plan",
 	"programme",
+	"reference",
 ]

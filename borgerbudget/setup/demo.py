@@ -24,9 +24,14 @@ USERS = (
 	("emma.forsker@demo.borgerbudget.dk", "Emma", "Krogh", ["Borgerbudget Researcher"]),
 )
 
+# The jobcenter's EAN location number (GLN, a valid check digit), to which suppliers send their
+# e-invoices; every programme of the municipality has it.
+JOBCENTER_GLN = "5798009999993"
+
 PROGRAMMES = (
 	{
 		"programme_name": "Langtidsledige tager teten 2026",
+		"ean_location_number": JOBCENTER_GLN,
 		"method": "Langtidsledige tager teten",
 		"target_group": "Borgere over 30 år på kontanthjælp, ledige i mere end 12 måneder, jobparate og til rådighed for arbejdsmarkedet.",
 		"yearly_capacity": 25,
@@ -34,6 +39,7 @@ PROGRAMMES = (
 	{
 		"programme_name": "Mit liv – min styring 2026",
 		"method": "Mit liv – min styring",
+		"ean_location_number": JOBCENTER_GLN,
 		"target_group": "Udsatte voksne med misbrug eller psykisk sygdom. Målet kan være et bedre liv, ikke nødvendigvis selvforsørgelse.",
 		"yearly_capacity": 25,
 		"criteria": [
@@ -102,6 +108,7 @@ DRAW_POOL = (
 #  in the collective course, reason for the end, outcome, days from course start to the end)
 PILOT_PROGRAMME = {
 	"programme_name": "Langtidsledige tager teten – pilot 2026",
+	"ean_location_number": JOBCENTER_GLN,
 	"method": "Langtidsledige tager teten",
 	"target_group": PROGRAMMES[0]["target_group"],
 	"yearly_capacity": 8,
@@ -604,9 +611,10 @@ def make_pilot_round(company, users, team):
 
 	from borgerbudget import accounting
 
-	if frappe.db.exists("Budget Programme", PILOT_PROGRAMME["programme_name"]):
-		return
+	made = frappe.db.exists("Budget Programme", PILOT_PROGRAMME["programme_name"])
 	programme = make_programme(company, PILOT_PROGRAMME)
+	if made:
+		return
 	start = getdate(add_days(today(), -PILOT_DAYS_AGO))
 	participants = []
 	for index, (name, cpr, purpose, amount, supplier, *_rest) in enumerate(PILOT):
@@ -750,6 +758,11 @@ def make_team(users):
 def make_programme(company, data):
 	if not frappe.db.exists("Budget Programme", data["programme_name"]):
 		frappe.get_doc({"doctype": "Budget Programme", "company": company, **data}).insert()
+	elif not frappe.db.get_value("Budget Programme", data["programme_name"], "ean_location_number"):
+		# A demo made before programmes had one.
+		frappe.db.set_value(
+			"Budget Programme", data["programme_name"], "ean_location_number", data["ean_location_number"]
+		)
 	return data["programme_name"]
 
 

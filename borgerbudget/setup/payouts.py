@@ -1,5 +1,6 @@
-"""What payouts through ERPNext need on any site: custom fields on ERPNext's documents, accounting
-dimensions, the citizens' party groups and Finance's rights on parties; and their removal on uninstall."""
+"""What payouts through ERPNext need on any site: custom fields on ERPNext's documents (the links
+to budget plans, the supplier's CVR number), accounting dimensions, the citizens' party groups and
+Finance's rights on parties; and their removal on uninstall."""
 
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
@@ -66,7 +67,20 @@ PAYOUT_CUSTOM_FIELDS = {
 		_link("budget_advance", "Budget Advance", "Budget Advance", "budget_plan"),
 	],
 	"Journal Entry": [_link("repayment_claim", "Repayment Claim", "Repayment Claim", "voucher_type")],
-	"Supplier": [_link("participant", "Participant", "Participant", "supplier_group")],
+	"Supplier": [
+		_link("participant", "Participant", "Participant", "supplier_group"),
+		# What an e-invoice names its seller by. Unique: two suppliers with one CVR would make the
+		# match ambiguous (a company's branches share theirs: register it once).
+		{
+			"fieldname": "cvr_number",
+			"label": "CVR Number",
+			"fieldtype": "Data",
+			"insert_after": "tax_id",
+			"unique": 1,
+			"no_copy": 1,
+			"description": "The supplier's 8-digit Danish company registration number",
+		},
+	],
 	"Customer": [_link("participant", "Participant", "Participant", "customer_group")],
 }
 

@@ -29,6 +29,7 @@ frappe.ui.form.on("Budget Plan", {
 		frm.set_df_property("lines", "description", budget_summary(frm));
 		if (onload.approved) {
 			add_payout_buttons(frm);
+			add_requisition_button(frm);
 			add_amendment_button(frm);
 		}
 	},
@@ -128,6 +129,30 @@ function add_payout_buttons(frm) {
 	if (can["Repayment Claim"]) {
 		frm.add_custom_button(__("Repayment Claim"), () => frappe.new_doc("Repayment Claim", { budget_plan: frm.doc.name }), __("Create"));
 	}
+}
+
+// The supplier of an approved line is e-mailed the reference to put on the invoice.
+function add_requisition_button(frm) {
+	const onload = frm.doc.__onload || {};
+	const names = onload.requisition_lines || [];
+	const lines = (frm.doc.lines || []).filter((line) => names.includes(line.name));
+	if (!onload.can_send_requisition || !lines.length) return;
+	frm.add_custom_button(__("Send Requisition"), () =>
+		borgerbudget.choose_budget_line(lines, frm.doc.currency, (line) =>
+			frappe
+				.call("borgerbudget.borgerbudget.doctype.budget_plan.budget_plan.send_requisition", {
+					budget_plan: frm.doc.name,
+					budget_line: line.name,
+				})
+				.then((r) => {
+					frappe.show_alert({
+						message: __("Requisition {0} sent to {1}", [line.payment_reference, r.message]),
+						indicator: "green",
+					});
+					frm.reload_doc();
+				})
+		)
+	);
 }
 
 // A change to the approved plan (seed 004: "mindre ændringer på sigt").

@@ -1,6 +1,7 @@
 # Copyright (c) 2026, Borgerbudget contributors
 # For license information, please see license.txt
 
+import secrets
 from datetime import date
 
 import frappe
@@ -38,6 +39,7 @@ class BudgetPlan(Document):
 		self.set_totals()
 		self.validate_status()
 		self.set_line_approval()
+		self.set_payment_references()
 		self.set_payouts()
 
 	def enforce_field_permissions(self):
@@ -258,6 +260,14 @@ class BudgetPlan(Document):
 		for row in self.lines:
 			row.approved = int(self.status == rules.plan.APPROVED and not row.parked)
 
+	def set_payment_references(self):
+		"""An approved supplier line gets the reference its supplier puts on the invoice, and keeps it."""
+		taken = {row.payment_reference for row in self.lines if row.payment_reference}
+		for row in self.lines:
+			if not row.payment_reference and rules.reference.needs_reference(row.approved, row.payment_route):
+				row.payment_reference = new_payment_reference(taken)
+				taken.add(row.payment_reference)
+
 	def set_payouts(self):
 		"""Each line's committed / invoiced / paid amounts, from the documents in ERPNext."""
 		if self.is_new():
@@ -369,6 +379,8 @@ class BudgetPlan(Document):
 				for route in (rules.plan.SUPPLIER_INVOICE, rules.plan.REIMBURSEMENT)
 			},
 		)
+		self.set_onload("requisition_lines", [row.name for row in self.requisition_lines()])
+		self.set_onload("can_send_requisition", is_caseworker())
 		self.set_onload(
 			"can_create",
 			{
@@ -392,6 +404,37 @@ class BudgetPlan(Document):
 				},
 			),
 		)
+
+	def requisition_lines(self):
+		"""The approved supplier lines with a reference, which a supplier can be asked to invoice."""
+		return [
+			row
+			for row in self.lines
+			if row.payment_reference
+			and rules.reference.needs_reference(row.approved, row.payment_route)
+			and not row.closed
+		]
+
+	def get_requisitions(self):
+		"""For the Supplier Requisition print format: a page per line (only the line being sent, when
+		`flags.requisition_line` names one). Nothing about the citizen: the reference names the case."""
+		programme = frappe.get_cached_doc("Budget Programme", self.programme)
+		return [
+			frappe._dict(
+				municipality=programme.company,
+				ean_location_number=programme.ean_location_number,
+				supplier=(
+					frappe.get_cached_value("Supplier", row.supplier, "supplier_name")
+					if row.supplier
+					else row.supplier_text
+				),
+				description=row.description,
+				maximum_amount=flt(row.remaining_amount),
+				payment_reference=row.payment_reference,
+			)
+			for row in self.requisition_lines()
+			if not self.flags.requisition_line or row.name == self.flags.requisition_line
+		]
 
 	def get_next_step(self):
 		"""What happens next and who does it, for the form's headline."""
@@ -474,6 +517,97 @@ def add_line(plan: str, line: str | dict) -> str:
 	doc.append("lines", frappe.parse_json(line))
 	doc.save()
 	return doc.lines[-1].name
+
+
+REFERENCE_ATTEMPTS = 10
+
+
+def new_payment_reference(taken=()) -> str:
+	"""A payment reference no budget line has. The database's unique key is the final guard; a
+	clash is one in 594 million, so a few attempts are plenty."""
+	for _attempt in range(REFERENCE_ATTEMPTS):
+		reference = rules.reference.generate(secrets.token_bytes(rules.reference.RANDOM_BYTES))
+		if reference not in taken and not frappe.db.exists("Budget Line", {"payment_reference": reference}):
+			return reference
+	frappe.throw(_("No free payment reference was found; try again."))
+
+
+REQUISITION_FORMAT = "Supplier Requisition"
+
+
+@frappe.whitelist()
+def send_requisition(budget_plan: str, budget_line: str) -> str:
+	"""E-mail the supplier of an approved line the requisition: where to send the invoice, how much
+	it may be for, and the reference to put on it. Returns the address it was sent to."""
+	plan = frappe.get_doc("Budget Plan", budget_plan)
+	plan.check_permission("read")
+	if not is_caseworker():
+		frappe.throw(_("Only a caseworker can send a requisition to a supplier."), frappe.PermissionError)
+	line = next((row for row in plan.requisition_lines() if row.name == budget_line), None)
+	if not line:
+		frappe.throw(
+			_("A requisition can only be sent for an approved supplier line with a payment reference."),
+			title=_("No requisition"),
+		)
+	if not line.supplier:
+		frappe.throw(
+			_("Line {0} ({1}): register the supplier and choose it on the line first.").format(
+				line.idx, line.description
+			),
+			title=_("No supplier"),
+		)
+	if not frappe.get_cached_value("Budget Programme", plan.programme, "ean_location_number"):
+		frappe.throw(
+			_("Set the programme's EAN location number first: the supplier sends the invoice to it."),
+			title=_("No EAN location number"),
+		)
+	recipient = supplier_email(line.supplier)
+	if not recipient:
+		frappe.throw(
+			_("Supplier {0} has no e-mail address: add one to the supplier or its primary contact.").format(
+				frappe.bold(line.supplier)
+			),
+			title=_("No e-mail address"),
+		)
+	plan.flags.requisition_line = line.name
+	frappe.sendmail(
+		recipients=[recipient],
+		subject=_("Requisition {0} from {1}").format(
+			line.payment_reference, frappe.get_cached_value("Budget Programme", plan.programme, "company")
+		),
+		message=_(
+			"Please find attached the requisition for {0}. Put the reference {1} in the invoice's order reference and send the invoice through NemHandel to the EAN location number on the requisition."
+		).format(frappe.bold(line.description), frappe.bold(line.payment_reference)),
+		attachments=[
+			frappe.attach_print(
+				plan.doctype,
+				plan.name,
+				file_name=line.payment_reference,
+				print_format=REQUISITION_FORMAT,
+				doc=plan,
+			)
+		],
+		reference_doctype=plan.doctype,
+		reference_name=plan.name,
+	)
+	plan.add_comment(
+		"Info",
+		_("Requisition {0} for line {1} ({2}) sent to {3}.").format(
+			line.payment_reference, line.idx, line.description, recipient
+		),
+	)
+	return recipient
+
+
+def supplier_email(supplier: str) -> str | None:
+	"""The supplier's own address, or its default contact's."""
+	from frappe.contacts.doctype.contact.contact import get_default_contact
+
+	email = frappe.db.get_value("Supplier", supplier, "email_id")
+	if not email:
+		contact = get_default_contact("Supplier", supplier)
+		email = contact and frappe.db.get_value("Contact", contact, "email_id")
+	return email or None
 
 
 def to_lines(rows) -> list[rules.plan.Line]:

@@ -18,6 +18,7 @@ class BudgetProgramme(Document):
 		self.set_missing_values()
 
 	def validate(self):
+		self.validate_ean_location_number()
 		self.validate_accounts()
 		self.validate_limits()
 		self.validate_criteria()
@@ -49,6 +50,19 @@ class BudgetProgramme(Document):
 			self.receivable_account = self.receivable_account or accounting.default_payout_account(
 				self.company, "Receivable"
 			)
+
+	def validate_ean_location_number(self):
+		if not self.ean_location_number:
+			return
+		gln = rules.reference.normalise_gln(self.ean_location_number)
+		if not gln:
+			frappe.throw(
+				_(
+					"The EAN location number {0} is not valid: it has 13 digits, and the last is a check digit of the other twelve. Copy it from the municipality's NemHandel registration."
+				).format(frappe.bold(self.ean_location_number)),
+				title=_("Invalid EAN location number"),
+			)
+		self.ean_location_number = gln
 
 	def validate_accounts(self):
 		for fieldname, root_type, account_type in (
@@ -173,3 +187,15 @@ def get_classification_rules(programme: str) -> list[rules.approval.Classificati
 		rules.approval.ClassificationRule(row.difference, row.ability, row.coherence, row.classification)
 		for row in rows
 	]
+
+
+def municipality_glns() -> set[str]:
+	"""The EAN location numbers of every programme: an e-invoice to another one is not ours."""
+	return set(
+		frappe.get_all(
+			"Budget Programme",
+			filters={"ean_location_number": ("is", "set")},
+			pluck="ean_location_number",
+			distinct=True,
+		)
+	)
