@@ -115,7 +115,11 @@ def get_payout_overview(budget_plan: str) -> list[dict]:
 	received = set(
 		frappe.get_all(
 			"E-Invoice",
-			filters={"budget_plan": plan.name, "status": rules.einvoice.DRAFTED, "kind": rules.einvoice.INVOICE},
+			filters={
+				"budget_plan": plan.name,
+				"status": rules.einvoice.DRAFTED,
+				"kind": rules.einvoice.INVOICE,
+			},
 			pluck="budget_line",
 		)
 	)

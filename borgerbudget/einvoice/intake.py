@@ -133,6 +133,7 @@ def duplicate(doc, content) -> dict:
 	doc.update(
 		{
 			"status": E.DUPLICATE,
+			"dedupe_key": None,
 			"duplicate_of": original,
 			"reason": _("{0} sent invoice number {1} before: see {2}.").format(
 				doc.supplier_name or doc.supplier_cvr, doc.invoice_number, original
@@ -158,6 +159,12 @@ def keep_original(doc, content: bytes):
 		}
 	).insert(ignore_permissions=True)
 	doc.db_set("xml_file", file.file_url)
+
+
+def file_bytes(file) -> bytes:
+	"""The file as stored: frappe's get_content decodes text, and a document's encoding is its own."""
+	with open(file.get_full_path(), "rb") as stored:
+		return stored.read()
 
 
 def summary(doc) -> dict:
@@ -207,7 +214,7 @@ def take_in_file(file_url: str) -> list[dict]:
 	file = frappe.get_doc("File", {"file_url": file_url})
 	if file.owner != frappe.session.user or file.attached_to_doctype:
 		frappe.throw(_("Upload the e-invoice file again."), frappe.PermissionError)
-	results = take_in(file.get_content(), file.file_name, UPLOAD)
+	results = take_in(file_bytes(file), file.file_name, UPLOAD)
 	file.delete(ignore_permissions=True)
 	return results
 
@@ -228,7 +235,7 @@ def on_file(doc, method=None):
 	frappe.db.savepoint("einvoice_mail")
 	try:
 		with as_system():
-			take_in(doc.get_content(), doc.file_name, EMAIL)
+			take_in(file_bytes(doc), doc.file_name, EMAIL)
 	except Exception:
 		# The mail itself is kept whatever happens to its attachment; the error is for the admin.
 		frappe.db.rollback(save_point="einvoice_mail")

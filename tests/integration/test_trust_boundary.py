@@ -241,6 +241,21 @@ def build_case(programme, owner, caseworker, team, citizen):
 	)
 	vote.db_insert()
 	records["Approval Vote"] = vote.name
+	# A supplier's e-invoice matched to the citizen's plan, as the inbox would leave it.
+	einvoice = frappe.get_doc(
+		{
+			"doctype": "E-Invoice",
+			"status": "Unmatched",
+			"kind": "Invoice",
+			"supplier_name": f"Supplier of {token}",
+			"invoice_number": token,
+			"reason": f"Reason for {token}",
+			"budget_plan": plan.name,
+			"participant": participant.name,
+			"programme": programme.name,
+		}
+	).insert(ignore_permissions=True)
+	records["E-Invoice"] = einvoice.name
 	return frappe._dict(
 		owner=owner, token=token, records=records, files=[(f.name, f.file_url, f.file_name) for f in files]
 	)

@@ -262,7 +262,9 @@ def credited_invoice(supplier, bill_no):
 
 def attach_copy(file_url, file_name, doc):
 	"""The original XML on the Purchase Invoice too, where finance checks it before submitting."""
-	content = frappe.get_doc("File", {"file_url": file_url}).get_content()
+	from borgerbudget.einvoice.intake import file_bytes
+
+	content = file_bytes(frappe.get_doc("File", {"file_url": file_url}))
 	frappe.get_doc(
 		{
 			"doctype": "File",
