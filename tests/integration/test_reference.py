@@ -227,7 +227,9 @@ def test_the_requisition_shows_the_reference_and_the_maximum_and_nothing_about_t
 	assert GLN in html and "OrderReference/ID" in html
 	assert frappe.db.get_value("Supplier", truck.supplier, "supplier_name") in html
 	# One page per approved supplier line; the reimbursement line is not a requisition.
-	assert line(plan, "Welding course").payment_reference in html and html.count("<div class=\"requisition") == 2
+	assert (
+		line(plan, "Welding course").payment_reference in html and html.count('<div class="requisition') == 2
+	)
 	assert "Bus card" not in html
 	participant = frappe.get_doc("Participant", plan.participant)
 	for secret in (cpr, cpr.replace("-", ""), participant.full_name, participant.benefit_type):
@@ -305,3 +307,13 @@ def test_the_form_is_told_which_lines_can_have_a_requisition(plan):
 	assert line(plan, "Truck licence").name in onload.requisition_lines
 	assert line(plan, "Bus card").name not in onload.requisition_lines
 	assert onload.can_send_requisition
+
+
+def test_the_demo_programmes_ean_is_valid_and_its_suppliers_can_be_sent_a_requisition():
+	from borgerbudget.borgerbudget.doctype.budget_plan.budget_plan import supplier_email
+	from borgerbudget.setup import demo
+
+	assert rules.reference.valid_gln(demo.JOBCENTER_GLN)
+	assert all(data["ean_location_number"] == demo.JOBCENTER_GLN for data in demo.PROGRAMMES)
+	name = demo.make_supplier("_Test Demo Supplier " + frappe.generate_hash(length=6))
+	assert supplier_email(name).startswith("faktura@test-demo-supplier-")
