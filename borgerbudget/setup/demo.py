@@ -5,6 +5,8 @@ Idempotent: records that exist are kept.
     bench --site S execute borgerbudget.setup.demo.make_demo
 """
 
+import re
+
 import frappe
 from frappe.utils import add_days, getdate, today
 
@@ -734,7 +736,28 @@ def make_supplier(name):
 			"Supplier Group", {"is_group": 0, "name": ("!=", accounting.CITIZEN_GROUP)}
 		)
 		frappe.get_doc({"doctype": "Supplier", "supplier_name": name, "supplier_group": group}).insert()
+	add_supplier_contact(name)
 	return name
+
+
+def add_supplier_contact(supplier):
+	"""An invoicing address, so a requisition can be sent ("Send Requisition" on an approved plan)."""
+	from borgerbudget.borgerbudget.doctype.budget_plan.budget_plan import supplier_email
+
+	if supplier_email(supplier):
+		return
+	name = supplier.lower().translate(str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}))
+	slug = re.sub(r"[^a-z0-9]+", "-", name).strip("-")
+	frappe.get_doc(
+		{
+			"doctype": "Contact",
+			"first_name": "Fakturering",
+			"company_name": supplier,
+			"is_primary_contact": 1,
+			"email_ids": [{"email_id": f"faktura@{slug}.example", "is_primary": 1}],
+			"links": [{"link_doctype": "Supplier", "link_name": supplier}],
+		}
+	).insert()
 
 
 def make_team(users):

@@ -24,6 +24,8 @@ CONTENT_FIELDS = (
 	"goals",
 	"lines",
 )
+# Sent to the supplier of an approved line: where to send the invoice and the reference to put on it.
+REQUISITION_FORMAT = "Supplier Requisition"
 # The assessments of the plan itself, not of later changes to it (Budget Plan Amendment).
 OF_PLAN = {"amendment": ("is", "not set")}
 
@@ -415,6 +417,12 @@ class BudgetPlan(Document):
 			and not row.closed
 		]
 
+	def get_title(self):
+		# A requisition goes to a supplier: its title (the page's, the PDF's) must not be the citizen's name.
+		if self.flags.in_print and frappe.form_dict.get("format") == REQUISITION_FORMAT:
+			return self.name
+		return super().get_title()
+
 	def get_requisitions(self):
 		"""For the Supplier Requisition print format: a page per line (only the line being sent, when
 		`flags.requisition_line` names one). Nothing about the citizen: the reference names the case."""
@@ -530,9 +538,6 @@ def new_payment_reference(taken=()) -> str:
 		if reference not in taken and not frappe.db.exists("Budget Line", {"payment_reference": reference}):
 			return reference
 	frappe.throw(_("No free payment reference was found; try again."))
-
-
-REQUISITION_FORMAT = "Supplier Requisition"
 
 
 @frappe.whitelist()
