@@ -29,6 +29,14 @@ USERS = (
 # The jobcenter's EAN location number (GLN, a valid check digit), to which suppliers send their
 # e-invoices; every programme of the municipality has it.
 JOBCENTER_GLN = "5798009999993"
+# The suppliers' CVR numbers (valid modulus-11 numbers made up for the demo), by which their
+# e-invoices find them.
+SUPPLIER_CVR = {
+	"Trafikskolen Nord": "31000009",
+	"AOF Nord": "31000017",
+	"Uddannelsescenter Nord": "31000025",
+	"AMU Nord": "31000041",
+}
 
 PROGRAMMES = (
 	{
@@ -210,6 +218,7 @@ def make_demo(company=DEFAULT_COMPANY):
 	make_wellbeing_course("Susanne Mikkelsen", users)
 	make_draw(programmes[0], users, team)
 	make_pilot_round(company, users, team)
+	make_einvoices("Camilla Rasmussen")
 	frappe.db.commit()
 	print(
 		f"Demo data ready: {len(programmes) + 1} programmes, {len(PARTICIPANTS) + len(DRAW_POOL) + len(PILOT)} participants"
@@ -736,6 +745,8 @@ def make_supplier(name):
 			"Supplier Group", {"is_group": 0, "name": ("!=", accounting.CITIZEN_GROUP)}
 		)
 		frappe.get_doc({"doctype": "Supplier", "supplier_name": name, "supplier_group": group}).insert()
+	if SUPPLIER_CVR.get(name) and not frappe.db.get_value("Supplier", name, "cvr_number"):
+		frappe.db.set_value("Supplier", name, "cvr_number", SUPPLIER_CVR[name])
 	add_supplier_contact(name)
 	return name
 
@@ -841,3 +852,59 @@ def attach_declaration(doc):
 		}
 	).insert()
 	return file.file_url
+
+
+def make_einvoices(participant_name):
+	"""Finance's e-invoice inbox: three OIOUBL invoices as suppliers would send them for Camilla's
+	plan: one with the line's payment reference (a draft Purchase Invoice waits for finance), one
+	without a reference, and one from a supplier the municipality does not know yet."""
+	from borgerbudget.einvoice import intake, samples
+
+	if frappe.db.exists("E-Invoice", {"invoice_number": ("like", "DEMO-%")}):
+		return
+	for supplier, cvr in SUPPLIER_CVR.items():
+		if frappe.db.exists("Supplier", supplier) and not frappe.db.get_value(
+			"Supplier", supplier, "cvr_number"
+		):
+			frappe.db.set_value("Supplier", supplier, "cvr_number", cvr)
+	plan = frappe.get_doc("Budget Plan", {"participant_name": participant_name})
+	line = next(
+		(
+			row
+			for row in plan.lines
+			if row.payment_reference
+			and row.remaining_amount > 0
+			and (row.supplier or row.supplier_text) in SUPPLIER_CVR
+		),
+		None,
+	)
+	if not line:
+		return
+	supplier = make_supplier(line.supplier or line.supplier_text)
+	net = max(int(line.remaining_amount * 0.4 / 1.25), 100)
+	common = {"buyer_gln": JOBCENTER_GLN, "buyer_name": "Jobcenter Nord", "amount": f"{net}.00"}
+	documents = (
+		{
+			"number": "DEMO-1001",
+			"order_reference": line.payment_reference,
+			"supplier_cvr": SUPPLIER_CVR[supplier],
+			"supplier_name": supplier,
+		},
+		{
+			"number": "DEMO-1002",
+			"order_reference": None,
+			"buyer_contact": None,
+			"supplier_cvr": SUPPLIER_CVR[supplier],
+			"supplier_name": supplier,
+		},
+		{
+			"number": "DEMO-1003",
+			"order_reference": line.payment_reference,
+			"supplier_cvr": "31000033",
+			"supplier_name": "Ny Kursusudbyder ApS",
+		},
+	)
+	for values in documents:
+		intake.take_in(
+			samples.make("Invoice", "oioubl", **common, **values), f"{values['number']}.xml", intake.UPLOAD
+		)

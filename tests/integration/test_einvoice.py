@@ -1,6 +1,6 @@
 """Suppliers' e-invoices in: OIOUBL and Peppol documents, taken in by upload, by an access point's
 push and by mail, become draft Purchase Invoices on the budget line whose payment reference they
-carry, or wait in finance's queue with the reason. Documents are written by tests/einvoice_samples."""
+carry, or wait in finance's queue with the reason. Documents are written by borgerbudget/einvoice/samples.py."""
 
 import email.mime.application
 import email.mime.multipart
@@ -13,7 +13,7 @@ import pytest
 
 from borgerbudget import rules
 from borgerbudget.einvoice import intake
-from tests.einvoice_samples import bad, make, make_zip, make_zip_bomb
+from borgerbudget.einvoice.samples import bad, make, make_zip, make_zip_bomb
 from tests.integration.factories import (
 	Api,
 	approved_plan,

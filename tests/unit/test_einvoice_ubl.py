@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from borgerbudget.einvoice import ubl
-from tests.einvoice_samples import HERE, SAMPLES, bad, make, make_zip, make_zip_bomb
+from borgerbudget.einvoice.samples import HERE, SAMPLES, bad, make, make_zip, make_zip_bomb
 
 
 def refused(data: bytes) -> ubl.EInvoiceError:

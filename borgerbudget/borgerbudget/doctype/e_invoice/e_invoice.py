@@ -229,6 +229,7 @@ class EInvoice(Document):
 
 
 def supplier_by_cvr(cvr):
+	cvr = rules.reference.normalise_cvr(cvr)
 	return frappe.db.get_value("Supplier", {"cvr_number": cvr, "disabled": 0}) if cvr else None
 
 

@@ -1,5 +1,5 @@
-"""Sample e-invoices, written for these tests from the UBL 2.1, OIOUBL 2.1 and Peppol BIS Billing 3.0
-conventions: `make` renders a valid document with any reference, GLN, CVR, number or amounts, and
+"""Sample e-invoices, written from the UBL 2.1, OIOUBL 2.1 and Peppol BIS Billing 3.0 conventions,
+for the tests, the benchmark and the demo: `make` renders a valid document with any reference, GLN, CVR, number or amounts, and
 `bad` the refused ones.
 
 	make("Invoice", "oioubl")                                    # the committed oioubl_invoice.xml
@@ -19,7 +19,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-HERE = Path(__file__).parent
+# The committed sample files, for readers of the format (tests check they are what `make` renders).
+HERE = Path(__file__).parents[2] / "tests" / "einvoice_samples"
 CENT = Decimal("0.01")
 
 OIOUBL_CUSTOMIZATION = "OIOUBL-2.02"
@@ -434,6 +435,6 @@ SAMPLES = {
 
 
 def write_samples() -> None:
-	"""Write the committed sample files from `make` (python -c 'from tests.einvoice_samples import write_samples; write_samples()')."""
+	"""Write the committed sample files from `make` (python -c 'from borgerbudget.einvoice.samples import write_samples; write_samples()')."""
 	for filename, (kind, profile) in SAMPLES.items():
 		(HERE / filename).write_bytes(make(kind, profile))
