@@ -54,11 +54,12 @@ def create_purchase_invoice(
 	return invoice
 
 
-def build_purchase_invoice(budget_plan, budget_line, amount=None):
+def build_purchase_invoice(budget_plan, budget_line, amount=None, plan=None):
+	"""`plan`: get_plan(budget_plan), when the caller has read it already."""
 	frappe.has_permission("Purchase Invoice", "create", throw=True)
 	frappe.has_permission("Budget Plan", "read", budget_plan, throw=True)
 	amount = amount_argument(amount, "Amount")
-	plan = get_plan(budget_plan)
+	plan = plan or get_plan(budget_plan)
 	line = payable_line(plan, budget_line)
 	if line.payment_route == rules.plan.REIMBURSEMENT:
 		frappe.throw(
@@ -67,7 +68,6 @@ def build_purchase_invoice(budget_plan, budget_line, amount=None):
 			).format(line.idx)
 		)
 	programme = frappe.get_cached_doc("Budget Programme", plan.programme)
-	remaining = rules.payout.LineMoney(flt(line.amount), **line_money(plan.name)[line.name]).remaining
 	invoice = frappe.new_doc("Purchase Invoice")
 	invoice.update(
 		{
@@ -78,7 +78,10 @@ def build_purchase_invoice(budget_plan, budget_line, amount=None):
 			"set_posting_time": 1,
 		}
 	)
-	amount = flt(amount) or remaining
+	# What is left of the line, when no amount is asked for (the invoice's validation checks either).
+	amount = (
+		flt(amount) or rules.payout.LineMoney(flt(line.amount), **line_money(plan.name)[line.name]).remaining
+	)
 	if amount <= 0:
 		frappe.throw(
 			_("Budget line {0} ({1}) has nothing left to invoice.").format(

@@ -42,14 +42,14 @@ def take_in_document(filename: str, content: bytes, source: str) -> dict:
 	doc = frappe.get_doc(
 		{"doctype": "E-Invoice", "source": source, "file_name": filename, **fields_of(parsed)}
 	)
-	# The unique key makes a second copy of the same invoice fail here, also when both arrive at once.
-	frappe.db.savepoint("einvoice")
+	# The unique key makes a second copy of the same invoice fail here, also when both arrive at
+	# once. MariaDB undoes just the refused statement, so the transaction goes on.
 	try:
 		doc.insert(ignore_permissions=True)
 	except frappe.UniqueValidationError:
-		frappe.db.rollback(save_point="einvoice")
+		frappe.local.message_log = []
 		return duplicate(doc, content)
-	keep_original(doc, content)
+	doc.xml_file = keep_original(doc, content)
 	frappe.db.savepoint("einvoice_match")
 	try:
 		doc.match()
@@ -57,7 +57,9 @@ def take_in_document(filename: str, content: bytes, source: str) -> dict:
 		# ERPNext or the limits refused the draft: the e-invoice waits in finance's queue, saying why.
 		frappe.db.rollback(save_point="einvoice_match")
 		frappe.local.message_log = []
-		doc.db_set({"status": E.UNMATCHED, "reason": str(error), "purchase_invoice": None})
+		doc.db_set(
+			{"status": E.UNMATCHED, "reason": str(error), "purchase_invoice": None, "xml_file": doc.xml_file}
+		)
 	return summary(doc)
 
 
@@ -123,7 +125,7 @@ def refuse(filename, content, source, error) -> dict:
 		}
 	).insert(ignore_permissions=True)
 	if content is not None:
-		keep_original(doc, content)
+		doc.db_set("xml_file", keep_original(doc, content))
 	return summary(doc)
 
 
@@ -142,23 +144,27 @@ def duplicate(doc, content) -> dict:
 	)
 	doc.flags.duplicate = True
 	doc.insert(ignore_permissions=True)
-	keep_original(doc, content)
+	doc.db_set("xml_file", keep_original(doc, content))
 	return summary(doc)
 
 
-def keep_original(doc, content: bytes):
-	file = frappe.get_doc(
-		{
-			"doctype": "File",
-			"file_name": doc.file_name or f"{doc.name}.xml",
-			"content": content,
-			"is_private": 1,
-			"attached_to_doctype": "E-Invoice",
-			"attached_to_name": doc.name,
-			"attached_to_field": "xml_file",
-		}
-	).insert(ignore_permissions=True)
-	doc.db_set("xml_file", file.file_url)
+def keep_original(doc, content: bytes) -> str:
+	"""The document as received, a private file of the E-Invoice: its URL."""
+	return attach(
+		{"file_name": doc.file_name or f"{doc.name}.xml", "content": content}, doc, field="xml_file"
+	).file_url
+
+
+def attach(values: dict, doc, field=None):
+	"""A private File of `doc`, without the "attached" comment frappe adds to the record's timeline:
+	it loads the whole record to write one, which would double what taking in an e-invoice costs,
+	and the file is in the record's field and attachments anyway."""
+	file = frappe.get_doc({"doctype": "File", "is_private": 1, **values}).insert(ignore_permissions=True)
+	file.db_set(
+		{"attached_to_doctype": doc.doctype, "attached_to_name": doc.name, "attached_to_field": field},
+		update_modified=False,
+	)
+	return file
 
 
 def file_bytes(file) -> bytes:
