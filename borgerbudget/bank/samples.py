@@ -1,14 +1,14 @@
 """Sample bank files for the tests and the demo, written from the ISO 20022 standard.
 
-    batch()                          a payout batch with one payment of each kind (all test data:
-                                     the CPR number is a made-up one, the accounts are examples)
-    pain002(original_message_id, transactions, group_status=None, ...) -> bytes
-                                     a pain.002.001.03 status report; transactions are
-                                     (end_to_end_id, status, reason_code or None, reason_text or None)
-    camt054(message_id, entries, ...) -> bytes
-                                     a camt.054.001.02 debit notification; entries are
-                                     (end_to_end_id, amount, booking_date) or with a fourth item,
-                                     the entry's status (BOOK by default)
+batch()                          a payout batch with one payment of each kind (all test data:
+                                 the CPR number is a made-up one, the accounts are examples)
+pain002(original_message_id, transactions, group_status=None, ...) -> bytes
+                                 a pain.002.001.03 status report; transactions are
+                                 (end_to_end_id, status, reason_code or None, reason_text or None)
+camt054(message_id, entries, ...) -> bytes
+                                 a camt.054.001.02 debit notification; entries are
+                                 (end_to_end_id, amount, booking_date) or with a fourth item,
+                                 the entry's status (BOOK by default)
 """
 
 from __future__ import annotations
