@@ -81,8 +81,8 @@ doc_events = {
 		"validate": "borgerbudget.accounting.purchase_invoice.validate_purchase_invoice",
 		"on_update": _invoice_change,
 		"on_submit": _invoice_change,
-		"on_cancel": _invoice_change,
-		"on_trash": _invoice_change,
+		"on_cancel": [_invoice_change, "borgerbudget.einvoice.intake.on_invoice_gone"],
+		"on_trash": [_invoice_change, "borgerbudget.einvoice.intake.on_invoice_gone"],
 	},
 	"Payment Entry": {
 		"validate": "borgerbudget.accounting.payment_entry.validate_payment_entry",

@@ -67,7 +67,9 @@ def pause(label, attempt):
 	time.sleep(random.uniform(0.02, 0.1) * attempt)
 
 
-REST_WRITE = re.compile(r"^/api/(v1/)?resource/|^/api/v2/document/")
+# Inserts, updates and deletes of a record; not `run_method` (a POST to a named record), whose method may do
+# things outside the database that a second run would do again.
+REST_WRITE = re.compile(r"^/api/(?:v1/|v2/document/(?=.))?(?:resource/)?(?P<doctype>[^/]+)(?:/(?P<name>[^/]+))?/?$")
 
 
 def rerun_rest_write(response, request):
@@ -81,7 +83,7 @@ def rerun_rest_write(response, request):
 		response is not None
 		and response.status_code == 500
 		and request.method in ("POST", "PUT", "PATCH", "DELETE")
-		and REST_WRITE.match(request.path)
+		and rest_write_of_app(request)
 		and deadlocked(frappe.local.response)
 	):
 		return
@@ -108,6 +110,22 @@ def rerun_rest_write(response, request):
 	response.status_code = answer.status_code
 	response.headers = answer.headers
 	response.set_data(answer.get_data())
+
+
+def rest_write_of_app(request) -> bool:
+	"""A REST insert, update or delete of one of this app's doctypes (whose writes are all in the
+	database); other apps' documents are left to them."""
+	from urllib.parse import unquote
+
+	from borgerbudget.permissions import is_app_doctype
+
+	path = request.path
+	if not (path.startswith(("/api/resource/", "/api/v1/resource/", "/api/v2/document/"))):
+		return False
+	found = REST_WRITE.match(path.replace("/api/v1/resource/", "/api/resource/"))
+	if not found or (request.method == "POST" and found["name"]):
+		return False  # POST to a named record runs one of its methods
+	return is_app_doctype(unquote(found["doctype"]))
 
 
 def deadlocked(answer):

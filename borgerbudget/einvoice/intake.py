@@ -10,6 +10,8 @@ audit when it was readable.
 """
 
 import contextlib
+import copy
+import re
 
 import frappe
 from frappe import _
@@ -35,8 +37,12 @@ def take_in(data: bytes, filename: str, source: str) -> list[dict]:
 
 
 def take_in_document(filename: str, content: bytes, source: str) -> dict:
+	filename = (filename or "e-invoice.xml")[-140:]
 	try:
 		parsed = ubl.parse(content)
+		if not parsed.supplier.cvr:
+			# Without it neither the supplier nor a second copy of the invoice can be recognised.
+			raise ubl.EInvoiceError("missing", element="the supplier's CVR number")
 	except ubl.EInvoiceError as error:
 		return refuse(filename, None if error.code == "too_large" else content, source, error)
 	doc = frappe.get_doc(
@@ -49,6 +55,10 @@ def take_in_document(filename: str, content: bytes, source: str) -> dict:
 	except frappe.UniqueValidationError:
 		frappe.local.message_log = []
 		return duplicate(doc, content)
+	except frappe.ValidationError as error:
+		# A value the database cannot hold (a name or a reference too long): refused, and kept.
+		frappe.local.message_log = []
+		return refuse(filename, content, source, message=str(error))
 	doc.xml_file = keep_original(doc, content)
 	frappe.db.savepoint("einvoice_match")
 	try:
@@ -61,6 +71,14 @@ def take_in_document(filename: str, content: bytes, source: str) -> dict:
 			{"status": E.UNMATCHED, "reason": str(error), "purchase_invoice": None, "xml_file": doc.xml_file}
 		)
 	return summary(doc)
+
+
+# A CPR number a supplier wrote in a free text (the buyer's contact, a line): never stored in clear.
+CPR_LIKE = re.compile(r"(?<!\d)(\d{6})[- ]?\d{4}(?!\d)")
+
+
+def masked(text):
+	return CPR_LIKE.sub(r"\1-XXXX", text) if text else text
 
 
 def fields_of(parsed: ubl.Document) -> dict:
@@ -80,9 +98,9 @@ def fields_of(parsed: ubl.Document) -> dict:
 		"supplier_name": supplier.name,
 		"supplier_address": address,
 		"buyer_gln": parsed.buyer_gln,
-		"order_reference": parsed.order_reference,
-		"buyer_reference": parsed.buyer_reference,
-		"buyer_contact": parsed.buyer_contact,
+		"order_reference": masked(parsed.order_reference),
+		"buyer_reference": masked(parsed.buyer_reference),
+		"buyer_contact": masked(parsed.buyer_contact),
 		"billing_reference": parsed.billing_reference,
 		"line_extension_amount": parsed.line_extension_amount,
 		"tax_amount": parsed.tax_amount,
@@ -91,7 +109,7 @@ def fields_of(parsed: ubl.Document) -> dict:
 		"lines": [
 			{
 				"line_id": line.id,
-				"description": line.description,
+				"description": masked(line.description),
 				"quantity": line.quantity,
 				"unit_price": line.unit_price,
 				"line_amount": line.line_amount,
@@ -114,14 +132,14 @@ def describe_payment(means: ubl.PaymentMeans) -> str:
 	return ""
 
 
-def refuse(filename, content, source, error) -> dict:
+def refuse(filename, content, source, error=None, message=None) -> dict:
 	doc = frappe.get_doc(
 		{
 			"doctype": "E-Invoice",
 			"status": E.REFUSED,
 			"source": source,
-			"file_name": filename,
-			"reason": _(ubl.MESSAGES[error.code]).format(**error.params),
+			"file_name": (filename or "")[-140:],
+			"reason": message or _(ubl.MESSAGES[error.code]).format(**error.params),
 		}
 	).insert(ignore_permissions=True)
 	if content is not None:
@@ -186,12 +204,23 @@ def summary(doc) -> dict:
 def as_system():
 	"""The access point's and the mailbox's documents are taken in by the app itself: the
 	integration user may reach nothing but this method, and the mail is fetched by the scheduler."""
-	user = frappe.session.user
+	user, session, form = (
+		frappe.session.user,
+		copy.deepcopy(dict(frappe.local.session)),
+		frappe.local.form_dict,
+	)
+	lang = frappe.local.lang
 	frappe.set_user("Administrator")
+	# What the inbox writes (its reasons) is in the site's language, not the caller's.
+	frappe.local.lang = frappe.db.get_default("lang") or lang
 	try:
 		yield
 	finally:
 		frappe.set_user(user)
+		# set_user empties the session (its CSRF token among it): the caller's is put back as it was.
+		frappe.local.session.clear()
+		frappe.local.session.update(session)
+		frappe.local.form_dict, frappe.local.lang = form, lang
 
 
 # The three ways in -------------------------------------------------------------------------------
@@ -208,16 +237,25 @@ def receive(filename: str | None = None) -> list[dict]:
 	if not data:
 		frappe.throw(_("Send the e-invoice's XML as the request body."), title=_("No document"))
 	with as_system():
-		return take_in(data, filename or "e-invoice.xml", ACCESS_POINT)
+		results = take_in(data, filename or "e-invoice.xml", ACCESS_POINT)
+	# The access point learns what became of its document, nothing of the case it was matched to.
+	return [
+		{
+			"name": row["name"],
+			"status": row["status"],
+			**({"reason": row["reason"]} if row["status"] == E.REFUSED else {}),
+		}
+		for row in results
+	]
 
 
 @frappe.whitelist(methods=["POST"])
-def take_in_file(file_url: str) -> list[dict]:
+def take_in_file(file: str) -> list[dict]:
 	"""Finance uploaded XML files or a zip in the desk (as a private file): each document becomes an
 	E-Invoice with its own copy, and the upload itself is removed."""
 	if not FINANCE_ROLES & roles_of():
 		frappe.throw(_("Only finance takes in e-invoices."), frappe.PermissionError)
-	file = frappe.get_doc("File", {"file_url": file_url})
+	file = frappe.get_doc("File", file)
 	if file.owner != frappe.session.user or file.attached_to_doctype:
 		frappe.throw(_("Upload the e-invoice file again."), frappe.PermissionError)
 	results = take_in(file_bytes(file), file.file_name, UPLOAD)
@@ -242,9 +280,35 @@ def on_file(doc, method=None):
 	try:
 		with as_system():
 			take_in(file_bytes(doc), doc.file_name, EMAIL)
-	except Exception:
-		# The mail itself is kept whatever happens to its attachment; the error is for the admin.
-		frappe.db.rollback(save_point="einvoice_mail")
+	except Exception as error:
+		# The mail is kept whatever happens to its attachment, and finance sees the attachment refused.
+		with contextlib.suppress(Exception):
+			frappe.db.rollback(save_point="einvoice_mail")
 		frappe.log_error(
 			title="E-invoice from mail not taken in", reference_doctype="File", reference_name=doc.name
+		)
+		with as_system():
+			refuse(
+				doc.file_name,
+				None,
+				EMAIL,
+				message=frappe.utils.strip_html(str(error)) or type(error).__name__,
+			)
+
+
+def on_invoice_gone(doc, method=None):
+	"""Purchase Invoice on_cancel and on_trash: its e-invoice waits in finance's queue again, so the
+	supplier's invoice is not lost with the draft."""
+	for name in frappe.get_all("E-Invoice", filters={"purchase_invoice": doc.name}, pluck="name"):
+		frappe.db.set_value(
+			"E-Invoice",
+			name,
+			{
+				"status": E.UNMATCHED,
+				"purchase_invoice": None,
+				"credited_invoice": None,
+				"reason": _(
+					"Purchase Invoice {0} was cancelled or deleted; match the e-invoice again."
+				).format(doc.name),
+			},
 		)

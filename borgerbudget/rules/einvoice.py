@@ -36,6 +36,12 @@ WRONG_EAN = "wrong_ean"
 UNKNOWN_SUPPLIER = "unknown_supplier"
 NO_CREDITED_INVOICE = "no_credited_invoice"
 CURRENCY = "currency"
+NOTHING_TO_PAY = "nothing_to_pay"
+NO_LINE_SUPPLIER = "no_line_supplier"
+ALREADY_REGISTERED = "already_registered"
+# Reasons that say the invoice is not the municipality's business (yet): it is not tied to the
+# case it names, so the case's caseworkers do not see it.
+NOT_OURS = (WRONG_EAN, UNKNOWN_SUPPLIER)
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ class LineFacts:
 	supplier: str | None  # the line's supplier, if it names one
 	remaining: float
 	currency: str
+	ean: str | None = None  # the line's programme's EAN location number
 
 
 def can(action: str, status: str) -> bool:
@@ -54,34 +61,42 @@ def can(action: str, status: str) -> bool:
 
 def match_problem(
 	*,
-	buyer_gln_ours: bool,
+	buyer_gln: str | None,
+	municipality_glns: set[str],
 	supplier: str | None,
 	line: LineFacts | None,
 	reference: str | None,
 	amount: float,
+	credit_note: bool = False,
 	currency: str,
 	tolerance: float = 0.0,
 ) -> str | None:
-	"""Why an invoice for `amount` cannot be drafted on `line` (None: it can). `line` is None when
-	the reference names no line; checks run in the order finance would ask."""
-	if not buyer_gln_ours:
+	"""Why an invoice (or credit note) for `amount` cannot be drafted on `line` (None: it can).
+	`line` is None when the reference names no line; checks run in the order finance would ask."""
+	if buyer_gln not in municipality_glns:
 		return WRONG_EAN
 	if not supplier:
 		return UNKNOWN_SUPPLIER
+	if amount <= 0:
+		return NOTHING_TO_PAY
 	if not reference:
 		return NO_REFERENCE
 	if line is None:
 		return UNKNOWN_REFERENCE
+	if line.ean and buyer_gln != line.ean:
+		return WRONG_EAN  # addressed to another of the municipality's locations than the line's programme
 	if not line.approved:
 		return NOT_APPROVED
 	if line.closed:
 		return LINE_CLOSED
 	if not line.supplier_line:
 		return NOT_SUPPLIER_LINE
-	if line.supplier and line.supplier != supplier:
+	if not line.supplier:
+		return NO_LINE_SUPPLIER
+	if line.supplier != supplier:
 		return OTHER_SUPPLIER
 	if currency != line.currency:
 		return CURRENCY
-	if amount > line.remaining + tolerance + 0.005:
+	if not credit_note and amount > line.remaining + tolerance + 0.005:
 		return OVER_REMAINING
 	return None

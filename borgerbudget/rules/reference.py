@@ -1,7 +1,7 @@
 """The identifiers on a supplier's e-invoice: the payment reference of a budget line, the
 municipality's EAN location number (GLN) and the supplier's CVR number.
 
-A payment reference reads "BB-7K3F-9QX": the prefix, six random characters and a check character,
+A payment reference reads "BB-7CT4-KNX": the prefix, six random characters and a check character,
 from an alphabet of 29 characters that are hard to confuse on paper or over the phone (digits 2-9
 and the letters without I, L, O, U and Z). The check character makes the weighted sum of the
 seven characters (weights 1 to 7) a multiple of 29; 29 is prime, so every single mistyped
@@ -59,7 +59,7 @@ def generate(random_bytes: bytes) -> str:
 
 
 def canonical(characters: str) -> str:
-	"""'BB-7K3F-9QX' from the seven characters."""
+	"""'BB-7CT4-KNX' from the seven characters."""
 	groups, start = [], 0
 	for size in GROUPS:
 		groups.append(characters[start : start + size])

@@ -881,6 +881,9 @@ def make_einvoices(participant_name):
 	if not line:
 		return
 	supplier = make_supplier(line.supplier or line.supplier_text)
+	if not line.supplier:
+		# An e-invoice is matched to a line that names its supplier.
+		frappe.db.set_value("Budget Line", line.name, "supplier", supplier)
 	net = max(int(line.remaining_amount * 0.4 / 1.25), 100)
 	common = {"buyer_gln": JOBCENTER_GLN, "buyer_name": "Jobcenter Nord", "amount": f"{net}.00"}
 	documents = (

@@ -540,7 +540,7 @@ def new_payment_reference(taken=()) -> str:
 	frappe.throw(_("No free payment reference was found; try again."))
 
 
-@frappe.whitelist()
+@frappe.whitelist(methods=["POST"])
 def send_requisition(budget_plan: str, budget_line: str) -> str:
 	"""E-mail the supplier of an approved line the requisition: where to send the invoice, how much
 	it may be for, and the reference to put on it. Returns the address it was sent to."""
@@ -582,7 +582,9 @@ def send_requisition(budget_plan: str, budget_line: str) -> str:
 		),
 		message=_(
 			"Please find attached the requisition for {0}. Put the reference {1} in the invoice's order reference and send the invoice through NemHandel to the EAN location number on the requisition."
-		).format(frappe.bold(line.description), frappe.bold(line.payment_reference)),
+		).format(
+			frappe.bold(frappe.utils.escape_html(line.description)), frappe.bold(line.payment_reference)
+		),
 		attachments=[
 			frappe.attach_print(
 				plan.doctype,
@@ -598,7 +600,7 @@ def send_requisition(budget_plan: str, budget_line: str) -> str:
 	plan.add_comment(
 		"Info",
 		_("Requisition {0} for line {1} ({2}) sent to {3}.").format(
-			line.payment_reference, line.idx, line.description, recipient
+			line.payment_reference, line.idx, frappe.utils.escape_html(line.description), recipient
 		),
 	)
 	return recipient

@@ -20,7 +20,7 @@ frappe.ui.form.on("E-Invoice", {
 						fieldtype: "Data",
 						label: __("Payment Reference"),
 						reqd: 1,
-						description: __("The reference on the line's requisition, for example BB-7K3F-9Q"),
+						description: __("The reference on the line's requisition, for example BB-7CT4-KNX"),
 					},
 					(values) => run("match_to_line", values),
 					__("Match to Budget Line")

@@ -29,7 +29,10 @@ REASONS = {
 	E.OTHER_SUPPLIER: "Budget line {line} is to be invoiced by {line_supplier}, not {supplier}.",
 	E.CURRENCY: "The invoice is in {currency}; the budget line is in {line_currency}.",
 	E.OVER_REMAINING: "The invoice is for {amount}, but only {remaining} is left on budget line {line}.",
-	E.NO_CREDITED_INVOICE: "The credit note credits invoice {billing_reference}, which is not a submitted invoice from this supplier.",
+	E.NO_CREDITED_INVOICE: "The credit note credits invoice {billing_reference}, which is not a submitted invoice from this supplier on this budget line, or was credited already.",
+	E.NOTHING_TO_PAY: "The invoice is for {amount}; only an amount above zero is paid.",
+	E.NO_LINE_SUPPLIER: "Budget line {line} names no registered supplier: choose the supplier on the line, then match again.",
+	E.ALREADY_REGISTERED: "The supplier's invoice number {invoice_number} is already registered as {registered}.",
 }
 LINE_FIELDS = [
 	"name",
@@ -51,6 +54,11 @@ class EInvoice(Document):
 		if self.status not in (E.REFUSED, E.DUPLICATE) and self.supplier_cvr and self.invoice_number:
 			self.dedupe_key = f"{self.supplier_cvr}:{self.kind}:{self.invoice_number}"
 
+	def validate(self):
+		# Read from the XML and changed only by the match and finance's actions (below), never by a save.
+		if not self.is_new():
+			frappe.throw(_("An e-invoice is changed through its actions only."), frappe.PermissionError)
+
 	def onload(self):
 		self.set_onload(
 			"actions",
@@ -70,6 +78,10 @@ class EInvoice(Document):
 		)
 
 	def check_may(self, action):
+		"""The stored record, locked, decides (not a copy a form sends): a second click or a
+		colleague's waits here and then finds the action done."""
+		frappe.db.get_value(self.doctype, self.name, "name", for_update=True)
+		self.load_from_db()
 		if not self.may(action):
 			frappe.throw(
 				_("E-invoice {0} is {1}; you cannot do this now.").format(self.name, _(self.status)),
@@ -85,8 +97,10 @@ class EInvoice(Document):
 			self.buyer_reference, self.get("buyer_contact")
 		)
 		self.payment_reference = reference
+		self.budget_plan = self.budget_line = self.participant = self.programme = None
 		line = find_line(budget_line=budget_line, reference=reference)
 		facts, plan, params = None, None, {"reference": self.order_reference or reference or ""}
+		credit_note = self.kind == E.CREDIT_NOTE
 		if line:
 			plan = accounting.get_plan(line.parent)
 			# The line's remaining amount as the last payout wrote it back: enough to say why not in plain
@@ -98,6 +112,7 @@ class EInvoice(Document):
 				supplier=line.supplier,
 				remaining=flt(line.remaining_amount),
 				currency=plan.currency,
+				ean=frappe.get_cached_value("Budget Programme", plan.programme, "ean_location_number"),
 			)
 			params.update(
 				line=f"{line.idx} ({line.description}, {plan.name})",
@@ -105,23 +120,40 @@ class EInvoice(Document):
 				remaining=frappe.utils.fmt_money(line.remaining_amount, currency=plan.currency),
 				line_currency=plan.currency,
 			)
-			self.set_line(plan, line)
-		credit_note = self.kind == E.CREDIT_NOTE
 		problem = E.match_problem(
-			buyer_gln_ours=self.buyer_gln in municipality_glns(),
+			buyer_gln=self.buyer_gln,
+			municipality_glns=municipality_glns(),
 			supplier=self.supplier,
 			line=facts,
 			reference=reference or budget_line,
-			amount=0.0 if credit_note else flt(self.payable_amount),
+			amount=flt(self.payable_amount),
+			credit_note=credit_note,
 			currency=self.currency,
-			tolerance=flt(frappe.get_cached_value("Budget Programme", self.programme, "invoice_tolerance"))
-			if self.programme
+			tolerance=flt(frappe.get_cached_value("Budget Programme", plan.programme, "invoice_tolerance"))
+			if plan
 			else 0.0,
 		)
 		credited = None
 		if not problem and credit_note:
-			credited = credited_invoice(self.supplier, self.billing_reference)
+			credited = credited_invoice(
+				self.supplier, self.billing_reference, line.name, flt(self.payable_amount)
+			)
 			problem = None if credited else E.NO_CREDITED_INVOICE
+		if not problem and not credit_note:
+			registered = frappe.db.get_value(
+				"Purchase Invoice",
+				{
+					"supplier": self.supplier,
+					"bill_no": self.invoice_number,
+					"docstatus": ("<", 2),
+					"is_return": 0,
+				},
+			)
+			problem = E.ALREADY_REGISTERED if registered else None
+			params["registered"] = registered
+		if line and problem not in E.NOT_OURS:
+			# Addressed to the municipality by a known supplier: the case's people may see it.
+			self.set_line(plan, line)
 		if problem:
 			self.status = E.NEEDS_SUPPLIER if problem == E.UNKNOWN_SUPPLIER else E.UNMATCHED
 			self.reason = _(REASONS[problem]).format(
@@ -132,6 +164,7 @@ class EInvoice(Document):
 				currency=self.currency,
 				amount=frappe.utils.fmt_money(self.payable_amount, currency=self.currency),
 				billing_reference=self.billing_reference or "-",
+				invoice_number=self.invoice_number,
 			)
 			self.write_result()
 			return None
@@ -143,8 +176,8 @@ class EInvoice(Document):
 		return invoice
 
 	def write_result(self):
-		"""The match's outcome, computed here from the invoice and the line: written as it is, the
-		record's other fields being fixed since it was read."""
+		"""The outcome of the match or of finance's action, computed here from the stored record."""
+		self.modified, self.modified_by = frappe.utils.now(), frappe.session.user
 		self.db_update()
 		self.notify_update()
 
@@ -203,7 +236,7 @@ class EInvoice(Document):
 		if not (reason or "").strip():
 			frappe.throw(_("Give the reason for rejecting the e-invoice."), title=_("Reason required"))
 		self.status, self.decision_note = E.REJECTED, reason.strip()
-		self.save()
+		self.write_result()
 
 	@frappe.whitelist()
 	def forward(self, note: str | None = None):
@@ -213,23 +246,32 @@ class EInvoice(Document):
 			E.FORWARDED,
 			(note or "").strip() or _("Sent on outside Borgerbudget"),
 		)
-		self.save()
+		self.write_result()
 
 	@frappe.whitelist()
 	def create_supplier(self):
 		"""The supplier, from the invoice's own details, then the match again."""
 		if not self.may_create_supplier():
 			frappe.throw(_("The supplier cannot be created from this e-invoice."), frappe.PermissionError)
-		supplier = frappe.get_doc(
-			{
-				"doctype": "Supplier",
-				"supplier_name": self.supplier_name or self.supplier_cvr,
-				"supplier_group": frappe.db.get_single_value("Buying Settings", "supplier_group")
-				or frappe.get_all("Supplier Group", filters={"is_group": 0}, pluck="name", limit=1)[0],
-				"cvr_number": self.supplier_cvr,
-				"country": "Denmark",
-			}
-		).insert()
+		# A supplier the municipality has, registered without its CVR number, gets it; else a new one.
+		existing = frappe.db.get_value(
+			"Supplier", {"supplier_name": self.supplier_name, "cvr_number": ("is", "not set"), "disabled": 0}
+		)
+		if existing:
+			supplier = frappe.get_doc("Supplier", existing)
+			supplier.cvr_number = self.supplier_cvr
+			supplier.save()
+		else:
+			supplier = frappe.get_doc(
+				{
+					"doctype": "Supplier",
+					"supplier_name": self.supplier_name or self.supplier_cvr,
+					"supplier_group": frappe.db.get_single_value("Buying Settings", "supplier_group")
+					or frappe.get_all("Supplier Group", filters={"is_group": 0}, pluck="name", limit=1)[0],
+					"cvr_number": self.supplier_cvr,
+					"country": "Denmark",
+				}
+			).insert()
 		self.supplier = supplier.name
 		invoice = self.match()
 		return {"supplier": supplier.name, "purchase_invoice": invoice.name if invoice else None}
@@ -262,13 +304,27 @@ def find_line(budget_line=None, reference=None):
 	)
 
 
-def credited_invoice(supplier, bill_no):
+def credited_invoice(supplier, bill_no, budget_line, amount):
+	"""The submitted invoice a credit note credits: from the same supplier, on the same budget line,
+	with at least `amount` not yet credited."""
 	if not bill_no:
 		return None
-	return frappe.db.get_value(
-		"Purchase Invoice",
-		{"supplier": supplier, "bill_no": bill_no, "docstatus": 1, "is_return": 0},
+	invoice = frappe.db.sql(
+		"""select inv.name, inv.grand_total from `tabPurchase Invoice` inv
+		where inv.supplier = %s and inv.bill_no = %s and inv.docstatus = 1 and inv.is_return = 0
+			and exists (select 1 from `tabPurchase Invoice Item` item
+				where item.parent = inv.name and item.budget_line = %s)""",
+		(supplier, bill_no, budget_line),
+		as_dict=True,
 	)
+	if not invoice:
+		return None
+	credited = -flt(
+		frappe.db.get_value(
+			"Purchase Invoice", {"return_against": invoice[0].name, "docstatus": 1}, "sum(grand_total)"
+		)
+	)
+	return invoice[0].name if amount <= flt(invoice[0].grand_total) - credited + 0.005 else None
 
 
 def attach_original(file_url, file_name, doc):

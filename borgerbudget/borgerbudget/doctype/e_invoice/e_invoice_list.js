@@ -14,7 +14,7 @@ frappe.listview_settings["E-Invoice"] = {
 				restrictions: { allowed_file_types: [".xml", ".zip"] },
 				on_success(file) {
 					frappe
-						.call("borgerbudget.einvoice.intake.take_in_file", { file_url: file.file_url })
+						.call("borgerbudget.einvoice.intake.take_in_file", { file: file.name })
 						.then((r) => {
 							const rows = (r.message || []).map(
 								(row) => `<li>${row.name}: ${__(row.status)}${row.reason ? " – " + frappe.utils.escape_html(row.reason) : ""}</li>`
