@@ -69,7 +69,9 @@ def pause(label, attempt):
 
 # Inserts, updates and deletes of a record; not `run_method` (a POST to a named record), whose method may do
 # things outside the database that a second run would do again.
-REST_WRITE = re.compile(r"^/api/(?:v1/|v2/document/(?=.))?(?:resource/)?(?P<doctype>[^/]+)(?:/(?P<name>[^/]+))?/?$")
+REST_WRITE = re.compile(
+	r"^/api/(?:v1/|v2/document/(?=.))?(?:resource/)?(?P<doctype>[^/]+)(?:/(?P<name>[^/]+))?/?$"
+)
 
 
 def rerun_rest_write(response, request):
