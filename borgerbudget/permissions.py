@@ -26,6 +26,8 @@ CITIZEN = "Borgerbudget Citizen"
 RESEARCHER = "Borgerbudget Researcher"
 # An access point or VANS provider that pushes suppliers' e-invoices; it reaches nothing else.
 EINVOICE_INTEGRATION = "Borgerbudget E-Invoice Integration"
+# The second pair of eyes on a payout batch: approves what another finance user built.
+FINANCE_APPROVER = "Borgerbudget Finance Approver"
 
 ROLES = (
 	ADMIN,
@@ -37,8 +39,9 @@ ROLES = (
 	CITIZEN,
 	RESEARCHER,
 	EINVOICE_INTEGRATION,
+	FINANCE_APPROVER,
 )
-ROLES_SEEING_ALL = frozenset({"System Manager", ADMIN, FINANCE, AUDITOR})
+ROLES_SEEING_ALL = frozenset({"System Manager", ADMIN, FINANCE, AUDITOR, FINANCE_APPROVER})
 CASEWORKER_ROLES = frozenset({"System Manager", ADMIN, CASEWORKER, TEAM_LEAD})
 FINANCE_ROLES = frozenset({"System Manager", ADMIN, FINANCE})
 
@@ -67,6 +70,7 @@ PARTICIPANT_OF = {
 ROSTERS = {
 	"Cohort": ("participants", "participant"),
 	"Draw": ("pool", "participant"),
+	"Payout Batch": ("payments", "participant"),
 }
 GUARDED = frozenset(PARTICIPANT_OF) | frozenset(ROSTERS)
 # Supplier and Customer are ERPNext's: only their citizen records are guarded.

@@ -8,6 +8,7 @@ functions and turn the structured results into translated messages. Callers name
 from borgerbudget.rules import (
 	amendment,
 	approval,
+	batch,
 	course,
 	cpr,
 	draw,
@@ -23,6 +24,7 @@ from borgerbudget.rules import (
 __all__ = [
 	"amendment",
 	"approval",
+	"batch",
 	"course",
 	"cpr",
 	"draw",

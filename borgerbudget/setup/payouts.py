@@ -65,6 +65,16 @@ PAYOUT_CUSTOM_FIELDS = {
 	"Payment Entry": [
 		_link("budget_plan", "Budget Plan", "Budget Plan", "party_name"),
 		_link("budget_advance", "Budget Advance", "Budget Advance", "budget_plan"),
+		_link("payout_batch", "Payout Batch", "Payout Batch", "budget_advance"),
+		{
+			"fieldname": "end_to_end_id",
+			"label": "End-to-End ID",
+			"fieldtype": "Data",
+			"insert_after": "payout_batch",
+			"read_only": 1,
+			"no_copy": 1,
+			"description": "The payment's id in the payout batch's bank file",
+		},
 	],
 	"Journal Entry": [_link("repayment_claim", "Repayment Claim", "Repayment Claim", "voucher_type")],
 	"Supplier": [
