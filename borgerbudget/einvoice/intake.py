@@ -83,6 +83,8 @@ def masked(text):
 
 def fields_of(parsed: ubl.Document) -> dict:
 	supplier = parsed.supplier
+	# An FI card on the invoice is how the supplier asks to be paid (a payout batch pays it so).
+	fi = next((means for means in parsed.payment_means if means.fi_creditor), None)
 	address = ", ".join(
 		filter(None, (supplier.street, " ".join(filter(None, (supplier.postcode, supplier.city)))))
 	)
@@ -106,6 +108,9 @@ def fields_of(parsed: ubl.Document) -> dict:
 		"tax_amount": parsed.tax_amount,
 		"payable_amount": parsed.payable_amount,
 		"payment_means": "\n".join(filter(None, map(describe_payment, parsed.payment_means))),
+		"fi_card_type": fi and (fi.fi_card_type or "71"),
+		"fi_creditor": fi and fi.fi_creditor,
+		"fi_payment_id": fi and fi.payment_id,
 		"lines": [
 			{
 				"line_id": line.id,

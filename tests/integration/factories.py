@@ -24,6 +24,10 @@ USERS = {
 	"team_lead": ("bb-team-lead@example.com", ["Caseworker Team Lead"]),
 	"cpr_caseworker": ("bb-cpr-caseworker@example.com", ["Caseworker", "Borgerbudget CPR Access"]),
 	"finance": ("bb-finance@example.com", ["Borgerbudget Finance", "Accounts User"]),
+	"finance_approver": (
+		"bb-finance-approver@example.com",
+		["Borgerbudget Finance Approver", "Accounts User"],
+	),
 	"auditor": ("bb-auditor@example.com", ["Borgerbudget Auditor"]),
 	"admin": ("bb-admin@example.com", ["Borgerbudget Admin"]),
 	"researcher": ("bb-researcher@example.com", ["Borgerbudget Researcher"]),

@@ -27,7 +27,12 @@ from borgerbudget.borgerbudget.doctype.participant_cpr import participant_cpr
 from borgerbudget.permissions import FINANCE_APPROVER, FINANCE_ROLES, roles_of
 
 B = rules.batch
-KIND_OF = {B.DOMESTIC: pain001.DOMESTIC, B.IBAN: pain001.IBAN, B.FI_CARD: pain001.FI_CARD, B.NEMKONTO: pain001.NEMKONTO}
+KIND_OF = {
+	B.DOMESTIC: pain001.DOMESTIC,
+	B.IBAN: pain001.IBAN,
+	B.FI_CARD: pain001.FI_CARD,
+	B.NEMKONTO: pain001.NEMKONTO,
+}
 
 
 def check_finance(approver=False):
@@ -67,14 +72,18 @@ class PayoutBatch(Document):
 
 	def on_cancel(self):
 		if self.status != B.APPROVED:
-			frappe.throw(_("The bank has answered for batch {0}; it can no longer be cancelled.").format(self.name))
+			frappe.throw(
+				_("The bank has answered for batch {0}; it can no longer be cancelled.").format(self.name)
+			)
 		for row in self.payments:
 			if row.payment_entry:
 				frappe.get_doc("Payment Entry", row.payment_entry).cancel()
 		self.release()
 
 	def release(self):
-		frappe.db.set_value("Payout Batch Payment", {"parent": self.name}, "open_key", None, update_modified=False)
+		frappe.db.set_value(
+			"Payout Batch Payment", {"parent": self.name}, "open_key", None, update_modified=False
+		)
 
 	# The payments -----------------------------------------------------------------------------
 
@@ -110,17 +119,21 @@ class PayoutBatch(Document):
 			return pain001.render(
 				pain001.Batch(
 					message_id=self.message_id,
-					created_at=getdate(self.file_created_at) and frappe.utils.get_datetime(self.file_created_at),
+					created_at=getdate(self.file_created_at)
+					and frappe.utils.get_datetime(self.file_created_at),
 					initiating_party_name=company.company_name,
 					debtor_name=company.company_name,
-					debtor_account=account.iban or f"{account.branch_code or ''} {account.bank_account_no or ''}",
+					debtor_account=account.iban
+					or f"{account.branch_code or ''} {account.bank_account_no or ''}",
 					debtor_bic=None,
 					execution_date=getdate(self.execution_date),
 					payments=tuple(self.bank_payment(row) for row in self.payments),
 				)
 			)
 		except BankError as error:
-			frappe.throw(_(BANK_MESSAGES[error.code]).format(**error.params), title=_("The bank file cannot be made"))
+			frappe.throw(
+				_(BANK_MESSAGES[error.code]).format(**error.params), title=_("The bank file cannot be made")
+			)
 
 	def bank_payment(self, row):
 		values = {
@@ -133,7 +146,11 @@ class PayoutBatch(Document):
 		if row.kind == B.NEMKONTO:
 			values["cpr"] = participant_cpr.stored_cpr(row.participant).digits
 		elif row.kind == B.FI_CARD:
-			values.update(fi_card_type=row.fi_card_type, fi_creditor=row.fi_creditor, payment_id=row.fi_payment_id or None)
+			values.update(
+				fi_card_type=row.fi_card_type,
+				fi_creditor=row.fi_creditor,
+				payment_id=row.fi_payment_id or None,
+			)
 		else:
 			bank = supplier_bank(frappe.db.get_value(row.reference_doctype, row.reference_name, "supplier"))
 			if row.kind == B.IBAN:
@@ -198,16 +215,30 @@ class PayoutBatch(Document):
 		if isinstance(answer, bank_status.StatusReport):
 			if answer.original_message_id != self.message_id:
 				frappe.throw(
-					_("This status report answers file {0}, not batch {1}.").format(answer.original_message_id, self.name)
+					_("This status report answers file {0}, not batch {1}.").format(
+						answer.original_message_id, self.name
+					)
 				)
-			news = [(tx.end_to_end_id, tx.status, tx.reason_code, tx.reason_text) for tx in answer.transactions]
+			news = [
+				(tx.end_to_end_id, tx.status, tx.reason_code, tx.reason_text) for tx in answer.transactions
+			]
 			if not news and answer.group_status:
-				news = [(key, answer.group_status, answer.group_reason_code, answer.group_reason_text) for key in rows]
+				news = [
+					(key, answer.group_status, answer.group_reason_code, answer.group_reason_text)
+					for key in rows
+				]
 		else:
-			news = [(entry.end_to_end_id, "ACSC" if entry.status == "BOOK" else "PDNG", None, None) for entry in answer.entries]
+			news = [
+				(entry.end_to_end_id, "ACSC" if entry.status == "BOOK" else "PDNG", None, None)
+				for entry in answer.entries
+			]
 		unknown = sorted({key for key, *_rest in news} - set(rows))
 		if unknown:
-			frappe.throw(_("The bank's answer names payments that are not in batch {0}: {1}").format(self.name, ", ".join(unknown)))
+			frappe.throw(
+				_("The bank's answer names payments that are not in batch {0}: {1}").format(
+					self.name, ", ".join(unknown)
+				)
+			)
 		changed = 0
 		for key, code, reason_code, reason_text in news:
 			row = rows[key]
@@ -218,8 +249,12 @@ class PayoutBatch(Document):
 			if new == B.REFUSED:
 				self.refuse(row, reason_code, reason_text)
 			elif new == B.PAID and row.payment_entry:
-				frappe.db.set_value("Payment Entry", row.payment_entry, "clearance_date", getdate(), update_modified=False)
-			row.db_set({"status": new, "open_key": None if new in B.SETTLED else row.open_key}, update_modified=False)
+				frappe.db.set_value(
+					"Payment Entry", row.payment_entry, "clearance_date", getdate(), update_modified=False
+				)
+			row.db_set(
+				{"status": new, "open_key": None if new in B.SETTLED else row.open_key}, update_modified=False
+			)
 		self.db_set("status", B.batch_status(self.status, [row.status for row in self.payments]))
 		return {"changed": changed, "status": self.status}
 
@@ -246,20 +281,25 @@ class PayoutBatch(Document):
 
 
 def supplier_bank(supplier):
-	return frappe.db.get_value(
-		"Bank Account",
-		{"party_type": "Supplier", "party": supplier, "disabled": 0},
-		["iban", "bank_account_no", "branch_code"],
-		as_dict=True,
-		order_by="is_default desc, creation",
-	) or frappe._dict()
+	return (
+		frappe.db.get_value(
+			"Bank Account",
+			{"party_type": "Supplier", "party": supplier, "disabled": 0},
+			["iban", "bank_account_no", "branch_code"],
+			as_dict=True,
+			order_by="is_default desc, creation",
+		)
+		or frappe._dict()
+	)
 
 
 # Building ---------------------------------------------------------------------------------------
 
 
 @frappe.whitelist(methods=["POST"])
-def make_payout_batch(company: str, bank_account: str, execution_date: str, programme: str | None = None) -> dict:
+def make_payout_batch(
+	company: str, bank_account: str, execution_date: str, programme: str | None = None
+) -> dict:
 	"""A draft batch of every due supplier invoice and every advance waiting for payment that is in
 	no open batch. Two built at the same moment share no payment: the second is built again
 	without what the first took."""
@@ -267,7 +307,14 @@ def make_payout_batch(company: str, bank_account: str, execution_date: str, prog
 	frappe.has_permission("Payout Batch", "create", throw=True)
 	for _attempt in range(3):
 		batch = frappe.new_doc("Payout Batch")
-		batch.update({"company": company, "bank_account": bank_account, "execution_date": execution_date, "programme": programme})
+		batch.update(
+			{
+				"company": company,
+				"bank_account": bank_account,
+				"execution_date": execution_date,
+				"programme": programme,
+			}
+		)
 		left_out = collect(batch)
 		frappe.db.savepoint("payout_batch")
 		try:
@@ -298,16 +345,23 @@ def collect(batch) -> list[str]:
 	)
 	left_out = []
 	for invoice in invoices:
-		fi = frappe.db.get_value(
-			"E-Invoice",
-			{"purchase_invoice": invoice.name, "fi_creditor": ("is", "set")},
-			["fi_card_type", "fi_creditor", "fi_payment_id"],
-			as_dict=True,
-		) or frappe._dict()
+		fi = (
+			frappe.db.get_value(
+				"E-Invoice",
+				{"purchase_invoice": invoice.name, "fi_creditor": ("is", "set")},
+				["fi_card_type", "fi_creditor", "fi_payment_id"],
+				as_dict=True,
+			)
+			or frappe._dict()
+		)
 		bank = supplier_bank(invoice.supplier)
-		kind = B.payment_kind(nemkonto=False, fi_creditor=fi.fi_creditor, iban=bank.iban, account=bank.bank_account_no)
+		kind = B.payment_kind(
+			nemkonto=False, fi_creditor=fi.fi_creditor, iban=bank.iban, account=bank.bank_account_no
+		)
 		if not kind:
-			left_out.append(_("{0}: {1} has no bank account in ERPNext").format(invoice.name, invoice.supplier_name))
+			left_out.append(
+				_("{0}: {1} has no bank account in ERPNext").format(invoice.name, invoice.supplier_name)
+			)
 			continue
 		add(
 			batch,
@@ -349,7 +403,9 @@ def collect(batch) -> list[str]:
 			creditor=_("NemKonto of CPR {0}").format(cpr.masked if cpr else "-"),
 		)
 	if left_out:
-		frappe.msgprint("<br>".join(map(frappe.utils.escape_html, left_out)), title=_("Left out of the batch"))
+		frappe.msgprint(
+			"<br>".join(map(frappe.utils.escape_html, left_out)), title=_("Left out of the batch")
+		)
 	return left_out
 
 
@@ -396,9 +452,19 @@ def receive_bank_status() -> dict:
 		name = frappe.db.get_value("Payout Batch", {"message_id": answer.original_message_id, "docstatus": 1})
 	else:
 		ids = [entry.end_to_end_id for entry in answer.entries]
-		name = frappe.db.get_value("Payout Batch Payment", {"end_to_end_id": ("in", ids or [""]), "parenttype": "Payout Batch"}, "parent")
+		name = frappe.db.get_value(
+			"Payout Batch Payment",
+			{"end_to_end_id": ("in", ids or [""]), "parenttype": "Payout Batch"},
+			"parent",
+		)
 	if not name:
 		frappe.throw(_("No approved payout batch matches the bank's answer."))
 	batch = frappe.get_doc("Payout Batch", name)
 	batch.check_permission("read")
 	return batch.apply(content)
+
+
+@frappe.whitelist()
+def download_bank_file(batch: str):
+	"""The approved batch's pain.001 file, for finance to send to the bank."""
+	frappe.get_doc("Payout Batch", batch).download()
