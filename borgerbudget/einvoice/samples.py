@@ -265,7 +265,7 @@ def _payment_means(oio: bool, payment: str, v: dict, invoice: bool) -> str:
 		channel = f"<cbc:PaymentChannelCode {channel_list}>DK:FIK</cbc:PaymentChannelCode>" if oio else ""
 		return (
 			"<cac:PaymentMeans><cbc:ID>1</cbc:ID><cbc:PaymentMeansCode>93</cbc:PaymentMeansCode>"
-			f"{due}{channel}<cbc:InstructionID>000000001234567</cbc:InstructionID>"
+			f"{due}{channel}<cbc:InstructionID>000000001234566</cbc:InstructionID>"
 			"<cbc:PaymentID>71</cbc:PaymentID>"
 			"<cac:CreditAccount><cbc:AccountID>87654321</cbc:AccountID></cac:CreditAccount></cac:PaymentMeans>"
 		)

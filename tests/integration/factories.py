@@ -26,7 +26,7 @@ USERS = {
 	"finance": ("bb-finance@example.com", ["Borgerbudget Finance", "Accounts User"]),
 	"finance_approver": (
 		"bb-finance-approver@example.com",
-		["Borgerbudget Finance Approver", "Accounts User"],
+		["Borgerbudget Finance", "Borgerbudget Finance Approver", "Accounts User"],
 	),
 	"auditor": ("bb-auditor@example.com", ["Borgerbudget Auditor"]),
 	"admin": ("bb-admin@example.com", ["Borgerbudget Admin"]),

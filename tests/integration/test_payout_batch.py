@@ -120,8 +120,8 @@ def batch_world():
 	)
 
 
-def build(world):
-	frappe.set_user(user("finance"))
+def build(world, key="finance"):
+	frappe.set_user(user(key))
 	made = make_payout_batch(world.company, world.account, today(), world.programme.name)
 	return frappe.get_doc("Payout Batch", made["name"])
 
@@ -151,9 +151,17 @@ def test_a_batch_holds_every_due_payment_once_and_masks_the_cpr(batch_world):
 
 def test_four_eyes_then_the_file_validates_and_holds_the_cpr_only_in_the_file(batch_world):
 	batch = build(batch_world)
+	with pytest.raises(frappe.PermissionError):
+		batch.submit()  # finance builds; approving takes the approver's role
+	frappe.set_user("Administrator")
+	frappe.delete_doc("Payout Batch", batch.name)
+	# The approver cannot approve a batch they built themselves.
+	own = build(batch_world, "finance_approver")
 	with pytest.raises(frappe.PermissionError, match="another finance user"):
-		batch.submit()
-	batch = approve(batch)
+		own.submit()
+	frappe.set_user("Administrator")
+	frappe.delete_doc("Payout Batch", own.name)
+	batch = approve(build(batch_world))
 	assert batch.status == B.APPROVED and batch.approved_by == user("finance_approver")
 	assert all(row.payment_entry for row in batch.payments)
 	for row in batch.payments:
@@ -202,7 +210,7 @@ def test_the_banks_answers_confirm_and_a_rejection_makes_the_invoice_due_again(b
 	assert batch.status == B.PARTLY_REJECTED
 	# A file for another batch, or naming payments the batch does not hold, is refused.
 	with pytest.raises(frappe.ValidationError, match="not batch"):
-		batch.apply(bank_samples.pain002("SOMETHING-ELSE", []))
+		batch.apply(bank_samples.pain002("SOMETHING-ELSE", [], group_status="ACCP"))
 	with pytest.raises(frappe.ValidationError, match="not in batch"):
 		batch.apply(bank_samples.pain002(batch.message_id, [("NOPE-1", "ACCP", None, None)]))
 	with pytest.raises(frappe.ValidationError):

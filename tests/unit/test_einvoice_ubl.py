@@ -165,7 +165,7 @@ def test_several_vat_rates():
 		(
 			"oioubl",
 			"fik",
-			ubl.PaymentMeans("93", "000000001234567", None, None, None, None, "71", "87654321"),
+			ubl.PaymentMeans("93", "000000001234566", None, None, None, None, "71", "87654321"),
 		),
 		(
 			"peppol",

@@ -265,7 +265,9 @@ class PayoutBatch(Document):
 			f" ({reason_code})" if reason_code else ""
 		)
 		if row.payment_entry:
-			frappe.get_doc("Payment Entry", row.payment_entry).cancel()
+			payment = frappe.get_doc("Payment Entry", row.payment_entry)
+			payment.flags.ignore_links = True  # the batch keeps naming it, as the record of what was sent
+			payment.cancel()
 		row.db_set("reason", reason, update_modified=False)
 		frappe.get_doc(
 			{
