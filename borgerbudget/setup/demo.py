@@ -24,6 +24,12 @@ USERS = (
 	("admin@demo.borgerbudget.dk", "Sofie", "Madsen", ["Borgerbudget Admin", "Borgerbudget CPR Access"]),
 	("jonas.jobkonsulent@demo.borgerbudget.dk", "Jonas", "Bech", ["Caseworker"]),
 	("emma.forsker@demo.borgerbudget.dk", "Emma", "Krogh", ["Borgerbudget Researcher"]),
+	(
+		"bo.godkender@demo.borgerbudget.dk",
+		"Bo",
+		"Winther",
+		["Borgerbudget Finance", "Borgerbudget Finance Approver", "Accounts User"],
+	),
 )
 
 # The jobcenter's EAN location number (GLN, a valid check digit), to which suppliers send their
@@ -219,6 +225,7 @@ def make_demo(company=DEFAULT_COMPANY):
 	make_draw(programmes[0], users, team)
 	make_pilot_round(company, users, team)
 	make_einvoices("Camilla Rasmussen")
+	make_payout_batch(company)
 	frappe.db.commit()
 	print(
 		f"Demo data ready: {len(programmes) + 1} programmes, {len(PARTICIPANTS) + len(DRAW_POOL) + len(PILOT)} participants"
@@ -911,3 +918,58 @@ def make_einvoices(participant_name):
 		intake.take_in(
 			samples.make("Invoice", "oioubl", **common, **values), f"{values['number']}.xml", intake.UPLOAD
 		)
+
+
+# The suppliers' bank accounts (made up), and the jobcentre's own.
+SUPPLIER_BANK = {
+	"Trafikskolen Nord": {"branch_code": "9570", "bank_account_no": "12345678"},
+	"AOF Nord": {"iban": "DK5000400440116243"},
+	"AMU Nord": {"branch_code": "5301", "bank_account_no": "1234567"},
+}
+
+
+def make_payout_batch(company):
+	"""A draft payout batch of what is due, built by Ole (finance), for Bo to approve (four eyes)."""
+	from borgerbudget.borgerbudget.doctype.payout_batch.payout_batch import make_payout_batch as build
+
+	if frappe.db.exists("Payout Batch", {"company": company}):
+		return
+	if not frappe.db.exists("Bank", "Demo Bank"):
+		frappe.get_doc({"doctype": "Bank", "bank_name": "Demo Bank"}).insert()
+	gl = frappe.db.get_value("Account", {"company": company, "account_type": "Bank", "is_group": 0})
+	account = frappe.db.get_value("Bank Account", {"company": company, "is_company_account": 1})
+	if not account:
+		account = (
+			frappe.get_doc(
+				{
+					"doctype": "Bank Account",
+					"account_name": "Jobcentrets driftskonto",
+					"bank": "Demo Bank",
+					"is_company_account": 1,
+					"company": company,
+					"account": gl,
+					"branch_code": "1551",
+					"bank_account_no": "3456789012",
+				}
+			)
+			.insert()
+			.name
+		)
+	for supplier, values in SUPPLIER_BANK.items():
+		if frappe.db.exists("Supplier", supplier) and not frappe.db.exists(
+			"Bank Account", {"party_type": "Supplier", "party": supplier}
+		):
+			frappe.get_doc(
+				{
+					"doctype": "Bank Account",
+					"account_name": f"{supplier} konto",
+					"bank": "Demo Bank",
+					"party_type": "Supplier",
+					"party": supplier,
+					"is_default": 1,
+					**values,
+				}
+			).insert()
+	frappe.set_user("ole.oekonomi@demo.borgerbudget.dk")
+	build(company, account, today())
+	frappe.set_user("Administrator")
