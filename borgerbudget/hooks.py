@@ -95,6 +95,7 @@ doc_events = {
 		"on_cancel": "borgerbudget.accounting.journal_entry.on_journal_entry_change",
 	},
 	"Supplier": {"validate": "borgerbudget.accounting.supplier.validate_supplier"},
+	"Bank Account": {"validate": "borgerbudget.accounting.bank_account.validate_bank_account"},
 	# A supplier's e-invoice attached to a mail: to the E-Invoice inbox (borgerbudget/einvoice/intake.py).
 	"File": {"after_insert": "borgerbudget.einvoice.intake.on_file"},
 }

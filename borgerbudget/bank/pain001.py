@@ -208,6 +208,15 @@ def _iban(value: str, who: str):
 		raise BankError("bad_iban", who=who, iban=str(value), reason=str(e) or type(e).__name__) from None
 
 
+def check_account(who: str, iban: str | None = None, reg_no: str | None = None, account: str | None = None):
+	"""A payee's bank details as the file will need them: an IBAN that validates, or a Danish
+	registration and account number; BankError otherwise (for the Bank Account's own check)."""
+	if iban:
+		_iban(iban, who)
+	if reg_no or account:
+		_danish_account(reg_no, account, who)
+
+
 def _bic(value: str | None, who: str) -> str | None:
 	if value is None or not value.strip():
 		return None

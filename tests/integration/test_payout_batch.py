@@ -215,3 +215,17 @@ def test_the_banks_answers_confirm_and_a_rejection_makes_the_invoice_due_again(b
 		batch.apply(bank_samples.pain002(batch.message_id, [("NOPE-1", "ACCP", None, None)]))
 	with pytest.raises(frappe.ValidationError):
 		batch.apply(b"<not-a-bank-answer/>")
+
+
+@pytest.mark.parametrize(
+	"values, words",
+	[
+		({"iban": "DK5000400440116244"}, "IBAN"),  # ERPNext checks it too
+		({"branch_code": "95", "bank_account_no": "12345678"}, "not a Danish account"),
+		({"branch_code": "9570", "bank_account_no": "123456789012"}, "not a Danish account"),
+	],
+)
+def test_a_suppliers_bank_details_are_checked_when_saved(values, words):
+	supplier = make_supplier("_Test Bankdetaljer")
+	with pytest.raises(frappe.ValidationError, match=words):
+		supplier_account(supplier, **values)
