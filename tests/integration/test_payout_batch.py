@@ -11,7 +11,7 @@ from borgerbudget.bank import samples as bank_samples
 from borgerbudget.borgerbudget.doctype.payout_batch.payout_batch import make_payout_batch
 from borgerbudget.einvoice import intake
 from borgerbudget.einvoice.samples import make
-from tests.integration.factories import approved_plan, make_programme, make_supplier, user
+from tests.integration.factories import approved_plan, make_programme, make_supplier, remove_programme, user
 from tests.integration.test_einvoice import valid_cvr, valid_gln
 from tests.integration.test_payout import advance_for, invoice, reimbursement_plan
 
@@ -229,3 +229,65 @@ def test_a_suppliers_bank_details_are_checked_when_saved(values, words):
 	supplier = make_supplier("_Test Bankdetaljer")
 	with pytest.raises(frappe.ValidationError, match=words):
 		supplier_account(supplier, **values)
+
+
+@pytest.fixture(scope="module")
+def due_for_two(site):
+	"""Six due invoices of one programme, committed, for two finance users building at once."""
+	frappe.set_user("Administrator")
+	programme = make_programme()
+	supplier = make_supplier("_Test Samtidig " + frappe.generate_hash(length=6))
+	supplier_account(supplier, branch_code="9570", bank_account_no="7654321")
+	plans = [
+		approved_plan(programme, lines=[{"description": "Course", "amount": 3000, "supplier": supplier}])
+		for _ in range(3)
+	]
+	names = [invoice(plan, amount).name for plan in plans for amount in (400, 500)]
+	frappe.set_user("Administrator")
+	for name in names:
+		frappe.db.set_value("Purchase Invoice", name, "due_date", today())
+	world = frappe._dict(programme=programme, invoices=names, account=company_account(programme.company))
+	frappe.db.commit()
+	yield world
+	frappe.set_user("Administrator")
+	for batch in frappe.get_all("Payout Batch", filters={"programme": programme.name}, pluck="name"):
+		frappe.db.delete("Payout Batch Payment", {"parent": batch})
+		frappe.db.delete("Payout Batch", {"name": batch})
+	frappe.db.delete("Bank Account", {"party": supplier})
+	remove_programme(programme.name)
+	frappe.db.commit()
+
+
+def test_two_batches_built_at_the_same_moment_share_no_payment(due_for_two, api):
+	import threading
+
+	method = "/api/method/borgerbudget.borgerbudget.doctype.payout_batch.payout_batch.make_payout_batch"
+	args = {
+		"company": due_for_two.programme.company,
+		"bank_account": due_for_two.account,
+		"execution_date": today(),
+		"programme": due_for_two.programme.name,
+	}
+	sessions = [api("finance"), api("finance_approver")]
+	start, answers = threading.Barrier(2), []
+
+	def build_as(session):
+		start.wait()
+		answers.append(session.post(method, data=args))
+
+	threads = [threading.Thread(target=build_as, args=(session,)) for session in sessions]
+	for thread in threads:
+		thread.start()
+	for thread in threads:
+		thread.join(60)
+	assert [answer.status_code for answer in answers] == [200, 200], [answer.text[:300] for answer in answers]
+	frappe.db.rollback()
+	held = [
+		frappe.get_all(
+			"Payout Batch Payment",
+			filters={"parent": answer.json()["message"]["name"]},
+			pluck="reference_name",
+		)
+		for answer in answers
+	]
+	assert sorted(held[0] + held[1]) == sorted(due_for_two.invoices)  # every payment, each once

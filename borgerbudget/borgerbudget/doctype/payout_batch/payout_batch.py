@@ -25,6 +25,7 @@ from borgerbudget.bank.errors import MESSAGES as BANK_MESSAGES
 from borgerbudget.bank.errors import BankError
 from borgerbudget.borgerbudget.doctype.participant_cpr import participant_cpr
 from borgerbudget.permissions import FINANCE_APPROVER, FINANCE_ROLES, roles_of
+from borgerbudget.retry import retrying
 
 B = rules.batch
 KIND_OF = {
@@ -299,6 +300,7 @@ def supplier_bank(supplier):
 
 
 @frappe.whitelist(methods=["POST"])
+@retrying
 def make_payout_batch(
 	company: str, bank_account: str, execution_date: str, programme: str | None = None
 ) -> dict:
@@ -404,6 +406,20 @@ def collect(batch) -> list[str]:
 			advance.participant,
 			creditor=_("NemKonto of CPR {0}").format(cpr.masked if cpr else "-"),
 		)
+	# What other batches hold, read as committed now (a locking read, not this request's snapshot):
+	# a batch built at the same moment has its rows counted once it commits, and this waits for it.
+	keys = [row.open_key for row in batch.payments]
+	taken = set(
+		frappe.db.sql_list(
+			"select open_key from `tabPayout Batch Payment` where open_key in %(keys)s lock in share mode",
+			{"keys": keys},
+		)
+		if keys
+		else ()
+	)
+	batch.payments = [row for row in batch.payments if row.open_key not in taken]
+	for index, row in enumerate(batch.payments, start=1):
+		row.idx = index
 	if left_out:
 		frappe.msgprint(
 			"<br>".join(map(frappe.utils.escape_html, left_out)), title=_("Left out of the batch")
