@@ -103,6 +103,18 @@ def is_caseworker(user=None) -> bool:
 	return bool(CASEWORKER_ROLES & roles_of(user))
 
 
+def is_finance(user=None, approver=False) -> bool:
+	"""Finance, who work the e-invoice inbox and build payout batches; with `approver`, also the
+	second pair of eyes who approves a batch."""
+	roles = FINANCE_ROLES | ({FINANCE_APPROVER} if approver else set())
+	return bool(roles & roles_of(user))
+
+
+def may_deliver_einvoices(user=None) -> bool:
+	"""The access point's integration user (a role that reaches nothing else), or finance."""
+	return EINVOICE_INTEGRATION in roles_of(user) or is_finance(user)
+
+
 def may_reveal_cpr(user=None) -> bool:
 	return CPR_ACCESS in roles_of(user)
 
@@ -467,7 +479,7 @@ def search_widget(
 	searchfield: str | None = None,
 	start: int = 0,
 	page_length: int = 10,
-	filters: str | None | dict | list = None,
+	filters: str | dict | list | None = None,
 	filter_fields: str | None = None,
 	as_dict: bool = False,
 	reference_doctype: str | None = None,

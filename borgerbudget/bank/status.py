@@ -28,8 +28,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from lxml import etree
-
+from borgerbudget import safexml
 from borgerbudget.bank.errors import MESSAGES, BankError
 
 __all__ = [
@@ -159,16 +158,6 @@ class DebitNotification:
 
 # --- Parsing ----------------------------------------------------------------------------------
 
-_PARSER = etree.XMLParser(
-	resolve_entities=False,
-	no_network=True,
-	load_dtd=False,
-	dtd_validation=False,
-	huge_tree=False,
-	remove_comments=True,
-	remove_pis=True,
-)
-_DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _ROOTS = {
 	f"{{{NS_PAIN002}}}Document": "CstmrPmtStsRpt",
 	f"{{{NS_CAMT054}}}Document": "BkToCstmrDbtCdtNtfctn",
@@ -178,20 +167,7 @@ _ROOTS = {
 def _root(data: bytes):
 	if not isinstance(data, bytes | bytearray):
 		raise BankError("not_xml", error="not bytes")
-	if len(data) > MAX_BYTES:
-		raise BankError("too_large", size=len(data), limit=MAX_BYTES)
-	if _DECLARATION.search(data) or (b"\x00" in data and _DECLARATION.search(data.replace(b"\x00", b""))):
-		raise BankError("entities")
-	try:
-		root = etree.fromstring(bytes(data), _PARSER)
-	except (etree.XMLSyntaxError, ValueError) as e:
-		raise BankError("not_xml", error=str(e)) from None
-	if root is None:
-		raise BankError("not_xml", error="no root element")
-	docinfo = root.getroottree().docinfo
-	if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-		raise BankError("entities")
-	return root
+	return safexml.read(data, MAX_BYTES, BankError)
 
 
 def _message(root, expected_ns: str, expected: str):

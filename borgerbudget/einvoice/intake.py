@@ -18,7 +18,7 @@ from frappe import _
 
 from borgerbudget import rules
 from borgerbudget.einvoice import ubl
-from borgerbudget.permissions import EINVOICE_INTEGRATION, FINANCE_ROLES, roles_of
+from borgerbudget.permissions import is_finance, may_deliver_einvoices
 from borgerbudget.retry import retrying
 
 E = rules.einvoice
@@ -236,7 +236,7 @@ def as_system():
 def receive(filename: str | None = None) -> list[dict]:
 	"""An access point pushes one document (or a zip) as the request body: `POST` with
 	Content-Type application/xml, authenticated with the e-invoice integration user's API key."""
-	if not ({EINVOICE_INTEGRATION} | FINANCE_ROLES) & roles_of():
+	if not may_deliver_einvoices():
 		frappe.throw(_("Only the e-invoice integration may deliver e-invoices."), frappe.PermissionError)
 	data = frappe.request.get_data() if frappe.request else b""
 	if not data:
@@ -258,7 +258,7 @@ def receive(filename: str | None = None) -> list[dict]:
 def take_in_file(file: str) -> list[dict]:
 	"""Finance uploaded XML files or a zip in the desk (as a private file): each document becomes an
 	E-Invoice with its own copy, and the upload itself is removed."""
-	if not FINANCE_ROLES & roles_of():
+	if not is_finance():
 		frappe.throw(_("Only finance takes in e-invoices."), frappe.PermissionError)
 	file = frappe.get_doc("File", file)
 	if file.owner != frappe.session.user or file.attached_to_doctype:

@@ -88,7 +88,7 @@ def batch_world():
 	invoices = [invoice(plans["domestic"], 1000), invoice(plans["iban"], 1200)]
 	# The FI card one came as an e-invoice carrying the supplier's FI card.
 	frappe.set_user("Administrator")
-	fi_supplier, fi_cvr = suppliers["fi"]
+	fi_cvr = suppliers["fi"][1]
 	(taken,) = intake.take_in(
 		make(
 			"Invoice",

@@ -182,7 +182,7 @@ def test_the_patch_gives_approved_supplier_lines_without_one_a_reference(plan):
 
 
 def test_the_ean_location_number_must_have_a_valid_check_digit():
-	with pytest.raises(frappe.ValidationError, match="EAN location number .*5798009999994.* is not valid"):
+	with pytest.raises(frappe.ValidationError, match=r"EAN location number .*5798009999994.* is not valid"):
 		make_programme(ean_location_number="5798009999994")
 	with pytest.raises(frappe.ValidationError):
 		make_programme(ean_location_number="579800999999")

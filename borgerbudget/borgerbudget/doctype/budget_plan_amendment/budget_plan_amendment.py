@@ -333,7 +333,8 @@ def line_values(row):
 
 @frappe.whitelist()
 def make_amendment(source_name: str) -> Document:
-	"""An unsaved change to an approved plan, its lines copied from the plan."""
+	"""An unsaved change to an approved plan, its lines copied from the plan. Permission:
+	new_from_plan refuses a user who may not read the plan or create an amendment."""
 	doc, plan = new_from_plan(
 		"Budget Plan Amendment", source_name, _("You are not allowed to change approved plans.")
 	)

@@ -514,7 +514,8 @@ class BudgetPlanApproval(Document):
 
 @frappe.whitelist()
 def make_approval(source_name: str) -> Document:
-	"""An unsaved assessment of a submitted plan, for the caseworker to fill in and save."""
+	"""An unsaved assessment of a submitted plan, for the caseworker to fill in and save. Permission:
+	new_from_plan refuses a user who may not read the plan or create an approval."""
 	doc, _plan = new_from_plan("Budget Plan Approval", source_name, _("You are not allowed to assess plans."))
 	doc.set_from_plan()
 	return doc

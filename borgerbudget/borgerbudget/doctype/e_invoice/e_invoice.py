@@ -13,7 +13,7 @@ from frappe.utils import flt, getdate
 from borgerbudget import accounting, rules
 from borgerbudget.accounting.builders import build_purchase_invoice
 from borgerbudget.borgerbudget.doctype.budget_programme.budget_programme import municipality_glns
-from borgerbudget.permissions import FINANCE_ROLES, roles_of
+from borgerbudget.permissions import is_finance
 
 E = rules.einvoice
 
@@ -66,9 +66,7 @@ class EInvoice(Document):
 		)
 
 	def may(self, action):
-		return (
-			E.can(action, self.status) and bool(FINANCE_ROLES & roles_of()) and self.has_permission("write")
-		)
+		return E.can(action, self.status) and is_finance() and self.has_permission("write")
 
 	def may_create_supplier(self):
 		return (

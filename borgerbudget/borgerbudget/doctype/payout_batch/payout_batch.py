@@ -24,7 +24,7 @@ from borgerbudget.bank import status as bank_status
 from borgerbudget.bank.errors import MESSAGES as BANK_MESSAGES
 from borgerbudget.bank.errors import BankError
 from borgerbudget.borgerbudget.doctype.participant_cpr import participant_cpr
-from borgerbudget.permissions import FINANCE_APPROVER, FINANCE_ROLES, roles_of
+from borgerbudget.permissions import is_finance
 from borgerbudget.retry import retrying
 
 B = rules.batch
@@ -37,8 +37,7 @@ KIND_OF = {
 
 
 def check_finance(approver=False):
-	allowed = FINANCE_ROLES | ({FINANCE_APPROVER} if approver else set())
-	if not allowed & roles_of():
+	if not is_finance(approver=approver):
 		frappe.throw(_("Only finance handles payout batches."), frappe.PermissionError)
 
 
