@@ -13,7 +13,10 @@ committed / invoiced / paid amounts in step with them. One module per concern:
   doctype (`validate_*`, `on_*_change`), as `hooks.py` names them.
 - `write_back` — `update_line_payouts`, which writes the amounts onto the lines and bumps the
   plan's `money_version`, and the refreshes of advances and claims.
-- `payment_run` — paying a programme's due invoices (`start_payment_run`, `pay_due_invoices`).
+- `payment_run` — paying invoices in bulk, one Payment Entry per supplier (`make_invoices_payment`),
+  and a programme's due invoices (`start_payment_run`, `pay_due_invoices`).
+- `reversal` — taking back a payment the bank refused (`take_back`): cancelled, or booked back
+  when its period is closed or it paid other invoices too.
 - `parties` — the citizen as supplier and customer, and the programmes' payout accounts.
 
 The programme's payout summary lives with the report that shows it
@@ -45,6 +48,7 @@ from borgerbudget.accounting.parties import (
 	citizen_supplier,
 	default_payout_account,
 )
+from borgerbudget.accounting.payment_entry import advance_payment
 
 # run_payment_job: a payment run queued before this module moved is unpickled by this path.
 from borgerbudget.accounting.payment_run import pay_due_invoices, run_payment_job, start_payment_run
@@ -57,6 +61,7 @@ from borgerbudget.accounting.write_back import (
 __all__ = [
 	"CITIZEN_GROUP",
 	"PAYOUT_ACCOUNTS",
+	"advance_payment",
 	"check_declaration",
 	"check_within_limits",
 	"citizen_supplier",

@@ -6,7 +6,7 @@ from frappe.utils import flt, fmt_money
 
 from borgerbudget import rules
 from borgerbudget.accounting.money import lock_plans
-from borgerbudget.accounting.write_back import refresh_claim, refresh_plans
+from borgerbudget.accounting.write_back import refresh_advance, refresh_claim, refresh_plans
 
 
 def validate_journal_entry(doc, method=None):
@@ -34,6 +34,11 @@ def validate_journal_entry(doc, method=None):
 def on_journal_entry_change(doc, method=None):
 	if doc.get("repayment_claim"):
 		refresh_claim(doc.repayment_claim)
+	advance = doc.get("reverses_payment") and frappe.db.get_value(
+		"Payment Entry", doc.reverses_payment, "budget_advance"
+	)
+	if advance:
+		refresh_plans([refresh_advance(advance)])
 	invoices = [row.reference_name for row in doc.accounts if row.reference_type == "Purchase Invoice"]
 	if invoices:
 		refresh_plans(

@@ -54,16 +54,27 @@ def check_not_paid_twice(doc, invoices):
 			)
 
 
+def advance_payment(advance, exclude=None, drafts=False, lock=False):
+	"""The advance's Payment Entry (submitted, or also a draft): one the bank refused and that was
+	booked back (accounting/reversal.py) no longer counts."""
+	rows = frappe.db.sql(
+		f"""select pe.name, pe.paid_amount, pe.posting_date from `tabPayment Entry` pe
+		where pe.budget_advance = %s and pe.docstatus {"< 2" if drafts else "= 1"} and pe.name != %s
+			and not exists (select 1 from `tabJournal Entry` je
+				where je.reverses_payment = pe.name and je.docstatus = 1)
+		order by pe.creation desc limit 1 {"for update" if lock else ""}""",
+		(advance, exclude or ""),
+		as_dict=True,
+	)
+	return rows[0] if rows else None
+
+
 def validate_advance_payment(doc):
 	advance = frappe.get_doc("Budget Advance", doc.budget_advance)
-	other = frappe.db.sql(
-		"""select name from `tabPayment Entry`
-		where budget_advance = %s and docstatus < 2 and name != %s for update""",
-		(advance.name, doc.name or ""),
-	)
+	other = advance_payment(advance.name, exclude=doc.name, drafts=True, lock=True)
 	if other:
 		frappe.throw(
-			_("Advance {0} already has Payment Entry {1}.").format(advance.name, other[0][0]),
+			_("Advance {0} already has Payment Entry {1}.").format(advance.name, other.name),
 			title=_("Already paid"),
 		)
 	plan = get_plan(advance.budget_plan)

@@ -1,9 +1,15 @@
-"""The payment run: every due invoice of a programme paid, one Payment Entry each, in the
-background."""
+"""The payment run: a programme's due invoices paid in the background, and the one way invoices
+are paid in bulk (here and in a payout batch): one Payment Entry per supplier for all of that
+supplier's invoices, with the plans' write-back done once per plan."""
+
+from collections import defaultdict
 
 import frappe
 from frappe import _
-from frappe.utils import today
+from frappe.utils import flt, today
+
+from borgerbudget.accounting import write_back
+from borgerbudget.accounting.builders import DIMENSIONS
 
 
 def due_invoices(programme, due_date=None):
@@ -17,32 +23,89 @@ def due_invoices(programme, due_date=None):
 	)
 
 
-def pay_due_invoices(programme, due_date=None, commit=False):
-	"""Pay every due invoice of the programme, one Payment Entry each.
+def by_supplier(invoices):
+	"""{(supplier, payable account): [invoice, ...]}, in the order given: what one Payment Entry pays."""
+	if not invoices:
+		return {}
+	accounts = {
+		row.name: (row.supplier, row.credit_to)
+		for row in frappe.get_all(
+			"Purchase Invoice", filters={"name": ("in", invoices)}, fields=["name", "supplier", "credit_to"]
+		)
+	}
+	groups = defaultdict(list)
+	for invoice in invoices:
+		groups[accounts[invoice]].append(invoice)
+	return dict(groups)
 
-	Each payment stands alone: a failure rolls back that payment only. With `commit` (the
-	background job) each one is committed as it is made, so a run that stops halfway can be
-	run again and pays only what is still unpaid."""
+
+def make_invoices_payment(invoices, bank_gl=None, **values):
+	"""An unsaved Payment Entry paying every outstanding amount of `invoices` (one supplier's),
+	built as ERPNext builds it for one invoice, with the others added as references.
+
+	ERPNext books the entry's dimensions on every row of it; the citizen and the programme are kept
+	only when all the invoices share them (the invoices' own rows carry them in any case)."""
 	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
 
+	payment = get_payment_entry("Purchase Invoice", invoices[0], bank_account=bank_gl)
+	rest = frappe.get_all(
+		"Purchase Invoice",
+		filters={"name": ("in", invoices[1:] or [""])},
+		fields=["name", "bill_no", "due_date", "grand_total", "outstanding_amount"],
+	)
+	for invoice in sorted(rest, key=lambda row: invoices.index(row.name)):
+		payment.append(
+			"references",
+			{
+				"reference_doctype": "Purchase Invoice",
+				"reference_name": invoice.name,
+				"bill_no": invoice.bill_no,
+				"due_date": invoice.due_date,
+				"total_amount": invoice.grand_total,
+				"outstanding_amount": invoice.outstanding_amount,
+				"allocated_amount": invoice.outstanding_amount,
+			},
+		)
+	if rest:
+		total = sum(flt(ref.allocated_amount) for ref in payment.references)
+		payment.paid_amount = payment.received_amount = total
+		payment.base_paid_amount = payment.base_received_amount = total
+		shared = frappe.get_all(
+			"Purchase Invoice",
+			filters={"name": ("in", invoices)},
+			fields=[f"count(distinct `{field}`) as `{field}`" for field in DIMENSIONS],
+		)[0]
+		for field in DIMENSIONS:
+			if shared[field] != 1:
+				payment.set(field, None)
+		payment.set_amounts()
+	payment.update(values)
+	return payment
+
+
+def pay_due_invoices(programme, due_date=None, commit=False):
+	"""Pay every due invoice of the programme, one Payment Entry per supplier.
+
+	Each supplier's payment stands alone: a failure rolls back that payment only. With `commit`
+	(the background job) each one is committed as it is made, so a run that stops halfway can be
+	run again and pays only what is still unpaid."""
 	paid, failed = [], []
 	reference = _("Payment run {0}").format(today())
-	for invoice in due_invoices(programme, due_date):
+	for invoices in by_supplier(due_invoices(programme, due_date)).values():
 		frappe.db.savepoint("payment_run")
 		try:
-			payment = get_payment_entry("Purchase Invoice", invoice)
-			payment.reference_no = reference
-			payment.reference_date = today()
-			payment.insert()
-			payment.submit()
+			with write_back.once_per_plan():
+				payment = make_invoices_payment(invoices, reference_no=reference, reference_date=today())
+				payment.submit()  # inserted as submitted: ERPNext validates the references once, not twice
 		except Exception as error:
 			frappe.db.rollback(save_point="payment_run")
 			frappe.local.message_log = []
-			failed.append({"invoice": invoice, "error": frappe.utils.strip_html(str(error))})
+			message = frappe.utils.strip_html(str(error))
+			failed += [{"invoice": invoice, "error": message} for invoice in invoices]
 			continue
 		if commit:
 			frappe.db.commit()
-		paid.append({"invoice": invoice, "payment_entry": payment.name})
+		paid += [{"invoice": invoice, "payment_entry": payment.name} for invoice in invoices]
 	return {"paid": paid, "failed": failed}
 
 

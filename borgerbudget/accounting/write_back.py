@@ -3,6 +3,8 @@
 Anything that changes a plan's money ends in `update_line_payouts`, which bumps the plan's
 `money_version` (see `money.line_money`)."""
 
+from contextlib import contextmanager
+
 import frappe
 from frappe.utils import flt
 
@@ -11,8 +13,29 @@ from borgerbudget.accounting.money import get_plan, line_money
 
 
 def refresh_plans(names, exclude_invoice=None):
-	for name in sorted(set(filter(None, names))):
+	names = set(filter(None, names))
+	if frappe.flags.write_back_later is not None and not exclude_invoice:
+		frappe.flags.write_back_later |= names
+		return
+	for name in sorted(names):
 		update_line_payouts(name, exclude_invoice)
+
+
+@contextmanager
+def once_per_plan():
+	"""Many documents at once (a payment run, a payout batch): each plan they touch is written back
+	once, at the end, instead of once per document. The checks inside read the documents
+	themselves (`money.line_money`), not the lines' written-back amounts, so they hold meanwhile."""
+	if frappe.flags.write_back_later is not None:
+		yield
+		return
+	frappe.flags.write_back_later = set()
+	try:
+		yield
+		plans = frappe.flags.write_back_later
+	finally:
+		frappe.flags.write_back_later = None
+	refresh_plans(plans)
 
 
 def update_line_payouts(plan_name, exclude_invoice=None):

@@ -76,7 +76,12 @@ PAYOUT_CUSTOM_FIELDS = {
 			"description": "The payment's id in the payout batch's bank file",
 		},
 	],
-	"Journal Entry": [_link("repayment_claim", "Repayment Claim", "Repayment Claim", "voucher_type")],
+	"Journal Entry": [
+		_link("repayment_claim", "Repayment Claim", "Repayment Claim", "voucher_type"),
+		# A payment the bank refused after its period was closed, or one invoice's share of a
+		# payment that paid several (accounting/reversal.py).
+		_link("reverses_payment", "Reverses Payment", "Payment Entry", "repayment_claim"),
+	],
 	"Supplier": [
 		_link("participant", "Participant", "Participant", "supplier_group"),
 		# What an e-invoice names its seller by. Unique: two suppliers with one CVR would make the

@@ -119,15 +119,7 @@ class BudgetAdvance(Document):
 
 	def set_amounts(self, exclude_invoice=None):
 		"""Paid, settled and claimed amounts and the status, from the documents in ERPNext."""
-		payment = (
-			frappe.db.get_value(
-				"Payment Entry",
-				{"budget_advance": self.name, "docstatus": 1},
-				["name", "paid_amount", "posting_date"],
-				as_dict=True,
-			)
-			or frappe._dict()
-		)
+		payment = frappe._dict(accounting.advance_payment(self.name) or {})
 		self.supplier = self.supplier or accounting.citizen_supplier(self.participant)
 		self.payment_entry = payment.name
 		self.paid_amount = flt(payment.paid_amount)

@@ -19,6 +19,7 @@ from frappe.model.document import Document
 from frappe.utils import flt, getdate, now_datetime
 
 from borgerbudget import accounting, rules
+from borgerbudget.accounting import payment_run, reversal, write_back
 from borgerbudget.bank import pain001
 from borgerbudget.bank import status as bank_status
 from borgerbudget.bank.errors import MESSAGES as BANK_MESSAGES
@@ -34,6 +35,9 @@ KIND_OF = {
 	B.FI_CARD: pain001.FI_CARD,
 	B.NEMKONTO: pain001.NEMKONTO,
 }
+
+
+QUEUE_FROM = 100  # payments; a larger batch is approved in the background
 
 
 def check_finance(approver=False):
@@ -53,21 +57,32 @@ class PayoutBatch(Document):
 	def on_trash(self):
 		self.release()
 
-	def before_submit(self):
-		"""Approval, by a second finance user: the Payment Entries, then the bank file."""
+	def submit(self):
+		# A large batch is approved in the background, as ERPNext does with large documents: its
+		# payments may take longer than a web request may last.
+		if len(self.payments) > QUEUE_FROM and not frappe.flags.in_test:
+			self.check_approver()
+			self.queue_action("submit", timeout=3600)
+			frappe.msgprint(_("The batch is being approved in the background."), alert=True)
+			return
+		return self._submit()
+
+	def check_approver(self):
 		if frappe.session.user == self.owner:
 			frappe.throw(
 				_("You built this batch; another finance user must approve it."),
 				frappe.PermissionError,
 				title=_("Four eyes"),
 			)
+
+	def before_submit(self):
+		"""Approval, by a second finance user: the Payment Entries, then the bank file."""
+		self.check_approver()
 		if not self.payments:
 			frappe.throw(_("The batch holds no payments."))
 		self.status, self.approved_by = B.APPROVED, frappe.session.user
 		self.message_id, self.file_created_at = self.name, now_datetime()
-		bank_gl = frappe.db.get_value("Bank Account", self.bank_account, "account")
-		for row in self.payments:
-			row.payment_entry = self.pay(row, bank_gl).name
+		self.pay()
 		self.file_sha256 = hashlib.sha256(self.render()).hexdigest()
 
 	def on_cancel(self):
@@ -75,9 +90,8 @@ class PayoutBatch(Document):
 			frappe.throw(
 				_("The bank has answered for batch {0}; it can no longer be cancelled.").format(self.name)
 			)
-		for row in self.payments:
-			if row.payment_entry:
-				frappe.get_doc("Payment Entry", row.payment_entry).cancel()
+		for name in dict.fromkeys(row.payment_entry for row in self.payments if row.payment_entry):
+			frappe.get_doc("Payment Entry", name).cancel()
 		self.release()
 
 	def release(self):
@@ -87,27 +101,37 @@ class PayoutBatch(Document):
 
 	# The payments -----------------------------------------------------------------------------
 
-	def pay(self, row, bank_gl):
-		"""The row's Payment Entry, as the payment run makes it, with the batch's id on it."""
-		if row.reference_doctype == "Budget Advance":
-			payment = accounting.make_advance_payment(row.reference_name)
-		else:
-			from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
-
-			payment = get_payment_entry("Purchase Invoice", row.reference_name, bank_account=bank_gl)
-		payment.update(
-			{
-				"paid_from": bank_gl,
-				"bank_account": self.bank_account,
-				"reference_no": row.end_to_end_id,
-				"reference_date": self.execution_date,
-				"payout_batch": self.name,
-				"end_to_end_id": row.end_to_end_id,
-			}
-		)
-		payment.insert()
-		payment.submit()
-		return payment
+	def pay(self):
+		"""The Payment Entries, as the payment run makes them: one per supplier for its invoices
+		(`payment_run.make_invoices_payment`), one per advance; each plan written back once."""
+		bank_gl = frappe.db.get_value("Bank Account", self.bank_account, "account")
+		common = {
+			"paid_from": bank_gl,
+			"bank_account": self.bank_account,
+			"reference_date": self.execution_date,
+			"payout_batch": self.name,
+		}
+		invoice_rows = {
+			row.reference_name: row for row in self.payments if row.reference_doctype == "Purchase Invoice"
+		}
+		with write_back.once_per_plan():
+			for invoices in payment_run.by_supplier(list(invoice_rows)).values():
+				rows = [invoice_rows[name] for name in invoices]
+				one = rows[0].end_to_end_id if len(rows) == 1 else None
+				payment = payment_run.make_invoices_payment(
+					invoices, bank_gl=bank_gl, reference_no=one or self.name, end_to_end_id=one, **common
+				)
+				payment.submit()  # inserted as submitted: ERPNext validates the references once, not twice
+				for row in rows:
+					row.payment_entry = payment.name
+			for row in self.payments:
+				if row.reference_doctype == "Budget Advance":
+					payment = accounting.make_advance_payment(row.reference_name)
+					payment.update(
+						{"reference_no": row.end_to_end_id, "end_to_end_id": row.end_to_end_id, **common}
+					)
+					payment.submit()  # inserted as submitted: ERPNext validates the references once, not twice
+					row.payment_entry = payment.name
 
 	def render(self) -> bytes:
 		"""The pain.001 file. CPR numbers are read from the vault for this and nothing else."""
@@ -239,7 +263,7 @@ class PayoutBatch(Document):
 					self.name, ", ".join(unknown)
 				)
 			)
-		changed = 0
+		changed, refused = 0, []
 		for key, code, reason_code, reason_text in news:
 			row = rows[key]
 			new = B.next_payment_status(row.status, code)
@@ -247,7 +271,8 @@ class PayoutBatch(Document):
 				continue
 			changed += 1
 			if new == B.REFUSED:
-				self.refuse(row, reason_code, reason_text)
+				refused.append(row)
+				row.db_set("reason", self.reason(reason_code, reason_text), update_modified=False)
 			elif new == B.PAID and row.payment_entry:
 				frappe.db.set_value(
 					"Payment Entry", row.payment_entry, "clearance_date", getdate(), update_modified=False
@@ -255,31 +280,53 @@ class PayoutBatch(Document):
 			row.db_set(
 				{"status": new, "open_key": None if new in B.SETTLED else row.open_key}, update_modified=False
 			)
+		self.refuse(refused)
 		self.db_set("status", B.batch_status(self.status, [row.status for row in self.payments]))
 		return {"changed": changed, "status": self.status}
 
-	def refuse(self, row, reason_code, reason_text):
-		"""The bank refused the payment: its Payment Entry is cancelled, so the invoice or advance is
-		due again and the line's paid amount goes back; finance is asked to look at it."""
-		reason = _(bank_status.REASONS.get(reason_code or "", reason_text or _("No reason given"))) + (
+	@staticmethod
+	def reason(reason_code, reason_text):
+		return _(bank_status.REASONS.get(reason_code or "", reason_text or _("No reason given"))) + (
 			f" ({reason_code})" if reason_code else ""
 		)
-		if row.payment_entry:
-			payment = frappe.get_doc("Payment Entry", row.payment_entry)
-			payment.flags.ignore_links = True  # the batch keeps naming it, as the record of what was sent
-			payment.cancel()
-		row.db_set("reason", reason, update_modified=False)
-		frappe.get_doc(
-			{
-				"doctype": "ToDo",
-				"allocated_to": self.owner,
-				"reference_type": self.doctype,
-				"reference_name": self.name,
-				"description": _("The bank refused {0} to {1} ({2}): {3}").format(
-					row.reference_name, row.party, row.end_to_end_id, reason
-				),
-			}
-		).insert(ignore_permissions=True)
+
+	def refuse(self, refused):
+		"""The bank refused these payments: each is taken back (`accounting.reversal.take_back`:
+		the Payment Entry cancelled, or booked back), so the invoice or advance is due again and the
+		line's paid amount goes back; finance is asked to look at each."""
+		by_entry = {}
+		for row in refused:
+			by_entry.setdefault(row.payment_entry, []).append(row)
+		with write_back.once_per_plan():
+			for entry, rows in by_entry.items():
+				if not entry:
+					continue
+				everything = {row.name for row in rows} == {
+					row.name for row in self.payments if row.payment_entry == entry
+				}
+				booked_back = reversal.take_back(
+					entry,
+					[
+						(row.reference_doctype, row.reference_name, row.amount, row.end_to_end_id)
+						for row in rows
+					],
+					everything,
+				)
+				for row, journal_entry in zip(rows, booked_back, strict=True):
+					if journal_entry:
+						row.db_set("reversal_entry", journal_entry, update_modified=False)
+		for row in refused:
+			frappe.get_doc(
+				{
+					"doctype": "ToDo",
+					"allocated_to": self.owner,
+					"reference_type": self.doctype,
+					"reference_name": self.name,
+					"description": _("The bank refused {0} to {1} ({2}): {3}").format(
+						row.reference_name, row.party, row.end_to_end_id, row.reason
+					),
+				}
+			).insert(ignore_permissions=True)
 
 
 def supplier_bank(supplier):
