@@ -16,9 +16,14 @@ from borgerbudget.retry import retrying
 DIMENSIONS = ("participant", "budget_programme")
 
 
-def set_accounting(row, plan, programme):
-	"""The programme's expense account and cost center, and the dimensions, on an invoice item."""
-	row.expense_account = programme.expense_account
+def set_accounting(row, plan, programme, line):
+	"""The programme's expense account (the allowance's own for a receipt-free allowance) and cost
+	center, and the dimensions, on an invoice item."""
+	row.expense_account = (
+		programme.allowance_account
+		if line.payment_route == rules.plan.ALLOWANCE and programme.allowance_account
+		else programme.expense_account
+	)
 	row.cost_center = programme.cost_center
 	row.participant = plan.participant
 	row.budget_programme = plan.programme
@@ -68,12 +73,17 @@ def build_purchase_invoice(budget_plan, budget_line, amount=None, plan=None):
 			).format(line.idx)
 		)
 	programme = frappe.get_cached_doc("Budget Programme", plan.programme)
+	supplier = line.supplier
+	if line.payment_route == rules.plan.ALLOWANCE:
+		# Booked as the citizen's own invoice, due at once: a payout batch pays it to their NemKonto.
+		check_declaration(plan.participant)
+		supplier = ensure_citizen_supplier(plan.participant, programme)
 	invoice = frappe.new_doc("Purchase Invoice")
 	invoice.update(
 		{
 			"company": programme.company,
 			"currency": plan.currency,
-			"supplier": line.supplier,
+			"supplier": supplier,
 			"posting_date": today(),
 			"set_posting_time": 1,
 		}
@@ -89,6 +99,10 @@ def build_purchase_invoice(budget_plan, budget_line, amount=None, plan=None):
 			),
 			title=_("Over the approved amount"),
 		)
+	if line.payment_route == rules.plan.ALLOWANCE:
+		# Owed to the citizen until paid, not an advance to settle: the company's payables account.
+		invoice.credit_to = frappe.get_cached_value("Company", programme.company, "default_payable_account")
+		invoice.due_date = today()
 	invoice.append("items", invoice_item(plan, programme, line, amount, line.description))
 	return invoice
 
@@ -104,7 +118,7 @@ def invoice_item(plan, programme, line, amount, description):
 		budget_plan=plan.name,
 		budget_line=line.name,
 	)
-	set_accounting(item, plan, programme)
+	set_accounting(item, plan, programme, line)
 	return item
 
 

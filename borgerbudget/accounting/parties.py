@@ -48,6 +48,7 @@ CITIZEN_GROUP = "Borgerbudget Citizens"
 # The advance account is a Payable-type asset: the citizen is its party, as a supplier.
 PAYOUT_ACCOUNTS = {
 	"Expense": "Borgerbudgetter",
+	"Allowance": "Frie midler til borgere",  # the receipt-free allowance, apart from other spending
 	"Payable": "Forskud til borgere",
 	"Receivable": "Tilbagebetalingskrav fra borgere",
 }

@@ -56,7 +56,7 @@ def validate_purchase_invoice(doc, method=None):
 					_("Row {0}: an invoice for a budget line must be for more than zero.").format(item.idx)
 				)
 			check_supplier(doc, plan, line)
-			set_accounting(item, plan, programme)
+			set_accounting(item, plan, programme, line)
 			requested[line.name] += flt(item.amount) * new_money_share(doc)
 		if not doc.is_return:
 			check_within_limits(
@@ -69,7 +69,7 @@ def validate_purchase_invoice(doc, method=None):
 
 
 def check_supplier(doc, plan, line):
-	if line.payment_route == rules.plan.REIMBURSEMENT:
+	if line.payment_route in rules.plan.TO_THE_CITIZEN:
 		citizen = citizen_supplier(plan.participant)
 		if doc.supplier != citizen:
 			frappe.throw(

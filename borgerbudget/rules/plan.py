@@ -10,6 +10,11 @@ DRAFT = "Draft"
 SUBMITTED = "Submitted for Assessment"
 SUPPLIER_INVOICE = "Supplier invoice"
 REIMBURSEMENT = "Reimbursement to the citizen"
+# A small sum the citizen spends as they see fit, paid to their NemKonto without receipts (like the
+# Dutch personal budget's free allowance); the programme sets how much a plan may hold.
+ALLOWANCE = "Receipt-free allowance"
+TO_THE_CITIZEN = (REIMBURSEMENT, ALLOWANCE)  # paid to the citizen's own supplier record
+ROUTES = (SUPPLIER_INVOICE, REIMBURSEMENT, ALLOWANCE)
 
 # The categories of spend in the Aarhus evaluation and the seeds. Records, named in Danish like
 # the benefit types; municipalities add their own.
@@ -45,9 +50,12 @@ def line_problems(
 	course_start: date | None,
 	course_end: date | None,
 	goals: list[str],
+	allowance_limit: float = 0.0,
 ) -> list[tuple[str, int]]:
-	"""Problems that stop a plan from being saved: amount, need date, route limit, goal."""
+	"""Problems that stop a plan from being saved: amount, need date, route limit, goal, and the
+	receipt-free allowance past the programme's limit (reported on the line that takes it past)."""
 	problems = []
+	allowance = 0.0
 	for index, line in enumerate(lines):
 		if not line.amount or line.amount <= 0:
 			problems.append(("amount", index))
@@ -62,6 +70,10 @@ def line_problems(
 			problems.append(("reimbursement_limit", index))
 		if line.goal and line.goal not in goals:
 			problems.append(("goal", index))
+		if line.payment_route == ALLOWANCE:
+			allowance = round(allowance + (line.amount or 0), 2)
+			if allowance > allowance_limit + 0.005:
+				problems.append(("allowance_limit", index))
 	return problems
 
 

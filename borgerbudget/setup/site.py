@@ -71,7 +71,7 @@ def ensure_payout_accounts(company):
 	) or frappe.db.get_value(
 		"Account", {"company": company, "root_type": "Expense", "is_group": 1}, order_by="lft desc"
 	)
-	parents = {"Expense": expenses, "Payable": receivables, "Receivable": receivables}
+	parents = {"Expense": expenses, "Allowance": expenses, "Payable": receivables, "Receivable": receivables}
 	for kind, account_name in PAYOUT_ACCOUNTS.items():
 		if frappe.db.exists("Account", {"company": company, "account_name": account_name}):
 			continue
@@ -81,6 +81,6 @@ def ensure_payout_accounts(company):
 				"company": company,
 				"account_name": account_name,
 				"parent_account": parents[kind],
-				"account_type": "" if kind == "Expense" else kind,
+				"account_type": kind if parents[kind] == receivables else "",
 			}
 		).insert()

@@ -200,6 +200,8 @@ def test_a_payment_run_survives_a_failure_and_a_rerun_pays_only_the_rest(program
 	first = accounting.pay_due_invoices(programme.name)
 	assert sorted(row["invoice"] for row in first["paid"]) == sorted(invoices[:2])
 	assert [row["invoice"] for row in first["failed"]] == [invoices[2]]
+	# One supplier's invoices are paid together, by one Payment Entry.
+	assert len({row["payment_entry"] for row in first["paid"]}) == 1
 	assert [line_of(plan).payout_status for plan in plans] == [
 		rules.payout.PAID,
 		rules.payout.PAID,

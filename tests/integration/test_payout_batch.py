@@ -217,6 +217,186 @@ def test_the_banks_answers_confirm_and_a_rejection_makes_the_invoice_due_again(b
 		batch.apply(b"<not-a-bank-answer/>")
 
 
+def refuse(batch, refused, reason="AC04"):
+	"""The bank's pain.002: these rows refused, the rest accepted."""
+	frappe.set_user(user("finance"))
+	batch = frappe.get_doc("Payout Batch", batch.name)
+	names = {row.name for row in refused}
+	batch.apply(
+		bank_samples.pain002(
+			batch.message_id,
+			[
+				(
+					row.end_to_end_id,
+					"RJCT" if row.name in names else "ACCP",
+					reason if row.name in names else None,
+					None,
+				)
+				for row in batch.payments
+			],
+		)
+	)
+	batch.reload()
+	return batch
+
+
+def bank_balance(entries, account):
+	return frappe.db.sql(
+		"""select coalesce(sum(debit - credit), 0) from `tabGL Entry`
+		where voucher_no in %(entries)s and account = %(account)s and is_cancelled = 0""",
+		{"entries": entries, "account": account},
+	)[0][0]
+
+
+def test_one_suppliers_invoices_are_one_payment_and_a_refusal_books_back_only_its_own(batch_world):
+	frappe.set_user("Administrator")
+	supplier = frappe.db.get_value("Purchase Invoice", batch_world.invoices[0], "supplier")
+	plans = [
+		approved_plan(
+			batch_world.programme,
+			lines=[{"description": "Course more", "amount": 3000, "supplier": supplier}],
+		)
+		for _ in range(2)
+	]
+	more = [invoice(plans[0], 300).name, invoice(plans[1], 200).name]
+	frappe.set_user("Administrator")
+	for name in more:
+		frappe.db.set_value("Purchase Invoice", name, "due_date", today())
+	batch = approve(build(batch_world))
+	ours = [row for row in batch.payments if row.reference_name in [batch_world.invoices[0], *more]]
+	entry = {row.payment_entry for row in ours}
+	assert len(ours) == 3 and len(entry) == 1, "one Payment Entry for the supplier's three invoices"
+	entry = entry.pop()
+	payment = frappe.get_doc("Payment Entry", entry)
+	assert sorted(ref.reference_name for ref in payment.references) == sorted(
+		row.reference_name for row in ours
+	)
+	assert payment.paid_amount == 1000 + 300 + 200 and not payment.end_to_end_id
+	# Three citizens' invoices: the entry's rows carry the programme, not one citizen.
+	assert payment.budget_programme == batch_world.programme.name and not payment.participant
+	assert [line_paid(plan) for plan in plans] == [300, 200]  # each plan written back
+
+	refused = next(row for row in ours if row.reference_name == more[0])
+	batch = refuse(batch, [refused])
+	row = next(row for row in batch.payments if row.name == refused.name)
+	assert row.status == B.REFUSED and row.reversal_entry
+	assert frappe.db.get_value("Payment Entry", entry, "docstatus") == 1  # it paid the other two
+	journal = frappe.get_doc("Journal Entry", row.reversal_entry)
+	assert journal.docstatus == 1 and journal.reverses_payment == entry
+	assert frappe.db.get_value("Purchase Invoice", more[0], "outstanding_amount") == 300
+	assert frappe.db.get_value("Purchase Invoice", more[1], "outstanding_amount") == 0
+	bank_gl = frappe.db.get_value("Bank Account", batch_world.account, "account")
+	assert bank_balance([entry, journal.name], bank_gl) == -(1000 + 200)
+	assert [line_paid(plan) for plan in plans] == [0, 200]
+	# Due again: the next batch takes it, and only it of the supplier's.
+	frappe.set_user(user("finance"))
+	again = make_payout_batch(batch_world.company, batch_world.account, today(), batch_world.programme.name)
+	held = frappe.get_all("Payout Batch Payment", filters={"parent": again["name"]}, pluck="reference_name")
+	assert more[0] in held and more[1] not in held and batch_world.invoices[0] not in held
+
+
+def line_paid(plan):
+	return frappe.db.get_value("Budget Line", {"parent": plan.name}, "paid_amount")
+
+
+def close_period_for_payments(company):
+	"""An Accounting Period around today, closed for Payment Entries only."""
+	frappe.set_user("Administrator")
+	for name in frappe.get_all("Accounting Period", filters={"company": company}, pluck="name"):
+		frappe.delete_doc("Accounting Period", name)
+	return frappe.get_doc(
+		{
+			"doctype": "Accounting Period",
+			"period_name": "_Test lukket " + frappe.generate_hash(length=4),
+			"company": company,
+			"start_date": frappe.utils.add_days(today(), -10),
+			"end_date": frappe.utils.add_days(today(), 10),
+			"closed_documents": [{"document_type": "Payment Entry", "closed": 1}],
+		}
+	).insert()
+
+
+def test_a_refusal_after_the_period_closed_is_booked_back_and_paid_again_later(batch_world):
+	batch = approve(build(batch_world))
+	refused = [
+		row for row in batch.payments if row.reference_name in (batch_world.invoices[0], batch_world.advance)
+	]
+	entries = [row.payment_entry for row in refused]
+	period = close_period_for_payments(batch_world.company)
+	from borgerbudget.accounting import reversal
+
+	assert "closed" in reversal.closed_because(batch_world.company, today())
+	batch = refuse(batch, refused, reason="MD07")
+	for row in batch.payments:
+		if row.reference_name in (batch_world.invoices[0], batch_world.advance):
+			assert row.status == B.REFUSED and row.reversal_entry, row.reference_name
+	# Not cancelled (ERPNext would refuse), but booked back today.
+	assert [frappe.db.get_value("Payment Entry", name, "docstatus") for name in entries] == [1, 1]
+	assert frappe.db.get_value("Purchase Invoice", batch_world.invoices[0], "outstanding_amount") == 1000
+	advance = frappe.get_doc("Budget Advance", batch_world.advance)
+	assert (
+		advance.status == rules.payout.AWAITING_PAYMENT
+		and not advance.payment_entry
+		and not advance.paid_amount
+	)
+	assert frappe.db.exists("ToDo", {"reference_name": batch.name, "description": ("like", "%MD07%")})
+	# The next period: both are paid again, the advance by a new entry.
+	frappe.set_user("Administrator")
+	frappe.delete_doc("Accounting Period", period.name)
+	second = approve(build(batch_world))
+	assert sorted(row.reference_name for row in second.payments) == sorted(
+		[batch_world.invoices[0], batch_world.advance]
+	)
+	advance.reload()
+	assert advance.payment_entry and advance.payment_entry not in entries and advance.paid_amount == 700
+
+
+def test_a_receipt_free_allowance_is_booked_on_its_own_account_and_paid_to_the_nemkonto(batch_world):
+	from borgerbudget import accounting
+	from borgerbudget.accounting.parties import default_payout_account
+	from borgerbudget.borgerbudget.doctype.budget_advance.budget_advance import send_receipt_reminders
+
+	frappe.set_user("Administrator")
+	programme = batch_world.programme
+	allowance_line = {"description": "Frie midler", "amount": 500, "payment_route": rules.plan.ALLOWANCE}
+	# A programme without an allowance refuses the line; one with it takes up to its limit.
+	with pytest.raises(frappe.ValidationError, match="no receipt-free allowance"):
+		approved_plan(programme, lines=[allowance_line])
+	programme.reload()
+	programme.allowance_limit = 500
+	programme.save()
+	assert programme.allowance_account == default_payout_account(programme.company, "Allowance")
+	with pytest.raises(frappe.ValidationError, match="at most"):
+		approved_plan(programme, lines=[allowance_line, {**allowance_line, "amount": 1}])
+	plan = approved_plan(programme, lines=[allowance_line])
+
+	frappe.set_user(user("finance"))
+	booked = accounting.create_purchase_invoice(plan.name, plan.lines[0].name, submit=True)
+	supplier = accounting.citizen_supplier(plan.participant)
+	assert booked.supplier == supplier and booked.grand_total == 500
+	assert booked.items[0].expense_account == programme.allowance_account
+	assert getdate(booked.due_date) == getdate(today())
+	# It counts within the plan: nothing is left on the line to book again.
+	with pytest.raises(frappe.ValidationError, match="nothing left"):
+		accounting.create_purchase_invoice(plan.name, plan.lines[0].name)
+
+	batch = build(batch_world)
+	row = next(row for row in batch.payments if row.reference_name == booked.name)
+	assert row.kind == B.NEMKONTO and row.participant == plan.participant and "XXXX" in row.creditor_account
+	batch = approve(batch)
+	from borgerbudget.borgerbudget.doctype.participant_cpr import participant_cpr
+
+	assert participant_cpr.stored_cpr(plan.participant).digits.encode() in batch.render()
+	assert frappe.db.get_value("Purchase Invoice", booked.name, "outstanding_amount") == 0
+	line = frappe.get_doc("Budget Line", plan.lines[0].name)
+	assert (line.paid_amount, line.payout_status) == (500, rules.payout.PAID)
+	# No receipts are asked for: there is no advance to follow up, and nothing to claim back.
+	frappe.set_user("Administrator")
+	send_receipt_reminders()
+	assert not frappe.db.exists("Budget Advance", {"budget_plan": plan.name})
+	assert not frappe.db.exists("Repayment Claim", {"budget_plan": plan.name})
+
+
 @pytest.mark.parametrize(
 	"values, words",
 	[

@@ -196,6 +196,21 @@ def test_line_problems():
 	]
 
 
+def test_the_receipt_free_allowance_stays_within_the_programmes_limit():
+	def allowance(amount):
+		return rules.plan.Line(amount=amount, need_date=None, payment_route=rules.plan.ALLOWANCE)
+
+	other = rules.plan.Line(amount=4000, need_date=None, payment_route=rules.plan.SUPPLIER_INVOICE)
+	assert rules.plan.line_problems([allowance(300), other, allowance(200)], 3000, None, None, [], 500) == []
+	# The line that takes the plan past the limit is the one named.
+	assert rules.plan.line_problems([allowance(300), other, allowance(201)], 3000, None, None, [], 500) == [
+		("allowance_limit", 2)
+	]
+	# A programme without an allowance (limit 0) refuses any.
+	assert rules.plan.line_problems([allowance(1)], 3000, None, None, []) == [("allowance_limit", 0)]
+	assert rules.plan.ALLOWANCE in rules.plan.ROUTES and rules.plan.ALLOWANCE in rules.plan.TO_THE_CITIZEN
+
+
 def test_missing_for_submission():
 	lines = [
 		rules.plan.Line(100, None, rules.plan.SUPPLIER_INVOICE, theory_of_change="x"),

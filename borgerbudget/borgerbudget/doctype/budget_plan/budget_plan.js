@@ -93,9 +93,14 @@ function add_payout_buttons(frm) {
 		const names = ((frm.doc.__onload || {}).payable || {})[route] || [];
 		return (frm.doc.lines || []).filter((line) => names.includes(line.name));
 	};
-	if (can["Purchase Invoice"] && payable("Supplier invoice").length) {
+	// A supplier's invoice, or the citizen's receipt-free allowance booked as their own invoice.
+	for (const [route, label] of [
+		["Supplier invoice", __("Purchase Invoice")],
+		["Receipt-free allowance", __("Receipt-Free Allowance")],
+	]) {
+		if (!can["Purchase Invoice"] || !payable(route).length) continue;
 		frm.add_custom_button(
-			__("Purchase Invoice"),
+			label,
 			() =>
 				open((line) =>
 					frappe
@@ -107,7 +112,7 @@ function add_payout_buttons(frm) {
 							const doc = frappe.model.sync(r.message)[0];
 							frappe.set_route("Form", doc.doctype, doc.name);
 						})
-				)(payable("Supplier invoice")),
+				)(payable(route)),
 			__("Create")
 		);
 	}

@@ -156,6 +156,7 @@ class BudgetPlan(Document):
 			getdate(self.course_start_date) if self.course_start_date else None,
 			getdate(self.course_end_date) if self.course_end_date else None,
 			[goal.goal for goal in self.goals],
+			flt(programme.allowance_limit),
 		)
 		messages = {
 			"amount": lambda row: _("Line {0} ({1}): the amount must be greater than zero.").format(
@@ -174,6 +175,15 @@ class BudgetPlan(Document):
 				"Line {0} ({1}): at most {2} can be reimbursed to the citizen. Choose supplier invoice or lower the amount."
 			).format(
 				row.idx, row.description, fmt_money(programme.reimbursement_limit, currency=self.currency)
+			),
+			"allowance_limit": lambda row: (
+				_("Line {0} ({1}): the receipt-free allowance may be at most {2} in all.").format(
+					row.idx, row.description, fmt_money(programme.allowance_limit, currency=self.currency)
+				)
+				if flt(programme.allowance_limit)
+				else _("Line {0} ({1}): this programme has no receipt-free allowance.").format(
+					row.idx, row.description
+				)
 			),
 			"goal": lambda row: _("Line {0} ({1}): the goal {2} is not one of the plan's goals.").format(
 				row.idx, row.description, frappe.bold(row.goal)
@@ -378,7 +388,7 @@ class BudgetPlan(Document):
 					if line.payment_route == route
 					and rules.payout.payable(line.approved, line.closed, flt(line.remaining_amount))
 				]
-				for route in (rules.plan.SUPPLIER_INVOICE, rules.plan.REIMBURSEMENT)
+				for route in rules.plan.ROUTES
 			},
 		)
 		self.set_onload("requisition_lines", [row.name for row in self.requisition_lines()])

@@ -4,6 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import flt
 
 from borgerbudget import accounting, rules
 from borgerbudget.borgerbudget.report.budget_payouts.budget_payouts import programme_summary
@@ -44,6 +45,10 @@ class BudgetProgramme(Document):
 				or accounting.default_payout_account(self.company, "Expense")
 				or company.default_expense_account
 			)
+			if flt(self.allowance_limit):
+				self.allowance_account = self.allowance_account or accounting.default_payout_account(
+					self.company, "Allowance"
+				)
 			self.advance_account = self.advance_account or accounting.default_payout_account(
 				self.company, "Payable"
 			)
@@ -67,6 +72,7 @@ class BudgetProgramme(Document):
 	def validate_accounts(self):
 		for fieldname, root_type, account_type in (
 			("expense_account", "Expense", None),
+			("allowance_account", "Expense", None),
 			("advance_account", "Asset", "Payable"),
 			("receivable_account", "Asset", "Receivable"),
 		):
@@ -123,6 +129,15 @@ class BudgetProgramme(Document):
 			frappe.throw(
 				_("The reimbursement limit per line cannot exceed the maximum per participant."),
 				title=_("Invalid amount"),
+			)
+		if flt(self.allowance_limit) > self.maximum_per_participant:
+			frappe.throw(
+				_("The receipt-free allowance per plan cannot exceed the maximum per participant."),
+				title=_("Invalid amount"),
+			)
+		if flt(self.allowance_limit) and not self.allowance_account:
+			frappe.throw(
+				_("Choose the account the receipt-free allowance is booked on."), title=_("Missing account")
 			)
 		for fieldname in ("days_to_decide", "weeks_to_write_plan", "course_months"):
 			if self.get(fieldname) < 1:

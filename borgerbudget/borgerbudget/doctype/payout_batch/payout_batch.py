@@ -382,8 +382,9 @@ def collect(batch) -> list[str]:
 	filters = {"company": batch.company, "date": batch.execution_date, "programme": batch.programme or ""}
 	invoices = frappe.db.sql(
 		"""select inv.name, inv.supplier, inv.supplier_name, inv.outstanding_amount, inv.bill_no,
-			inv.budget_plan, plan.participant
+			inv.budget_plan, plan.participant, sup.participant as citizen
 		from `tabPurchase Invoice` inv join `tabBudget Plan` plan on plan.name = inv.budget_plan
+		join `tabSupplier` sup on sup.name = inv.supplier
 		where inv.company = %(company)s and (%(programme)s = '' or plan.programme = %(programme)s)
 			and inv.docstatus = 1 and inv.is_return = 0 and inv.on_hold = 0 and inv.outstanding_amount > 0
 			and inv.due_date <= %(date)s and inv.budget_advance is null
@@ -395,6 +396,10 @@ def collect(batch) -> list[str]:
 	)
 	left_out = []
 	for invoice in invoices:
+		if invoice.citizen:
+			# The citizen's own invoice (a receipt-free allowance, a reimbursement): to their NemKonto.
+			add_nemkonto(batch, "Purchase Invoice", invoice, invoice.outstanding_amount)
+			continue
 		fi = (
 			frappe.db.get_value(
 				"E-Invoice",
@@ -439,19 +444,7 @@ def collect(batch) -> list[str]:
 	):
 		if frappe.db.exists("Payout Batch Payment", {"open_key": f"Budget Advance:{advance.name}"}):
 			continue
-		cpr = participant_cpr.stored_cpr(advance.participant)
-		add(
-			batch,
-			"Budget Advance",
-			advance.name,
-			advance.participant_name,
-			B.NEMKONTO,
-			advance.amount,
-			_("Borgerbudget {0}").format(advance.name),
-			advance.budget_plan,
-			advance.participant,
-			creditor=_("NemKonto of CPR {0}").format(cpr.masked if cpr else "-"),
-		)
+		add_nemkonto(batch, "Budget Advance", advance, advance.amount)
 	# What other batches hold, read as committed now (a locking read, not this request's snapshot):
 	# a batch built at the same moment has its rows counted once it commits, and this waits for it.
 	keys = [row.open_key for row in batch.payments]
@@ -471,6 +464,23 @@ def collect(batch) -> list[str]:
 			"<br>".join(map(frappe.utils.escape_html, left_out)), title=_("Left out of the batch")
 		)
 	return left_out
+
+
+def add_nemkonto(batch, doctype, source, amount):
+	"""A payment to the citizen's NemKonto, addressed by the CPR number (masked here)."""
+	cpr = participant_cpr.stored_cpr(source.participant)
+	add(
+		batch,
+		doctype,
+		source.name,
+		source.get("participant_name") or source.supplier_name,
+		B.NEMKONTO,
+		amount,
+		_("Borgerbudget {0}").format(source.name),
+		source.budget_plan,
+		source.participant,
+		creditor=_("NemKonto of CPR {0}").format(cpr.masked if cpr else "-"),
+	)
 
 
 def add(batch, doctype, name, party, kind, amount, remittance, plan, participant, creditor, **fi):
