@@ -44,14 +44,16 @@ def take_back(payment_entry, refused, everything):
 	payment = frappe.get_doc("Payment Entry", payment_entry)
 	if payment.docstatus != 1:
 		return [None] * len(refused)
-	if everything and not closed_because(payment.company, payment.posting_date):
+	closed = closed_because(payment.company, payment.posting_date)
+	if everything and not closed:
 		payment.flags.ignore_links = True  # the batch keeps naming it, as the record of what was sent
 		payment.cancel()
 		return [None] * len(refused)
-	return [reverse(payment, *row).name for row in refused]
+	why = closed or _("the Payment Entry also paid what the bank did not refuse")
+	return [reverse(payment, *row, why=why).name for row in refused]
 
 
-def reverse(payment, reference_doctype, reference_name, amount, end_to_end_id):
+def reverse(payment, reference_doctype, reference_name, amount, end_to_end_id, why):
 	"""A Journal Entry dated today taking `amount` of `payment` back into the bank account."""
 	party = {"party_type": payment.party_type, "party": payment.party}
 	against = (
@@ -76,8 +78,8 @@ def reverse(payment, reference_doctype, reference_name, amount, end_to_end_id):
 			"cheque_no": end_to_end_id or payment.reference_no,
 			"cheque_date": today(),
 			"reverses_payment": payment.name,
-			"user_remark": _("The bank refused {0} of {1} ({2}); booked back.").format(
-				reference_name, payment.name, end_to_end_id
+			"user_remark": _("The bank refused {0} of {1} ({2}); booked back, as {3}.").format(
+				reference_name, payment.name, end_to_end_id, why
 			),
 			"accounts": [
 				{

@@ -10,10 +10,15 @@ bytes, nowhere else: it is not logged, not kept by this module, not part of any 
 
 What is written, per kind, and the guideline behind it. The Danish banks (Danske Bank, Nordea,
 Jyske Bank, the Bankdata and BEC banks) take pain.001.001.03 after a common Danish implementation
-guideline for domestic payments. Its text was not at hand when this was written: the elements below
-are the ISO 20022 standard as that guideline uses it to the best of our knowledge, and the parts
-marked UNSURE should be checked against the bank's own message implementation guide before the
-first live file (the schema check below cannot catch a wrong code, only a wrong structure).
+guideline: "Appendix to Danish Message Implementation Guideline for Common Global Implementation
+(CGI) Customer Credit Transfer Initiation and Danish Implementation Guideline for CGI Customer
+Payment Status Report", final version of 4 October 2013, whose worked examples include "Payment
+Slip (OCR) (Payment Slip - FIK 71 / 73 / 75)" (pp. 28-39) and "Payment to EasyAccount (NKS) With
+(CPR)" (p. 45; EasyAccount is the NemKonto, NKS the NemKonto system). Only that document's table of
+contents could be consulted when this was written, so the elements below are the ISO 20022
+standard as that guideline uses it to the best of our knowledge, and the parts marked UNSURE must
+be checked against those examples or the bank's own message implementation guide before the first
+live file (the schema check below cannot catch a wrong code, only a wrong structure).
 
 - Every file: GrpHdr with MsgId, CreDtTm, NbOfTxs, CtrlSum and InitgPty (Nm, and the bank's
   customer/agreement id in Id/OrgId/Othr when given, SchmeNm/Cd CUST — UNSURE: some banks want BANK

@@ -51,6 +51,7 @@ PROGRAMMES = (
 		"method": "Langtidsledige tager teten",
 		"target_group": "Borgere over 30 år på kontanthjælp, ledige i mere end 12 måneder, jobparate og til rådighed for arbejdsmarkedet.",
 		"yearly_capacity": 25,
+		"allowance_limit": 500,  # frie midler: paid to the NemKonto without receipts
 	},
 	{
 		"programme_name": "Mit liv – min styring 2026",
@@ -377,6 +378,7 @@ PAYOUT_LINES = (
 	("Kørekort kategori B", 18000, rules.plan.SUPPLIER_INVOICE, "Trafikskolen Nord"),
 	("Kursus i Excel for lagerfolk", 3500, rules.plan.SUPPLIER_INVOICE, "AOF Nord"),
 	("Buskort i tre måneder", 1200, rules.plan.REIMBURSEMENT, None),
+	("Frie midler", 500, rules.plan.ALLOWANCE, None),
 )
 
 
@@ -406,7 +408,10 @@ def make_payouts(participant_name, users):
 			"lines",
 			{
 				"description": description,
-				"category": "Transport" if route == rules.plan.REIMBURSEMENT else "Kursus / uddannelse",
+				"category": {
+					rules.plan.REIMBURSEMENT: "Transport",
+					rules.plan.ALLOWANCE: "Andre udgifter",
+				}.get(route, "Kursus / uddannelse"),
 				"amount": amount,
 				"need_date": add_days(start, 20),
 				"payment_route": route,
@@ -452,6 +457,8 @@ def make_payouts(participant_name, users):
 	payment.reference_no, payment.reference_date = "Bankoverførsel", today()
 	payment.insert()
 	payment.submit()
+	# The receipt-free allowance, booked as Camilla's own invoice: the payout batch pays it.
+	accounting.create_purchase_invoice(plan.name, plan.lines[3].name, submit=True)
 	advance_payment = accounting.make_advance_payment(advance.name)
 	advance_payment.posting_date = advance_payment.reference_date = add_days(today(), -20)
 	advance_payment.insert()

@@ -283,6 +283,7 @@ def test_one_suppliers_invoices_are_one_payment_and_a_refusal_books_back_only_it
 	assert frappe.db.get_value("Payment Entry", entry, "docstatus") == 1  # it paid the other two
 	journal = frappe.get_doc("Journal Entry", row.reversal_entry)
 	assert journal.docstatus == 1 and journal.reverses_payment == entry
+	assert "also paid" in journal.user_remark
 	assert frappe.db.get_value("Purchase Invoice", more[0], "outstanding_amount") == 300
 	assert frappe.db.get_value("Purchase Invoice", more[1], "outstanding_amount") == 0
 	bank_gl = frappe.db.get_value("Bank Account", batch_world.account, "account")
@@ -293,6 +294,46 @@ def test_one_suppliers_invoices_are_one_payment_and_a_refusal_books_back_only_it
 	again = make_payout_batch(batch_world.company, batch_world.account, today(), batch_world.programme.name)
 	held = frappe.get_all("Payout Batch Payment", filters={"parent": again["name"]}, pluck="reference_name")
 	assert more[0] in held and more[1] not in held and batch_world.invoices[0] not in held
+
+
+def test_an_invoice_paid_since_the_batch_was_built_stops_the_approval_whole(batch_world):
+	batch = build(batch_world)
+	from tests.integration.test_payout import pay
+
+	pay(batch_world.invoices[1], 200)  # someone paid part of it by hand meanwhile
+	frappe.set_user(user("finance_approver"))
+	batch = frappe.get_doc("Payout Batch", batch.name)
+	with pytest.raises(frappe.ValidationError, match="build a new batch"):
+		batch.submit()
+	frappe.db.rollback()  # as the request would: nothing of the approval is kept
+	assert frappe.db.get_value("Payout Batch", batch.name, "docstatus") in (0, None)
+	assert not frappe.db.exists("Payment Entry", {"payout_batch": batch.name})
+
+
+def test_a_large_batch_is_approved_in_the_background(batch_world, monkeypatch):
+	from frappe.model.document import execute_action
+
+	from borgerbudget.borgerbudget.doctype.payout_batch import payout_batch
+
+	batch = build(batch_world)
+	monkeypatch.setattr(payout_batch, "QUEUE_FROM", 2)
+	monkeypatch.setattr(frappe.flags, "in_test", False)
+	frappe.set_user(user("finance_approver"))
+	doc = frappe.get_doc("Payout Batch", batch.name)
+	doc.submit()
+	assert frappe.db.get_value("Payout Batch", batch.name, "docstatus") == 0  # not yet: queued
+	# frappe hands the job to Redis when the request commits; read what it will hand over.
+	jobs = [
+		cell.cell_contents
+		for call in frappe.db.after_commit._functions
+		for cell in call.__closure__ or ()
+		if isinstance(cell.cell_contents, dict) and "kwargs" in cell.cell_contents
+	]
+	(job,) = (job for job in jobs if job["kwargs"].get("__name") == batch.name)
+	assert job["kwargs"]["__action"] == "_submit" and job["user"] == user("finance_approver")
+	execute_action("Payout Batch", batch.name, "_submit")  # what the worker runs, as that user
+	assert frappe.db.get_value("Payout Batch", batch.name, ["docstatus", "status"]) == (1, B.APPROVED)
+	assert frappe.db.count("Payment Entry", {"payout_batch": batch.name, "docstatus": 1}) == 4
 
 
 def line_paid(plan):
@@ -330,7 +371,9 @@ def test_a_refusal_after_the_period_closed_is_booked_back_and_paid_again_later(b
 	for row in batch.payments:
 		if row.reference_name in (batch_world.invoices[0], batch_world.advance):
 			assert row.status == B.REFUSED and row.reversal_entry, row.reference_name
-	# Not cancelled (ERPNext would refuse), but booked back today.
+	# Not cancelled (ERPNext would refuse), but booked back today, saying why.
+	row = next(row for row in batch.payments if row.reference_name == batch_world.invoices[0])
+	assert period.name in frappe.db.get_value("Journal Entry", row.reversal_entry, "user_remark")
 	assert [frappe.db.get_value("Payment Entry", name, "docstatus") for name in entries] == [1, 1]
 	assert frappe.db.get_value("Purchase Invoice", batch_world.invoices[0], "outstanding_amount") == 1000
 	advance = frappe.get_doc("Budget Advance", batch_world.advance)

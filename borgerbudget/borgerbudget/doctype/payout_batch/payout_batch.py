@@ -16,7 +16,7 @@ from decimal import Decimal
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import flt, getdate, now_datetime
+from frappe.utils import flt, fmt_money, getdate, now_datetime
 
 from borgerbudget import accounting, rules
 from borgerbudget.accounting import payment_run, reversal, write_back
@@ -61,8 +61,9 @@ class PayoutBatch(Document):
 		# A large batch is approved in the background, as ERPNext does with large documents: its
 		# payments may take longer than a web request may last.
 		if len(self.payments) > QUEUE_FROM and not frappe.flags.in_test:
+			self.check_permission("submit")
 			self.check_approver()
-			self.queue_action("submit", timeout=3600)
+			self.queue_action("submit", timeout=3600)  # the worker runs _submit, as this user
 			frappe.msgprint(_("The batch is being approved in the background."), alert=True)
 			return
 		return self._submit()
@@ -121,6 +122,22 @@ class PayoutBatch(Document):
 				payment = payment_run.make_invoices_payment(
 					invoices, bank_gl=bank_gl, reference_no=one or self.name, end_to_end_id=one, **common
 				)
+				for ref in payment.references:
+					# The file pays what the batch says; an invoice paid or changed since is not paid again.
+					if abs(flt(ref.allocated_amount) - flt(invoice_rows[ref.reference_name].amount)) > 0.005:
+						frappe.throw(
+							_(
+								"Purchase Invoice {0} has {1} left to pay, not the {2} in this batch; build a new batch."
+							).format(
+								ref.reference_name,
+								fmt_money(ref.allocated_amount, currency=payment.paid_from_account_currency),
+								fmt_money(
+									invoice_rows[ref.reference_name].amount,
+									currency=payment.paid_from_account_currency,
+								),
+							),
+							title=_("Changed since the batch was built"),
+						)
 				payment.submit()  # inserted as submitted: ERPNext validates the references once, not twice
 				for row in rows:
 					row.payment_entry = payment.name
