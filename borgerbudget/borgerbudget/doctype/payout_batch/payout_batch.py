@@ -122,22 +122,7 @@ class PayoutBatch(Document):
 				payment = payment_run.make_invoices_payment(
 					invoices, bank_gl=bank_gl, reference_no=one or self.name, end_to_end_id=one, **common
 				)
-				for ref in payment.references:
-					# The file pays what the batch says; an invoice paid or changed since is not paid again.
-					if abs(flt(ref.allocated_amount) - flt(invoice_rows[ref.reference_name].amount)) > 0.005:
-						frappe.throw(
-							_(
-								"Purchase Invoice {0} has {1} left to pay, not the {2} in this batch; build a new batch."
-							).format(
-								ref.reference_name,
-								fmt_money(ref.allocated_amount, currency=payment.paid_from_account_currency),
-								fmt_money(
-									invoice_rows[ref.reference_name].amount,
-									currency=payment.paid_from_account_currency,
-								),
-							),
-							title=_("Changed since the batch was built"),
-						)
+				check_unchanged(payment, invoice_rows)
 				payment.submit()  # inserted as submitted: ERPNext validates the references once, not twice
 				for row in rows:
 					row.payment_entry = payment.name
@@ -344,6 +329,24 @@ class PayoutBatch(Document):
 					),
 				}
 			).insert(ignore_permissions=True)
+
+
+def check_unchanged(payment, rows):
+	"""The file pays what the batch says: an invoice paid or changed since it was built is refused."""
+	for ref in payment.references:
+		row = rows[ref.reference_name]
+		if abs(flt(ref.allocated_amount) - flt(row.amount)) > rules.payout.CENT:
+			currency = payment.paid_from_account_currency
+			frappe.throw(
+				_(
+					"Purchase Invoice {0} has {1} left to pay, not the {2} in this batch; build a new batch."
+				).format(
+					ref.reference_name,
+					fmt_money(ref.allocated_amount, currency=currency),
+					fmt_money(row.amount, currency=currency),
+				),
+				title=_("Changed since the batch was built"),
+			)
 
 
 def supplier_bank(supplier):
