@@ -69,6 +69,11 @@ override_whitelisted_methods = {
 
 after_migrate = "borgerbudget.setup.install.after_migrate"
 
+# MitID login (borgerbudget/mitid/login.py): its button on the login page, and the switch that
+# leaves citizens no password login.
+update_website_context = ["borgerbudget.mitid.login.website_context"]
+on_login = ["borgerbudget.mitid.login.refuse_citizen_password_login"]
+
 # Payouts live in ERPNext's own documents; these keep the budget lines in step with them.
 _invoice_change = "borgerbudget.accounting.purchase_invoice.on_purchase_invoice_change"
 doc_events = {

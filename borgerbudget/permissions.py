@@ -9,6 +9,8 @@ and `has_permission`, and every document of the site to `guard`, so a new doctyp
 being listed here, on every route: desk, REST, web forms, whitelisted methods, reports and files.
 """
 
+import contextlib
+import copy
 import json
 
 import frappe
@@ -57,6 +59,8 @@ PARTICIPANT_OF = {
 	"Follow-up": "participant",
 	"Course Termination": "participant",
 	"CPR Access Log": "participant",
+	# A login of an unknown person (no participant) is seen only by those who see everyone.
+	"MitID Login": "participant",
 	# Unmatched e-invoices belong to no participant: only those who see everyone see them.
 	"E-Invoice": "participant",
 	"Budget Plan Note": ("budget_plan", "Budget Plan"),
@@ -91,7 +95,10 @@ WRITTEN_COMMENTS = frozenset({"Comment", "Like"})
 
 
 def roles_of(user=None) -> set[str]:
-	return set(frappe.get_roles(user or frappe.session.user))
+	# frappe.get_roles answers "Guest" for anyone while no session exists yet (during a login).
+	from frappe.permissions import get_roles
+
+	return set(get_roles(user or frappe.session.user))
 
 
 def sees_all_participants(user=None) -> bool:
@@ -632,3 +639,26 @@ def unreadable_fields(doctype) -> list[str]:
 	roles = roles_of()
 	levels = {perm.permlevel for perm in meta.permissions if perm.role in roles and perm.read}
 	return [df.fieldname for df in meta.fields if df.permlevel not in levels]
+
+
+@contextlib.contextmanager
+def as_system():
+	"""A write the app makes itself, not the user of the request: what the e-invoice access point
+	and the mailbox take in, the MitID login log. The user, their session and language come back."""
+	user, session, form = (
+		frappe.session.user,
+		copy.deepcopy(dict(frappe.local.session)),
+		frappe.local.form_dict,
+	)
+	lang = frappe.local.lang
+	frappe.set_user("Administrator")
+	# What the inbox writes (its reasons) is in the site's language, not the caller's.
+	frappe.local.lang = frappe.db.get_default("lang") or lang
+	try:
+		yield
+	finally:
+		frappe.set_user(user)
+		# set_user empties the session (its CSRF token among it): the caller's is put back as it was.
+		frappe.local.session.clear()
+		frappe.local.session.update(session)
+		frappe.local.form_dict, frappe.local.lang = form, lang

@@ -177,3 +177,28 @@ def receipts_form_context(context):
 		messages.extend(filter(None, (df.label, df.description)))
 	context.receipt_messages = {message: _(message) for message in messages}
 	translate_form_texts(context)
+
+
+@frappe.whitelist(methods=["POST"])
+def set_my_email(email: str) -> str:
+	"""A citizen's own e-mail for notifications, on each of their participant records: a citizen
+	who logged in with MitID has no e-mail until they give one here (/my-email)."""
+	from borgerbudget.permissions import as_system, is_citizen
+
+	if not is_citizen():
+		frappe.throw(_("Only a citizen sets their own e-mail here."), frappe.PermissionError)
+	email = (email or "").strip()
+	if not frappe.utils.validate_email_address(email):
+		frappe.throw(_("{0} is not an e-mail address.").format(frappe.bold(email)), title=_("Invalid e-mail"))
+	names = frappe.get_all(
+		"Participant", filters={"user": frappe.session.user}, pluck="name", ignore_permissions=True
+	)
+	# The citizen's own records (linked to their user), which they may not edit otherwise: the
+	# app writes the one field for them, and says so on the record's timeline.
+	with as_system():
+		for name in names:
+			frappe.db.set_value("Participant", name, "email", email)
+			frappe.get_doc("Participant", name).add_comment(
+				"Info", _("The citizen set their e-mail for notifications.")
+			)
+	return email

@@ -10,7 +10,6 @@ audit when it was readable.
 """
 
 import contextlib
-import copy
 import re
 
 import frappe
@@ -18,7 +17,7 @@ from frappe import _
 
 from borgerbudget import rules
 from borgerbudget.einvoice import ubl
-from borgerbudget.permissions import is_finance, may_deliver_einvoices
+from borgerbudget.permissions import as_system, is_finance, may_deliver_einvoices
 from borgerbudget.retry import retrying
 
 E = rules.einvoice
@@ -203,29 +202,6 @@ def summary(doc) -> dict:
 		"reason": doc.reason,
 		"purchase_invoice": doc.purchase_invoice,
 	}
-
-
-@contextlib.contextmanager
-def as_system():
-	"""The access point's and the mailbox's documents are taken in by the app itself: the
-	integration user may reach nothing but this method, and the mail is fetched by the scheduler."""
-	user, session, form = (
-		frappe.session.user,
-		copy.deepcopy(dict(frappe.local.session)),
-		frappe.local.form_dict,
-	)
-	lang = frappe.local.lang
-	frappe.set_user("Administrator")
-	# What the inbox writes (its reasons) is in the site's language, not the caller's.
-	frappe.local.lang = frappe.db.get_default("lang") or lang
-	try:
-		yield
-	finally:
-		frappe.set_user(user)
-		# set_user empties the session (its CSRF token among it): the caller's is put back as it was.
-		frappe.local.session.clear()
-		frappe.local.session.update(session)
-		frappe.local.form_dict, frappe.local.lang = form, lang
 
 
 # The three ways in -------------------------------------------------------------------------------

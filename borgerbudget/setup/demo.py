@@ -227,6 +227,7 @@ def make_demo(company=DEFAULT_COMPANY):
 	make_pilot_round(company, users, team)
 	make_einvoices("Camilla Rasmussen")
 	make_payout_batch(company)
+	make_mitid_settings()
 	frappe.db.commit()
 	print(
 		f"Demo data ready: {len(programmes) + 1} programmes, {len(PARTICIPANTS) + len(DRAW_POOL) + len(PILOT)} participants"
@@ -980,3 +981,20 @@ def make_payout_batch(company):
 	frappe.set_user("ole.oekonomi@demo.borgerbudget.dk")
 	build(company, account, today())
 	frappe.set_user("Administrator")
+
+
+# The local stand-in for a MitID broker: scripts/mitid-test-provider starts it (README, "MitID").
+DEMO_MITID = {
+	"issuer_url": "http://127.0.0.1:8091",
+	"client_id": "borgerbudget-demo",
+	"client_secret": "demo-secret",
+}
+
+
+def make_mitid_settings():
+	"""MitID login pointed at the local test provider; a site set up before keeps its own."""
+	settings = frappe.get_single("MitID Settings")
+	if settings.issuer_url:
+		return
+	settings.update({"enabled": 1, "scopes": "openid", **DEMO_MITID})
+	settings.save()

@@ -1,14 +1,31 @@
 """The install and migrate hooks (hooks.py: after_install, after_migrate)."""
 
+import frappe
+
 from borgerbudget.setup.payouts import setup_payouts
 from borgerbudget.setup.seeds import create_benefit_types, create_budget_categories
+
+# frappe refuses a new user once more than `throttle_user_limit` (default 60) were made in the last
+# hour. A cohort's citizens all log in with MitID for the first time on the kick-off morning, and
+# each first login makes their user: a site's limit must hold several cohorts at once.
+USER_LIMIT = 1000
+
+
+def size_user_throttle():
+	if (frappe.conf.get("throttle_user_limit") or 0) < USER_LIMIT:
+		from frappe.installer import update_site_config
+
+		update_site_config("throttle_user_limit", USER_LIMIT)
+		frappe.local.conf.throttle_user_limit = USER_LIMIT
 
 
 def after_install():
 	create_benefit_types()
 	create_budget_categories()
 	setup_payouts()
+	size_user_throttle()
 
 
 def after_migrate():
 	setup_payouts()
+	size_user_throttle()

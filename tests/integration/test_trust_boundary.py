@@ -216,6 +216,18 @@ def build_case(programme, owner, caseworker, team, citizen):
 	)
 	log.insert(ignore_permissions=True)
 	records["CPR Access Log"] = log.name
+	login = frappe.get_doc(
+		{
+			"doctype": "MitID Login",
+			"participant": participant.name,
+			"result": "Logged in",
+			"reason": token,
+			"assurance": "substantial",
+			"logged_in_at": frappe.utils.now_datetime(),
+		}
+	)
+	login.insert(ignore_permissions=True)
+	records["MitID Login"] = login.name
 	cohort = frappe.get_doc(
 		{
 			"doctype": "Cohort",

@@ -51,3 +51,13 @@ def on_doctype_update():
 	frappe.db.add_unique(
 		"Participant CPR", ["programme", "cpr_hash"], constraint_name="unique_cpr_per_programme"
 	)
+
+
+def holders(digits) -> list[str]:
+	"""Every participant with this CPR number (one per programme the citizen is in), oldest first."""
+	return frappe.get_all(
+		"Participant CPR",
+		filters={"cpr_hash": cpr_vault.keyed_hash(digits)},
+		pluck="participant",
+		order_by="creation",
+	)

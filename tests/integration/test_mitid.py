@@ -1,0 +1,228 @@
+"""MitID login over HTTP against the real server, with a small OpenID Connect provider of our own on
+127.0.0.1 standing in for the broker: a valid login (and the citizen's user made then, reused the
+next time), every refusal, an unknown person, the login log without the CPR number, citizens'
+password login switched off, and a cohort of 100 first logins in one hour."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import frappe
+import pytest
+import requests
+
+from borgerbudget import rules
+from borgerbudget.mitid import login as mitid_login
+from borgerbudget.mitid.test_provider import Provider
+from tests.integration.factories import (
+	TEST_PASSWORD,
+	make_participant,
+	make_programme,
+	random_cpr,
+	remove_programme,
+)
+from tests.integration.factories import user as user_of
+
+START = "/api/method/borgerbudget.mitid.login.start"
+
+
+@pytest.fixture(scope="module")
+def mitid(server_url, site):
+	"""The provider, the site's MitID Settings pointed at it, and a registered citizen (committed)."""
+	provider = Provider("bb-test-client", "bb-test-secret").start()
+	frappe.set_user("Administrator")
+	started = frappe.utils.now_datetime()
+	settings = frappe.get_single("MitID Settings")
+	settings.update(
+		{
+			"enabled": 1,
+			"disable_citizen_password_login": 0,
+			"issuer_url": provider.issuer,
+			"client_id": "bb-test-client",
+			"client_secret": "bb-test-secret",
+			"scopes": "openid",
+			"required_assurance": "Substantial",
+		}
+	)
+	settings.save()
+	programme = make_programme()
+	number = random_cpr()
+	participant = make_participant(programme, cpr_number=number)
+	cpr = number.replace("-", "")
+	frappe.db.commit()
+	world = frappe._dict(provider=provider, programme=programme, participant=participant.name, cpr=cpr)
+	world.server, world.site = server_url, site
+	yield world
+	provider.stop()
+	frappe.set_user("Administrator")
+	users = frappe.get_all(
+		"User", filters={"name": ("like", f"%@{mitid_login.PLACEHOLDER_DOMAIN}")}, pluck="name"
+	)
+	frappe.db.delete("MitID Login", {"creation": (">=", started)})
+	remove_programme(programme.name)
+	for name in users:
+		frappe.delete_doc("User", name, force=True, ignore_permissions=True)
+	frappe.db.set_single_value("MitID Settings", {"enabled": 0, "disable_citizen_password_login": 0})
+	frappe.db.commit()
+
+
+def browser(world):
+	session = requests.Session()
+	session.headers["X-Frappe-Site-Name"] = world.site
+	return session
+
+
+def log_in(world, login, session=None):
+	"""A browser's MitID login, with `login` preset on the provider: the page it ends on."""
+	session = session or browser(world)
+	world.provider.next_login = login
+	answer = session.get(world.server + START, timeout=60)
+	return session, answer
+
+
+def logged_user(session, world):
+	"""Who the browser is logged in as ("Guest": frappe refuses the question to a guest)."""
+	answer = session.get(world.server + "/api/method/frappe.auth.get_logged_user", timeout=30)
+	return answer.json().get("message") if answer.ok else "Guest"
+
+
+def latest_log():
+	frappe.db.rollback()  # see what the server committed
+	return frappe.get_all("MitID Login", fields=["*"], order_by="logged_in_at desc, creation desc", limit=1)[
+		0
+	]
+
+
+def test_the_login_page_offers_mitid(mitid):
+	page = browser(mitid).get(mitid.server + "/login", timeout=30)
+	assert page.ok and START in page.text and "MitID" in page.text
+
+
+def test_a_citizen_logs_in_with_mitid_and_gets_the_same_user_the_next_time(mitid):
+	session, answer = log_in(mitid, {"cpr": mitid.cpr, "name": "Ida Jensen", "loa": "Substantial"})
+	assert answer.ok and urlsplit(answer.url).path.startswith(
+		mitid_login.HOME
+	)  # the web form lists the plans
+	user = logged_user(session, mitid)
+	assert user.endswith("@" + mitid_login.PLACEHOLDER_DOMAIN)
+	entry = latest_log()
+	assert (entry.result, entry.participant, entry.user, entry.assurance) == (
+		rules.mitid.LOGGED_IN,
+		mitid.participant,
+		user,
+		rules.mitid.SUBSTANTIAL,
+	)
+	assert frappe.db.get_value("Participant", mitid.participant, "user") == user
+	assert frappe.db.get_value("User", user, ["first_name", "user_type"]) == ("Ida", "Website User")
+	# The CPR number is in no log: not in the login log, not in the error log.
+	logged = frappe.as_json(frappe.get_all("MitID Login", fields=["*"])) + frappe.as_json(
+		frappe.get_all("Error Log", fields=["error"], order_by="creation desc", limit=20)
+	)
+	assert mitid.cpr not in logged and mitid.cpr[:6] + "-" + mitid.cpr[6:] not in logged
+	# No e-mail came with MitID: the citizen gives one for notifications.
+	saved = session.post(
+		mitid.server + "/api/method/borgerbudget.portal.set_my_email",
+		data={"email": "ida@example.com"},
+		timeout=30,
+	)
+	assert saved.ok, saved.text
+	frappe.db.rollback()
+	assert frappe.db.get_value("Participant", mitid.participant, "email") == "ida@example.com"
+	bad = session.post(
+		mitid.server + "/api/method/borgerbudget.portal.set_my_email",
+		data={"email": "not an address"},
+		timeout=30,
+	)
+	assert (
+		bad.status_code == 417
+		and frappe.db.get_value("Participant", mitid.participant, "email") == "ida@example.com"
+	)
+	page = session.get(mitid.server + "/my-email", timeout=30).text
+	assert "ida@example.com" in page
+	# The next login is the same user, in a new browser.
+	users = frappe.db.count("User")
+	again, answer = log_in(mitid, {"cpr": mitid.cpr, "loa": "High"})
+	assert logged_user(again, mitid) == user and frappe.db.count("User") == users
+	assert latest_log().assurance == rules.mitid.HIGH
+
+
+@pytest.mark.parametrize(
+	"spoilt, reason",
+	[
+		({"nonce": "not-the-one"}, "nonce"),
+		({"expires_in": -3600}, "expired"),
+		({"aud": "another-client"}, "audience"),
+		({"unpublished_key": True}, "signature"),
+		({"loa": "Low"}, "assurance"),
+	],
+)
+def test_a_spoilt_login_is_refused_and_logged(mitid, spoilt, reason):
+	session, answer = log_in(mitid, {"cpr": mitid.cpr, **spoilt})
+	assert urlsplit(answer.url).path == "/mitid" and parse_qs(urlsplit(answer.url).query)["status"] == [
+		"refused"
+	]
+	assert "did not succeed" in answer.text or "lykkedes ikke" in answer.text
+	assert logged_user(session, mitid) == "Guest"
+	entry = latest_log()
+	assert (entry.result, entry.reason, entry.user) == (rules.mitid.REFUSED, reason, None)
+
+
+def test_a_callback_without_this_browsers_login_is_refused(mitid):
+	session = browser(mitid)
+	answer = session.get(
+		mitid.server + "/api/method/borgerbudget.mitid.login.callback",
+		params={"code": "made-up", "state": "made-up"},
+		timeout=30,
+	)
+	assert urlsplit(answer.url).path == "/mitid" and logged_user(session, mitid) == "Guest"
+	assert (latest_log().result, latest_log().reason) == (rules.mitid.REFUSED, "state")
+
+
+def test_a_person_the_jobcenter_has_not_registered_gets_a_polite_page_and_no_user(mitid):
+	users = frappe.db.count("User")
+	session, answer = log_in(mitid, {"cpr": "0101801234"})
+	assert parse_qs(urlsplit(answer.url).query)["status"] == ["not-registered"]
+	assert logged_user(session, mitid) == "Guest"
+	entry = latest_log()
+	assert (entry.result, entry.participant, entry.user) == (rules.mitid.NOT_REGISTERED, None, None)
+	assert frappe.db.count("User") == users
+
+
+def test_citizens_password_login_can_be_switched_off(mitid):
+	user = frappe.db.get_value("Participant", mitid.participant, "user")
+	if not user:  # the login test above makes it; alone, this test makes it itself
+		log_in(mitid, {"cpr": mitid.cpr})
+		frappe.db.rollback()
+		user = frappe.db.get_value("Participant", mitid.participant, "user")
+	from frappe.utils.password import update_password
+
+	update_password(user, TEST_PASSWORD)
+	frappe.db.set_single_value("MitID Settings", "disable_citizen_password_login", 1)
+	frappe.db.commit()
+	frappe.clear_document_cache("MitID Settings", "MitID Settings")
+	try:
+		refused = browser(mitid).post(
+			mitid.server + "/api/method/login", data={"usr": user, "pwd": TEST_PASSWORD}, timeout=30
+		)
+		assert refused.status_code == 401 and "MitID" in refused.text
+		staff = browser(mitid).post(
+			mitid.server + "/api/method/login",
+			data={"usr": user_of("finance"), "pwd": TEST_PASSWORD},
+			timeout=30,
+		)
+		assert staff.ok
+		session, answer = log_in(mitid, {"cpr": mitid.cpr})
+		assert logged_user(session, mitid) == user  # MitID still lets the citizen in
+	finally:
+		frappe.db.set_single_value("MitID Settings", "disable_citizen_password_login", 0)
+		frappe.db.commit()
+
+
+def test_a_cohort_of_100_first_logins_in_one_hour_all_get_in(mitid):
+	"""frappe throttles new users (60 an hour by default); the site's limit is sized for cohorts."""
+	programme = make_programme(yearly_capacity=120)
+	participants = [make_participant(programme) for _ in range(100)]
+	made = {
+		mitid_login.citizen_user([participant.name], participant.full_name) for participant in participants
+	}
+	assert len(made) == 100
+	assert frappe.db.get_creation_count("User", 60) > 60
+	assert frappe.conf.throttle_user_limit >= 100
