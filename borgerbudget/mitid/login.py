@@ -10,7 +10,7 @@ the CPR number is never stored or logged in clear.
 """
 
 import hmac
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import frappe
 import requests
@@ -86,12 +86,6 @@ def redirect(location):
 	frappe.local.response["location"] = location
 
 
-def local_path(path):
-	"""Only a path on this site to come back to, never another site."""
-	parts = urlsplit(path or "")
-	return path if path and not parts.scheme and not parts.netloc and path.startswith("/") else HOME
-
-
 @frappe.whitelist(allow_guest=True, methods=["GET"])
 def start(redirect_to: str | None = None):
 	"""To the broker's MitID login."""
@@ -103,7 +97,11 @@ def start(redirect_to: str | None = None):
 		return redirect("/mitid?status=refused")
 	frappe.cache.set_value(
 		f"borgerbudget:mitid:pending:{begun.state}",
-		{"nonce": begun.nonce, "verifier": begun.verifier, "redirect_to": local_path(redirect_to)},
+		{
+			"nonce": begun.nonce,
+			"verifier": begun.verifier,
+			"redirect_to": oidc.return_path(redirect_to, HOME),
+		},
 		expires_in_sec=PENDING_SECONDS,
 	)
 	frappe.local.cookie_manager.set_cookie(
@@ -119,41 +117,59 @@ def callback(
 	error: str | None = None,
 	error_description: str | None = None,
 ):
-	"""Back from the broker: check everything, then log the citizen in."""
+	"""Back from the broker: check everything, then log the citizen in. Whatever goes wrong ends on
+	the refusal page with a MitID Login record, never in an error page or a traceback: the claims
+	hold the CPR number, and frappe's error snapshots record a failing frame's variables."""
 	key = f"borgerbudget:mitid:pending:{state or ''}"
 	pending = state and frappe.cache.get_value(key)
 	frappe.cache.delete_value(key)  # a login's state is used once
 	frappe.local.cookie_manager.delete_cookie(COOKIE)
-	level = None
 	try:
 		cookie = frappe.request.cookies.get(COOKIE) or ""
 		if not pending or not hmac.compare_digest(cookie.encode(), (state or "").encode()):
 			raise oidc.LoginError("state")
 		if error or not code:
 			raise oidc.LoginError("broker", error or "no code")
-		s = settings()
-		meta, this_broker = broker_metadata(s), broker(s)
-		token = oidc.exchange(this_broker, meta, code, pending["verifier"])
-		claims = oidc.verify(token["id_token"], broker_keys(meta), this_broker, pending["nonce"])
-		level = rules.mitid.assurance_level(claims.get(s.assurance_claim))
-		if not rules.mitid.enough(level, s.required_assurance):
-			raise oidc.LoginError("assurance")
-		try:
-			cpr = rules.cpr.parse_cpr(str(claims.get(s.cpr_claim) or ""))
-		except rules.cpr.CprError as bad:
-			raise oidc.LoginError("cpr") from bad
+		found = identify(code, pending)
+		if not found.participants:
+			log(rules.mitid.NOT_REGISTERED, assurance=found.level)
+			return redirect("/mitid?status=not-registered")
+		user = citizen_user(found.participants, found.name)
+		frappe.flags.mitid_login = True  # the password-login switch lets this one through
+		frappe.local.login_manager.login_as(user)
 	except oidc.LoginError as refused:
-		log(rules.mitid.REFUSED, reason=refused.code, assurance=level)
+		frappe.db.rollback()
+		log(rules.mitid.REFUSED, reason=refused.code, assurance=getattr(refused, "level", None))
 		return redirect("/mitid?status=refused")
-	participants = participant_cpr.holders(cpr.digits)
-	if not participants:
-		log(rules.mitid.NOT_REGISTERED, assurance=level)
-		return redirect("/mitid?status=not-registered")
-	user = citizen_user(participants, claims.get(s.name_claim))
-	frappe.flags.mitid_login = True  # the password-login switch lets this one through
-	frappe.local.login_manager.login_as(user)
-	log(rules.mitid.LOGGED_IN, participant=participants[0], user=user, assurance=level)
+	except Exception as failed:
+		frappe.db.rollback()
+		# The kind of failure only: its message or frames could hold the claims.
+		frappe.log_error(title="MitID login failed", message=type(failed).__name__)
+		log(rules.mitid.REFUSED, reason="error")
+		return redirect("/mitid?status=refused")
+	log(rules.mitid.LOGGED_IN, participant=found.participants[0], user=user, assurance=found.level)
 	redirect(pending["redirect_to"])
+
+
+def identify(code, pending) -> frappe._dict:
+	"""The participants the ID token's CPR number belongs to, the name and the level; the claims
+	and the number go no further than this function."""
+	s = settings()
+	meta, this_broker = broker_metadata(s), broker(s)
+	token = oidc.exchange(this_broker, meta, code, pending["verifier"])
+	claims = oidc.verify(token["id_token"], broker_keys(meta), this_broker, pending["nonce"])
+	level = rules.mitid.assurance_level(claims.get(s.assurance_claim))
+	if not rules.mitid.enough(level, s.required_assurance):
+		refused = oidc.LoginError("assurance")
+		refused.level = level
+		raise refused
+	try:
+		digits = rules.cpr.parse_cpr(str(claims.get(s.cpr_claim) or "")).digits
+	except rules.cpr.CprError:
+		raise oidc.LoginError("cpr") from None
+	return frappe._dict(
+		participants=participant_cpr.holders(digits), name=claims.get(s.name_claim), level=level
+	)
 
 
 def citizen_user(participants, name=None) -> str:
@@ -166,6 +182,10 @@ def citizen_user(participants, name=None) -> str:
 		order_by="creation",
 	)
 	user = linked[0] if linked else None
+	if user and not is_portal_citizen(user):
+		# MitID logs in citizens only: a participant record naming a staff user, or a disabled
+		# one, must not hand that account to whoever holds the CPR number.
+		raise oidc.LoginError("user")
 	if not user:
 		full_name = name or frappe.db.get_value("Participant", participants[0], "full_name") or ""
 		first_name, _space, last_name = full_name.strip().partition(" ")
@@ -187,6 +207,13 @@ def citizen_user(participants, name=None) -> str:
 		if frappe.db.get_value("Participant", participant, "user") != user:
 			frappe.db.set_value("Participant", participant, "user", user)
 	return user
+
+
+def is_portal_citizen(user) -> bool:
+	from borgerbudget.permissions import is_citizen
+
+	enabled, user_type = frappe.db.get_value("User", user, ["enabled", "user_type"]) or (0, None)
+	return bool(enabled) and user_type == "Website User" and is_citizen(user)
 
 
 def log(result, participant=None, user=None, assurance=None, reason=None):

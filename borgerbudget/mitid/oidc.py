@@ -13,6 +13,7 @@ keys). Every refusal is a LoginError with a code, for the log and the citizen's 
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +45,15 @@ class Begun:
 	state: str
 	nonce: str
 	verifier: str
+
+
+# A path on this site to return to after the login: no scheme, host, backslash, escape or "//" (a
+# browser reads "/\\evil.example" and "//evil.example" as another site).
+SAFE_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9/_\-.~?=&+]*")
+
+
+def return_path(path: str | None, default: str) -> str:
+	return path if path and SAFE_PATH.fullmatch(path) else default
 
 
 def metadata(issuer: str, get_json: Callable[[str], dict]) -> dict:

@@ -6,7 +6,8 @@ It listens on 127.0.0.1 only, signs ID tokens with an RSA key made at start, and
 page for the CPR number, the name and the assurance level to log in with: no real MitID is
 involved, and nothing it issues is trusted anywhere but a site pointed at it. The tests drive it
 from Python: `next_login` presets who logs in and how the token is spoilt (a wrong nonce, an
-expired token, another audience, a signature by a key it does not publish, a low level).
+expired token, another audience or issuer, no nonce, a signature by a key it does not publish, an
+unsigned token or one "signed" with the client secret, a low level).
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ class Provider:
 	def id_token(self, request: dict, login: dict) -> str:
 		now = int(time.time())
 		claims = {
-			"iss": self.issuer,
+			"iss": login.get("iss", self.issuer),
 			"sub": hashlib.sha256(login["cpr"].encode()).hexdigest()[:32],
 			"aud": login.get("aud", self.client_id),
 			"iat": now,
@@ -119,6 +120,15 @@ class Provider:
 			CPR_CLAIM: login["cpr"],
 			LOA_CLAIM: LOA_PREFIX + login.get("loa", "Substantial"),
 		}
+		if login.get("omit_nonce"):
+			del claims["nonce"]
+		if login.get("alg") == "none":  # unsigned: what a forger would try first
+			part = lambda value: base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()  # noqa: E731
+			return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}."
+		if login.get("alg") == "HS256":  # signed with the client secret, as if it were a key
+			from joserfc.jwk import OctKey
+
+			return jwt.encode({"alg": "HS256"}, claims, OctKey.import_key(self.client_secret.encode()))
 		key = self._new_key() if login.get("unpublished_key") else self.keys[0]
 		return jwt.encode({"alg": "RS256", "kid": key.kid}, claims, key)
 

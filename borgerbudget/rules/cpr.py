@@ -27,6 +27,10 @@ class Cpr:
 	digits: str  # ten digits, no dash
 	birth_date: date
 
+	def __repr__(self) -> str:
+		# Tracebacks with their locals (frappe's error snapshots) show reprs: never the number.
+		return f"Cpr({self.masked})"
+
 	@property
 	def formatted(self) -> str:
 		return f"{self.digits[:6]}-{self.digits[6:]}"

@@ -97,7 +97,12 @@ def test_the_login_page_offers_mitid(mitid):
 
 
 def test_a_citizen_logs_in_with_mitid_and_gets_the_same_user_the_next_time(mitid):
-	session, answer = log_in(mitid, {"cpr": mitid.cpr, "name": "Ida Jensen", "loa": "Substantial"})
+	session = browser(mitid)
+	mitid.provider.next_login = {"cpr": mitid.cpr, "name": "Ida Jensen", "loa": "Substantial"}
+	# Back to a page of the site, not to another site.
+	evil = session.get(mitid.server + START, params={"redirect_to": "/\\evil.example"}, timeout=60)
+	assert urlsplit(evil.url).netloc == urlsplit(mitid.server).netloc
+	answer = evil
 	assert answer.ok and urlsplit(answer.url).path.startswith(
 		mitid_login.HOME
 	)  # the web form lists the plans
@@ -165,7 +170,7 @@ def test_a_spoilt_login_is_refused_and_logged(mitid, spoilt, reason):
 	assert (entry.result, entry.reason, entry.user) == (rules.mitid.REFUSED, reason, None)
 
 
-def test_a_callback_without_this_browsers_login_is_refused(mitid):
+def test_a_callback_for_no_login_at_all_is_refused(mitid):
 	session = browser(mitid)
 	answer = session.get(
 		mitid.server + "/api/method/borgerbudget.mitid.login.callback",
@@ -174,6 +179,29 @@ def test_a_callback_without_this_browsers_login_is_refused(mitid):
 	)
 	assert urlsplit(answer.url).path == "/mitid" and logged_user(session, mitid) == "Guest"
 	assert (latest_log().result, latest_log().reason) == (rules.mitid.REFUSED, "state")
+
+
+def test_a_login_begun_in_another_browser_is_refused(mitid):
+	"""The broker's answer replayed in a browser that did not begin the login (login CSRF)."""
+	mitid.provider.next_login = {"cpr": mitid.cpr}
+	begun = browser(mitid).get(mitid.server + START, allow_redirects=False, timeout=30)
+	back = requests.get(begun.headers["Location"], allow_redirects=False, timeout=30)
+	other = browser(mitid)
+	answer = other.get(back.headers["Location"], timeout=30)
+	assert urlsplit(answer.url).path == "/mitid" and logged_user(other, mitid) == "Guest"
+	assert (latest_log().result, latest_log().reason) == (rules.mitid.REFUSED, "state")
+
+
+def test_mitid_never_logs_in_a_staff_or_disabled_user_named_on_a_participant(mitid):
+	"""A participant record naming a caseworker's (or a disabled) account must not hand it over."""
+	for key in ("finance", "caseworker_a"):
+		number = random_cpr()
+		make_participant(mitid.programme, cpr_number=number, user=user_of(key))
+		frappe.db.commit()
+		session, answer = log_in(mitid, {"cpr": number.replace("-", "")})
+		assert parse_qs(urlsplit(answer.url).query)["status"] == ["refused"], key
+		assert logged_user(session, mitid) == "Guest"
+		assert (latest_log().result, latest_log().reason) == (rules.mitid.REFUSED, "user")
 
 
 def test_a_person_the_jobcenter_has_not_registered_gets_a_polite_page_and_no_user(mitid):

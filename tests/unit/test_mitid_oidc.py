@@ -75,6 +75,10 @@ def test_a_valid_login_gives_the_claims(provider):
 		({"expires_in": -600}, "expired"),
 		({"aud": "someone-else"}, "audience"),
 		({"unpublished_key": True}, "signature"),
+		({"iss": "https://another.example"}, "issuer"),
+		({"omit_nonce": True}, "claims"),
+		({"alg": "none"}, "token"),
+		({"alg": "HS256"}, "token"),
 	],
 )
 def test_a_spoilt_token_is_refused(provider, spoilt, code):
@@ -134,3 +138,22 @@ def test_enough_assurance():
 	assert rules.mitid.enough("high", "Substantial") and rules.mitid.enough("substantial", "substantial")
 	assert not rules.mitid.enough("low", "Substantial") and not rules.mitid.enough(None, "Substantial")
 	assert not rules.mitid.enough("substantial", "High")
+
+
+@pytest.mark.parametrize(
+	"path, back",
+	[
+		("/my-budget-plan", "/my-budget-plan"),
+		("/my-budget-plan/BB-2026-00001?edit=1", "/my-budget-plan/BB-2026-00001?edit=1"),
+		("//evil.example", "/home"),
+		("/\\evil.example", "/home"),
+		("/%5Cevil.example", "/home"),
+		("https://evil.example/", "/home"),
+		("evil.example", "/home"),
+		("/\tx", "/home"),
+		("", "/home"),
+		(None, "/home"),
+	],
+)
+def test_the_login_returns_only_to_a_path_on_this_site(path, back):
+	assert oidc.return_path(path, "/home") == back
