@@ -10,6 +10,15 @@ from borgerbudget.accounting.write_back import refresh_advance, refresh_claim, r
 
 
 def validate_journal_entry(doc, method=None):
+	if doc.get("reverses_payment") and not doc.flags.booked_back_by_app:
+		# It makes an advance unpaid again (payment_entry.advance_payment): only the app's own
+		# reversal of a refused payment (accounting/reversal.py) may say so.
+		frappe.throw(
+			_(
+				"Only a payment the bank refused is booked back, by the payout batch; leave Reverses Payment empty."
+			),
+			frappe.PermissionError,
+		)
 	if not doc.get("repayment_claim"):
 		return
 	claim = frappe.get_doc("Repayment Claim", doc.repayment_claim)

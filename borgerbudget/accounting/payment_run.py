@@ -35,6 +35,8 @@ def by_supplier(invoices):
 	}
 	groups = defaultdict(list)
 	for invoice in invoices:
+		if invoice not in accounts:
+			frappe.throw(_("Purchase Invoice {0} no longer exists.").format(invoice))
 		groups[accounts[invoice]].append(invoice)
 	return dict(groups)
 
@@ -47,6 +49,11 @@ def make_invoices_payment(invoices, bank_gl=None, **values):
 	only when all the invoices share them (the invoices' own rows carry them in any case)."""
 	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
 
+	held = frappe.get_all("Purchase Invoice", filters={"name": ("in", invoices), "on_hold": 1}, pluck="name")
+	if held:
+		frappe.throw(
+			_("Purchase Invoice {0} is on hold and is not paid.").format(", ".join(held)), title=_("On hold")
+		)
 	payment = get_payment_entry("Purchase Invoice", invoices[0], bank_account=bank_gl)
 	rest = frappe.get_all(
 		"Purchase Invoice",
@@ -79,6 +86,14 @@ def make_invoices_payment(invoices, bank_gl=None, **values):
 			if shared[field] != 1:
 				payment.set(field, None)
 		payment.set_amounts()
+	missing = set(invoices) - {ref.reference_name for ref in payment.references}
+	if missing:
+		# ERPNext leaves out an invoice it will not pay (blocked, nothing outstanding): an entry
+		# without it would pay the supplier money on account instead.
+		frappe.throw(
+			_("Purchase Invoice {0} cannot be paid now.").format(", ".join(sorted(missing))),
+			title=_("Not payable"),
+		)
 	payment.update(values)
 	return payment
 
@@ -91,7 +106,8 @@ def pay_due_invoices(programme, due_date=None, commit=False):
 	run again and pays only what is still unpaid."""
 	paid, failed = [], []
 	reference = _("Payment run {0}").format(today())
-	for invoices in by_supplier(due_invoices(programme, due_date)).values():
+
+	def pay(invoices):
 		frappe.db.savepoint("payment_run")
 		try:
 			with write_back.once_per_plan():
@@ -100,12 +116,20 @@ def pay_due_invoices(programme, due_date=None, commit=False):
 		except Exception as error:
 			frappe.db.rollback(save_point="payment_run")
 			frappe.local.message_log = []
-			message = frappe.utils.strip_html(str(error))
-			failed += [{"invoice": invoice, "error": message} for invoice in invoices]
-			continue
+			return frappe.utils.strip_html(str(error))
 		if commit:
 			frappe.db.commit()
-		paid += [{"invoice": invoice, "payment_entry": payment.name} for invoice in invoices]
+		paid.extend({"invoice": invoice, "payment_entry": payment.name} for invoice in invoices)
+
+	for invoices in by_supplier(due_invoices(programme, due_date)).values():
+		error = pay(invoices)
+		if error and len(invoices) > 1:
+			# One bad invoice must not hold back the supplier's others: they are paid one by one.
+			for invoice in invoices:
+				if single := pay([invoice]):
+					failed.append({"invoice": invoice, "error": single})
+		elif error:
+			failed.append({"invoice": invoices[0], "error": error})
 	return {"paid": paid, "failed": failed}
 
 

@@ -97,6 +97,7 @@ def reverse(payment, reference_doctype, reference_name, amount, end_to_end_id, w
 			],
 		}
 	)
+	entry.flags.booked_back_by_app = True
 	entry.insert(ignore_permissions=True)
 	entry.submit()
 	return entry

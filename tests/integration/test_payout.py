@@ -218,6 +218,28 @@ def test_a_payment_run_survives_a_failure_and_a_rerun_pays_only_the_rest(program
 		assert frappe.db.get_value("Purchase Invoice", name, "outstanding_amount") == 0
 
 
+def test_one_bad_invoice_does_not_hold_back_its_suppliers_others(programme, monkeypatch):
+	"""A supplier's payment fails as a whole; the run then pays that supplier's invoices one by one."""
+	from borgerbudget.accounting import payment_entry
+
+	plans = [invoice_plan(programme, 1000), invoice_plan(programme, 2000), invoice_plan(programme, 3000)]
+	invoices = [invoice(plan).name for plan in plans]
+	check = payment_entry.check_not_paid_twice
+
+	def refuse_the_second(doc, names):  # a fault of one invoice, injected into our own check
+		if invoices[1] in names:
+			frappe.throw("Injected fault for " + invoices[1])
+		return check(doc, names)
+
+	monkeypatch.setattr(payment_entry, "check_not_paid_twice", refuse_the_second)
+	frappe.set_user(user("finance"))
+	result = accounting.pay_due_invoices(programme.name)
+	assert sorted(row["invoice"] for row in result["paid"]) == sorted([invoices[0], invoices[2]])
+	assert [row["invoice"] for row in result["failed"]] == [invoices[1]]
+	assert "Injected fault" in result["failed"][0]["error"]
+	assert frappe.db.get_value("Purchase Invoice", invoices[1], "outstanding_amount") == 2000
+
+
 def test_a_payout_that_fails_halfway_leaves_no_gl_entries_and_no_paid_line(programme):
 	plan = invoice_plan(programme)
 	doc = invoice(plan)

@@ -310,6 +310,61 @@ def test_an_invoice_paid_since_the_batch_was_built_stops_the_approval_whole(batc
 	assert not frappe.db.exists("Payment Entry", {"payout_batch": batch.name})
 
 
+def test_an_invoice_put_on_hold_since_the_batch_was_built_stops_the_approval(batch_world):
+	batch = build(batch_world)
+	frappe.set_user("Administrator")
+	frappe.db.set_value("Purchase Invoice", batch_world.invoices[0], "on_hold", 1)
+	frappe.set_user(user("finance_approver"))
+	with pytest.raises(frappe.ValidationError, match="on hold"):
+		frappe.get_doc("Payout Batch", batch.name).submit()
+
+
+def test_only_the_app_books_a_payment_back(batch_world):
+	"""Reverses Payment makes an advance unpaid again: no one may set it by hand."""
+	batch = approve(build(batch_world))
+	row = next(row for row in batch.payments if row.reference_name == batch_world.advance)
+	frappe.set_user("Administrator")
+	bank = frappe.db.get_value("Bank Account", batch_world.account, "account")
+	entry = frappe.get_doc(
+		{
+			"doctype": "Journal Entry",
+			"company": batch_world.company,
+			"posting_date": today(),
+			"reverses_payment": row.payment_entry,
+			"accounts": [
+				{"account": bank, "debit_in_account_currency": 700},
+				{"account": batch_world.programme.expense_account, "credit_in_account_currency": 700},
+			],
+		}
+	)
+	with pytest.raises(frappe.PermissionError, match="Reverses Payment"):
+		entry.insert()
+	advance = frappe.get_doc("Budget Advance", batch_world.advance)
+	assert advance.payment_entry == row.payment_entry and advance.paid_amount == 700
+
+
+def test_a_citizens_supplier_record_on_another_citizens_plan_is_left_out(batch_world):
+	from borgerbudget.accounting.parties import ensure_citizen_supplier
+
+	frappe.set_user("Administrator")
+	other = approved_plan(
+		batch_world.programme, lines=[{"description": "x", "amount": 100, "supplier": make_supplier()}]
+	)
+	programme = frappe.get_doc("Budget Programme", batch_world.programme.name)
+	someone_else = ensure_citizen_supplier(other.participant, programme)
+	plan = approved_plan(
+		batch_world.programme, lines=[{"description": "Course", "amount": 900, "supplier": someone_else}]
+	)
+	wrong = invoice(plan, 900).name
+	frappe.set_user("Administrator")
+	frappe.db.set_value("Purchase Invoice", wrong, "due_date", today())
+	frappe.set_user(user("finance"))
+	made = make_payout_batch(batch_world.company, batch_world.account, today(), batch_world.programme.name)
+	held = frappe.get_all("Payout Batch Payment", filters={"parent": made["name"]}, pluck="reference_name")
+	assert wrong not in held
+	assert any(wrong in line and "another citizen" in line for line in made["left_out"])
+
+
 def test_a_large_batch_is_approved_in_the_background(batch_world, monkeypatch):
 	from frappe.model.document import execute_action
 

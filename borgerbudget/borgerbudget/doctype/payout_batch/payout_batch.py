@@ -417,7 +417,15 @@ def collect(batch) -> list[str]:
 	left_out = []
 	for invoice in invoices:
 		if invoice.citizen:
-			# The citizen's own invoice (a receipt-free allowance, a reimbursement): to their NemKonto.
+			# The citizen's own invoice (a receipt-free allowance, a reimbursement): to their NemKonto,
+			# and only when the citizen is the plan's: never another citizen's money to this one.
+			if invoice.citizen != invoice.participant:
+				left_out.append(
+					_("{0}: {1} is another citizen's supplier record than the plan's").format(
+						invoice.name, invoice.supplier_name
+					)
+				)
+				continue
 			add_nemkonto(batch, "Purchase Invoice", invoice, invoice.outstanding_amount)
 			continue
 		fi = (
