@@ -16,6 +16,7 @@ import json
 import frappe
 from frappe import _
 
+from borgerbudget import rules
 from borgerbudget.retry import retrying
 
 ADMIN = "Borgerbudget Admin"
@@ -59,6 +60,7 @@ PARTICIPANT_OF = {
 	"Follow-up": "participant",
 	"Course Termination": "participant",
 	"CPR Access Log": "participant",
+	"Representative": "participant",
 	# A login of an unknown person (no participant) is seen only by those who see everyone.
 	"MitID Login": "participant",
 	# Unmatched e-invoices belong to no participant: only those who see everyone see them.
@@ -150,16 +152,30 @@ def participant_condition(user=None) -> str:
 	if sees_all_participants(user):
 		return ""
 	escaped = frappe.db.escape(user)
-	# Citizens match only their own record; their role decides what they may do with it.
+	# Citizens match only their own record, and representatives the records of those they represent
+	# today; their role decides what they may do with them.
 	conditions = [
 		f"`tabParticipant`.`assigned_caseworker` = {escaped}",
 		f"`tabParticipant`.`user` = {escaped}",
+		f"`tabParticipant`.`name` in ({represented_query(escaped)})",
 	]
 	teams = get_caseworker_teams(user)
 	if teams:
 		team_list = ", ".join(frappe.db.escape(team) for team in teams)
 		conditions.append(f"`tabParticipant`.`caseworker_team` in ({team_list})")
 	return "(" + " or ".join(conditions) + ")"
+
+
+def represented_query(escaped_user, acting=False) -> str:
+	"""The participants `escaped_user` represents today (with `acting`, within the scope "Act")."""
+	scope = f" and `scope` = {frappe.db.escape(rules.representation.ACT)}" if acting else ""
+	return f"""select `participant` from `tabRepresentative` where `representative` = {escaped_user}
+		and `revoked_on` is null and `valid_from` <= curdate()
+		and (`valid_to` is null or `valid_to` >= curdate()){scope}"""
+
+
+def represented(user, acting=False) -> set[str]:
+	return set(frappe.db.sql_list(represented_query(frappe.db.escape(user), acting)))
 
 
 def visible_participant_condition(column: str, user=None) -> str:
@@ -178,7 +194,9 @@ def is_visible_to(participant, user=None) -> bool:
 	if user in (participant.get("assigned_caseworker"), participant.get("user")):
 		return True
 	team = participant.get("caseworker_team")
-	return bool(team) and team in get_caseworker_teams(user)
+	if team and team in get_caseworker_teams(user):
+		return True
+	return bool(participant.get("name")) and participant.get("name") in represented(user)
 
 
 def can_see_participant(name, user=None) -> bool:
@@ -186,7 +204,7 @@ def can_see_participant(name, user=None) -> bool:
 	if sees_all_participants(user):
 		return True
 	participant = name and frappe.db.get_value(
-		"Participant", name, ["assigned_caseworker", "caseworker_team", "user"], as_dict=True
+		"Participant", name, ["name", "assigned_caseworker", "caseworker_team", "user"], as_dict=True
 	)
 	return bool(participant) and is_visible_to(participant, user)
 
@@ -272,7 +290,28 @@ def has_permission(doc, ptype=None, user=None, debug=False) -> bool:
 	participant = participant_of(doctype, doc)
 	if not participant and doctype in OPTIONAL_PARTICIPANT:
 		return True
-	return can_see_participant(participant, user)
+	if not can_see_participant(participant, user):
+		return False
+	if ptype not in READ_ONLY_PTYPES and represents_only(participant, user):
+		# A representative with the scope "Read" sees; only "Act" changes anything.
+		return participant in represented(user, acting=True)
+	return True
+
+
+# What a representative with the scope "Read" may do.
+READ_ONLY_PTYPES = frozenset({None, "read", "select", "print", "email", "report", "export"})
+
+
+def represents_only(participant, user) -> bool:
+	"""`user` reaches `participant` only as their representative (not as caseworker or citizen)."""
+	if sees_all_participants(user):
+		return False
+	row = frappe.db.get_value(
+		"Participant", participant, ["assigned_caseworker", "caseworker_team", "user"], as_dict=True
+	)
+	if not row or user in (row.assigned_caseworker, row.user):
+		return False
+	return not (row.caseworker_team and row.caseworker_team in get_caseworker_teams(user))
 
 
 def roster_visible(doc, user) -> bool:

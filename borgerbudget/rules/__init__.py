@@ -20,6 +20,7 @@ from borgerbudget.rules import (
 	plan,
 	programme,
 	reference,
+	representation,
 )
 
 __all__ = [
@@ -37,4 +38,5 @@ __all__ = [
 	"plan",
 	"programme",
 	"reference",
+	"representation",
 ]

@@ -1,0 +1,146 @@
+"""Representatives (fuldmagt): a person acting for a citizen within a scope, through the app's one
+permission rule: read sees, act also changes; revoking and expiry end it at once; staff cannot be
+registered; the legal basis is required."""
+
+import frappe
+import pytest
+from frappe.utils import add_days, today
+
+from borgerbudget import rules
+from borgerbudget.permissions import may_reveal_cpr
+from tests.integration.factories import make_enrolled, make_programme, plan_of, user
+
+R = rules.representation
+
+
+def helper_user():
+	email = f"hjaelper-{frappe.generate_hash(length=8)}@example.com"
+	frappe.get_doc(
+		{
+			"doctype": "User",
+			"email": email,
+			"first_name": "Hjælper",
+			"user_type": "Website User",
+			"send_welcome_email": 0,
+		}
+	).insert(ignore_permissions=True)
+	return email
+
+
+@pytest.fixture
+def case():
+	programme = make_programme()
+	participant = make_enrolled(programme, assigned_caseworker=user("caseworker_a"))
+	return frappe._dict(participant=participant, plan=plan_of(participant), helper=helper_user())
+
+
+def represent(case, scope=R.READ, **values):
+	frappe.set_user(user("caseworker_a"))
+	doc = frappe.get_doc(
+		{
+			"doctype": "Representative",
+			"participant": case.participant.name,
+			"representative": case.helper,
+			"scope": scope,
+			"legal_basis": R.POWER_OF_ATTORNEY,
+			"basis_reference": "FM-2026-0042",
+			**values,
+		}
+	).insert()
+	frappe.set_user("Administrator")
+	return doc
+
+
+def reach(case, ptype="read"):
+	frappe.set_user(case.helper)
+	try:
+		return frappe.has_permission("Budget Plan", ptype, case.plan.name) and (
+			ptype != "read" or case.plan.name in frappe.get_list("Budget Plan", pluck="name")
+		)
+	finally:
+		frappe.set_user("Administrator")
+
+
+def test_without_a_representation_the_helper_reaches_nothing(case):
+	assert not reach(case)
+
+
+def test_read_sees_the_plan_and_changes_nothing(case):
+	doc = represent(case, R.READ)
+	assert doc.status == R.ACTIVE and doc.registered_by == user("caseworker_a")
+	assert rules.representation.READ and reach(case)
+	assert not reach(case, "write")
+	assert "Borgerbudget Citizen" in frappe.get_roles(case.helper)
+	assert not may_reveal_cpr(case.helper)
+
+
+def test_act_may_also_change_the_plan(case):
+	represent(case, R.ACT)
+	assert reach(case) and reach(case, "write")
+
+
+def test_revoking_ends_access_at_once(case):
+	doc = represent(case, R.ACT)
+	assert reach(case)
+	frappe.set_user(user("caseworker_a"))
+	doc.revoke()
+	frappe.set_user("Administrator")
+	assert frappe.db.get_value("Representative", doc.name, "status") == R.REVOKED
+	assert not reach(case) and not reach(case, "write")
+
+
+def test_the_citizen_revokes_it_themselves(case):
+	doc = represent(case, R.READ)
+	citizen = user("citizen")
+	frappe.db.set_value("Participant", case.participant.name, "user", citizen)
+	frappe.set_user(citizen)
+	frappe.get_doc("Representative", doc.name).revoke()
+	frappe.set_user("Administrator")
+	assert not reach(case)
+
+
+@pytest.mark.parametrize("starts, ends", [(-30, -1), (1, None)])  # days from today
+def test_outside_its_period_a_representation_reaches_nothing(case, starts, ends):
+	doc = represent(
+		case,
+		R.ACT,
+		valid_from=add_days(today(), starts),
+		valid_to=ends is not None and add_days(today(), ends) or None,
+	)
+	assert doc.status in (R.EXPIRED, R.NOT_YET)
+	assert not reach(case)
+
+
+def test_internal_notes_stay_hidden_from_a_representative(case):
+	represent(case, R.ACT)
+	note = frappe.get_doc(
+		{
+			"doctype": "Budget Plan Note",
+			"budget_plan": case.plan.name,
+			"note": "Intern note",
+			"visible_to_citizen": 0,
+		}
+	).insert()
+	frappe.set_user(case.helper)
+	try:
+		assert not frappe.has_permission("Budget Plan Note", "read", note.name)
+		assert note.name not in frappe.get_list("Budget Plan Note", pluck="name")
+	finally:
+		frappe.set_user("Administrator")
+
+
+def test_staff_cannot_represent_and_the_legal_basis_is_required(case):
+	with pytest.raises(frappe.ValidationError, match="member of staff"):
+		represent(case, representative=user("caseworker_b"))
+	with pytest.raises(frappe.ValidationError, match="reference"):
+		represent(case, basis_reference="")
+	with pytest.raises(frappe.ValidationError, match="signed consent"):
+		represent(case, legal_basis=R.WRITTEN_CONSENT, basis_reference="")
+
+
+def test_the_status_rule():
+	day = frappe.utils.getdate("2026-06-15")
+	assert R.status(day, None, None, day) == R.ACTIVE
+	assert R.status(day, day, None, add_days(day, 1)) == R.EXPIRED
+	assert R.status(add_days(day, 1), None, None, day) == R.NOT_YET
+	assert R.status(day, None, frappe.utils.now_datetime(), day) == R.REVOKED
