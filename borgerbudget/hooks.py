@@ -81,6 +81,11 @@ doc_events = {
 	"*": {
 		"before_insert": "borgerbudget.permissions.guard",
 		"before_validate": ["borgerbudget.permissions.guard", "borgerbudget.input.check_values"],
+		# A representative's change, recorded as made on the citizen's behalf.
+		**{
+			event: "borgerbudget.representation.record_on_behalf"
+			for event in ("after_insert", "on_update", "on_submit", "on_cancel")
+		},
 	},
 	"Purchase Invoice": {
 		"validate": "borgerbudget.accounting.purchase_invoice.validate_purchase_invoice",

@@ -61,6 +61,7 @@ PARTICIPANT_OF = {
 	"Course Termination": "participant",
 	"CPR Access Log": "participant",
 	"Representative": "participant",
+	"Representative Action": "participant",
 	# A login of an unknown person (no participant) is seen only by those who see everyone.
 	"MitID Login": "participant",
 	# Unmatched e-invoices belong to no participant: only those who see everyone see them.

@@ -144,3 +144,44 @@ def test_the_status_rule():
 	assert R.status(day, day, None, add_days(day, 1)) == R.EXPIRED
 	assert R.status(add_days(day, 1), None, None, day) == R.NOT_YET
 	assert R.status(day, None, frappe.utils.now_datetime(), day) == R.REVOKED
+
+
+def test_a_representatives_change_is_recorded_as_made_on_the_citizens_behalf(case):
+	represent(case, R.ACT)
+	frappe.set_user(case.helper)
+	plan = frappe.get_doc("Budget Plan", case.plan.name)
+	plan.motivation = "Skrevet af hjælperen"
+	plan.save()
+	frappe.set_user("Administrator")
+	actions = frappe.get_all(
+		"Representative Action",
+		filters={"reference_name": plan.name},
+		fields=["representative", "participant", "action", "reference_doctype"],
+	)
+	assert actions == [
+		{
+			"representative": case.helper,
+			"participant": case.participant.name,
+			"action": "Saved",
+			"reference_doctype": "Budget Plan",
+		}
+	]
+	assert frappe.db.exists(
+		"Comment", {"reference_name": plan.name, "content": ("like", f"%{case.helper}%on behalf of%")}
+	)
+	# The caseworker reads the log; the representative does not.
+	frappe.set_user(user("caseworker_a"))
+	assert frappe.get_list("Representative Action", filters={"reference_name": plan.name}, pluck="name")
+	frappe.set_user(case.helper)
+	assert not frappe.has_permission("Representative Action", "read")
+	frappe.set_user("Administrator")
+
+
+def test_a_read_representative_cannot_save_the_plan(case):
+	represent(case, R.READ)
+	frappe.set_user(case.helper)
+	plan = frappe.get_doc("Budget Plan", case.plan.name)
+	plan.motivation = "Ændret"
+	with pytest.raises(frappe.PermissionError):
+		plan.save()
+	frappe.set_user("Administrator")

@@ -1,0 +1,47 @@
+"""What a representative does on a citizen's behalf is recorded as theirs: on the document's
+timeline, and as a Representative Action the citizen's caseworker and the auditor read."""
+
+import frappe
+from frappe import _
+from frappe.utils import now_datetime
+
+from borgerbudget.permissions import GUARDED, as_system, is_citizen, participant_of, represents_only
+
+# The records that are themselves the account of a change.
+NOT_RECORDED = frozenset({"Representative Action", "MitID Login", "CPR Access Log"})
+ACTIONS = {
+	"after_insert": "Created",
+	"on_update": "Saved",
+	"on_submit": "Submitted",
+	"on_cancel": "Cancelled",
+}
+
+
+def record_on_behalf(doc, method=None):
+	"""doc_events "*": a change to a citizen's record by someone who reaches it only as their
+	representative."""
+	user = frappe.session.user
+	if doc.doctype not in GUARDED or doc.doctype in NOT_RECORDED or not is_citizen(user):
+		return
+	if method == "on_update" and (doc.flags.in_insert or doc.get("_action") in ("submit", "cancel")):
+		return  # frappe runs on_update inside an insert and a submit: recorded once, as those
+	participant = participant_of(doc.doctype, doc)
+	if not participant or not represents_only(participant, user):
+		return
+	action = ACTIONS.get(method, method)
+	name = frappe.db.get_value("Participant", participant, "full_name")
+	with as_system():
+		frappe.get_doc(
+			{
+				"doctype": "Representative Action",
+				"acted_on": now_datetime(),
+				"representative": user,
+				"participant": participant,
+				"action": action,
+				"reference_doctype": doc.doctype,
+				"reference_name": doc.name,
+			}
+		).insert(ignore_permissions=True)
+		doc.add_comment(
+			"Info", _("{0} by {1} on behalf of {2}.").format(_(action), frappe.bold(user), frappe.bold(name))
+		)
