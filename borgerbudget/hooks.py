@@ -71,7 +71,11 @@ after_migrate = "borgerbudget.setup.install.after_migrate"
 
 # MitID login (borgerbudget/mitid/login.py): its button on the login page, and the switch that
 # leaves citizens no password login.
-update_website_context = ["borgerbudget.mitid.login.website_context"]
+update_website_context = [
+	"borgerbudget.mitid.login.website_context",
+	# "Du handler på vegne af …" for a representative (borgerbudget/representation.py).
+	"borgerbudget.representation.website_context",
+]
 on_login = ["borgerbudget.mitid.login.refuse_citizen_password_login"]
 
 # Payouts live in ERPNext's own documents; these keep the budget lines in step with them.

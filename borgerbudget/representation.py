@@ -45,3 +45,42 @@ def record_on_behalf(doc, method=None):
 		doc.add_comment(
 			"Info", _("{0} by {1} on behalf of {2}.").format(_(action), frappe.bold(user), frappe.bold(name))
 		)
+
+
+ACTING_FOR = "borgerbudget_acting_for"  # the user default: whose plan the representative works on
+
+
+def acting_for(user=None) -> str | None:
+	"""The participant a representative works for now: the one they chose, else the first."""
+	from borgerbudget.permissions import represented
+
+	names = sorted(represented(user or frappe.session.user))
+	chosen = frappe.defaults.get_user_default(ACTING_FOR, user=user)
+	return chosen if chosen in names else (names[0] if names else None)
+
+
+@frappe.whitelist(methods=["POST"])
+def act_for(participant: str) -> str:
+	"""The representative picks whose plan they work on (only one they represent today)."""
+	from borgerbudget.permissions import represented
+
+	if participant not in represented(frappe.session.user):
+		frappe.throw(_("You do not represent this citizen."), frappe.PermissionError)
+	frappe.defaults.set_user_default(ACTING_FOR, participant)
+	return participant
+
+
+def website_context(context):
+	"""update_website_context: "Du handler på vegne af …" on every portal page of a representative."""
+	user = frappe.session.user
+	if user == "Guest" or not is_citizen(user):
+		return
+	participant = acting_for(user)
+	if not participant:
+		return
+	name = frappe.utils.escape_html(frappe.db.get_value("Participant", participant, "full_name") or "")
+	context["banner_html"] = (context.get("banner_html") or "") + (
+		'<div class="alert alert-info text-center mb-0 rounded-0" role="status">'
+		+ _("You are acting on behalf of {0}").format(f"<strong>{name}</strong>")
+		+ "</div>"
+	)

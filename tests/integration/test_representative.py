@@ -185,3 +185,20 @@ def test_a_read_representative_cannot_save_the_plan(case):
 	with pytest.raises(frappe.PermissionError):
 		plan.save()
 	frappe.set_user("Administrator")
+
+
+def test_the_portal_says_on_whose_behalf_the_representative_acts(case):
+	from borgerbudget import representation
+
+	represent(case, R.ACT)
+	other = make_enrolled(make_programme(), assigned_caseworker=user("caseworker_a"))
+	frappe.set_user(case.helper)
+	try:
+		context = frappe._dict()
+		representation.website_context(context)
+		assert case.participant.full_name in context.banner_html
+		assert representation.act_for(case.participant.name) == case.participant.name
+		with pytest.raises(frappe.PermissionError):
+			representation.act_for(other.name)
+	finally:
+		frappe.set_user("Administrator")
