@@ -228,6 +228,7 @@ def make_demo(company=DEFAULT_COMPANY):
 	make_einvoices("Camilla Rasmussen")
 	make_payout_batch(company)
 	make_mitid_settings()
+	make_representative("Jens Nielsen", users)
 	frappe.db.commit()
 	print(
 		f"Demo data ready: {len(programmes) + 1} programmes, {len(PARTICIPANTS) + len(DRAW_POOL) + len(PILOT)} participants"
@@ -998,3 +999,29 @@ def make_mitid_settings():
 		return
 	settings.update({"enabled": 1, "scopes": "openid", **DEMO_MITID})
 	settings.save()
+
+
+# Jens's sister helps him with his plan, under a digital power of attorney.
+REPRESENTATIVE = ("hanne.hjaelper@demo.borgerbudget.dk", "Hanne", "Nielsen")
+
+
+def make_representative(participant_name, users):
+	"""One representative with the scope "Act" for a demo citizen."""
+	email, first_name, last_name = REPRESENTATIVE
+	make_user(email, first_name, last_name, [], user_type="Website User")
+	participant = frappe.db.get_value("Participant", {"full_name": participant_name})
+	if frappe.db.exists("Representative", {"participant": participant, "representative": email}):
+		return
+	frappe.set_user(users[0])  # the caseworker registers it
+	frappe.get_doc(
+		{
+			"doctype": "Representative",
+			"participant": participant,
+			"representative": email,
+			"scope": rules.representation.ACT,
+			"receives_notices": 1,
+			"legal_basis": rules.representation.POWER_OF_ATTORNEY,
+			"basis_reference": "FM-2026-004217",
+		}
+	).insert()
+	frappe.set_user("Administrator")

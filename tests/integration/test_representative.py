@@ -202,3 +202,32 @@ def test_the_portal_says_on_whose_behalf_the_representative_acts(case):
 			representation.act_for(other.name)
 	finally:
 		frappe.set_user("Administrator")
+
+
+def test_over_rest_a_representative_reads_and_acts_within_the_scope_only(case, server_url, site):
+	"""The same rule on the REST routes, as the representative logged in with their own password."""
+	from frappe.utils.password import update_password
+
+	from tests.integration.factories import TEST_PASSWORD, Api, remove_programme
+
+	doc = represent(case, R.READ)
+	update_password(case.helper, TEST_PASSWORD)
+	frappe.db.commit()
+	try:
+		helper = Api(server_url, site, case.helper)
+		path = f"/api/resource/Budget Plan/{case.plan.name}"
+		assert helper.get(path).status_code == 200
+		assert helper.put(path, json={"motivation": "Ændret over REST"}).status_code == 403
+		frappe.db.set_value("Representative", doc.name, "scope", R.ACT)
+		frappe.db.commit()
+		assert helper.put(path, json={"motivation": "Ændret over REST"}).status_code == 200
+		frappe.db.set_value("Representative", doc.name, "revoked_on", frappe.utils.now_datetime())
+		frappe.db.commit()
+		assert helper.get(path).status_code == 403  # the same session, at once
+	finally:
+		frappe.db.rollback()
+		frappe.db.delete("Representative Action", {"participant": case.participant.name})
+		frappe.db.delete("Representative", {"participant": case.participant.name})
+		remove_programme(case.participant.programme)
+		frappe.delete_doc("User", case.helper, force=True, ignore_permissions=True)
+		frappe.db.commit()
