@@ -34,6 +34,9 @@ USERS = {
 	"citizen": ("bb-citizen@example.com", ["Borgerbudget Citizen"]),
 	"citizen_2": ("bb-citizen-2@example.com", ["Borgerbudget Citizen"]),
 	"citizen_browser": ("bb-citizen-browser@example.com", ["Borgerbudget Citizen"]),
+	# Representatives (fuldmagt) of citizen A's case in the trust-boundary matrix: the scopes Read and Act.
+	"representative_read": ("bb-representative-read@example.com", ["Borgerbudget Citizen"]),
+	"representative_act": ("bb-representative-act@example.com", ["Borgerbudget Citizen"]),
 }
 
 

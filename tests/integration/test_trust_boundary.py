@@ -44,7 +44,15 @@ TEAM_B = "_Test Caseworker Team B"
 # Who may see whose case, restated from the README rather than read from the code.
 SEES_ALL = {"finance", "auditor", "admin"}
 SEES = {
-	"a": {"caseworker_a", "teammate", "teammate_2", "team_lead", "citizen"},
+	"a": {
+		"caseworker_a",
+		"teammate",
+		"teammate_2",
+		"team_lead",
+		"citizen",
+		"representative_read",
+		"representative_act",
+	},
 	"b": {"caseworker_b", "citizen_2"},
 }
 MATRIX_USERS = [
@@ -57,10 +65,14 @@ MATRIX_USERS = [
 	"researcher",
 	"citizen",
 	"citizen_2",
+	"representative_read",
+	"representative_act",
 	"admin",
 	"guest",
 ]
-READ_ONLY = {"auditor", "researcher"}
+READ_ONLY = {"auditor", "researcher", "representative_read"}
+# Who reads a case as the citizen does: the citizen, and their representatives.
+CITIZEN_SIDE = {"citizen", "citizen_2", "representative_read", "representative_act"}
 # The citizen's side of a case: what the README lets them read of it.
 CITIZEN_READS = {"Budget Plan", "Budget Plan Note", "Budget Advance", "Budget Plan Amendment"}
 CPRS = {"a": "120378-1235", "b": "030985-2468"}
@@ -216,6 +228,22 @@ def build_case(programme, owner, caseworker, team, citizen):
 	)
 	log.insert(ignore_permissions=True)
 	records["CPR Access Log"] = log.name
+	if owner == "a":
+		for scope, key in (
+			(rules.representation.READ, "representative_read"),
+			(rules.representation.ACT, "representative_act"),
+		):
+			representative = frappe.get_doc(
+				{
+					"doctype": "Representative",
+					"participant": participant.name,
+					"representative": user(key),
+					"scope": scope,
+					"legal_basis": rules.representation.POWER_OF_ATTORNEY,
+					"basis_reference": f"FM {token}",
+				}
+			).insert(ignore_permissions=True)
+			records[f"Representative/{scope}"] = representative.name
 	login = frappe.get_doc(
 		{
 			"doctype": "MitID Login",
@@ -459,7 +487,7 @@ def role_can(key, doctype, ptype="read"):
 def may_read(key, doctype, owner, record_key):
 	if key == "guest" or not role_can(key, doctype):
 		return False
-	if record_key == "Budget Plan Note/0" and key in ("citizen", "citizen_2"):
+	if record_key == "Budget Plan Note/0" and key in CITIZEN_SIDE:
 		return False
 	return sees(key, owner)
 
