@@ -84,3 +84,13 @@ def website_context(context):
 		+ _("You are acting on behalf of {0}").format(f"<strong>{name}</strong>")
 		+ "</div>"
 	)
+
+
+@frappe.whitelist(methods=["POST"])
+def revoke_mine(representative: str) -> str:
+	"""The citizen takes a representative's right away, from the portal (/my-representatives)."""
+	participant = frappe.db.get_value("Representative", representative, "participant")
+	if not participant or frappe.db.get_value("Participant", participant, "user") != frappe.session.user:
+		frappe.throw(_("Only the citizen represented can do this here."), frappe.PermissionError)
+	frappe.get_doc("Representative", representative).revoke()
+	return representative

@@ -224,6 +224,24 @@ def test_over_rest_a_representative_reads_and_acts_within_the_scope_only(case, s
 		frappe.db.set_value("Representative", doc.name, "revoked_on", frappe.utils.now_datetime())
 		frappe.db.commit()
 		assert helper.get(path).status_code == 403  # the same session, at once
+		# The citizen takes the right away from the portal; someone else cannot.
+		frappe.db.set_value("Representative", doc.name, "revoked_on", None)
+		frappe.db.set_value("Participant", case.participant.name, "user", user("citizen"))
+		frappe.db.commit()
+		assert helper.get(path).status_code == 200
+		assert (
+			helper.post(
+				"/api/method/borgerbudget.representation.revoke_mine", data={"representative": doc.name}
+			).status_code
+			== 403
+		)
+		citizen = Api(server_url, site, user("citizen"))
+		assert citizen.get("/my-representatives").text.count(doc.name) >= 1
+		revoked = citizen.post(
+			"/api/method/borgerbudget.representation.revoke_mine", data={"representative": doc.name}
+		)
+		assert revoked.ok, revoked.text
+		assert helper.get(path).status_code == 403
 	finally:
 		frappe.db.rollback()
 		frappe.db.delete("Representative Action", {"participant": case.participant.name})
