@@ -147,7 +147,7 @@ def run(sizes, supplier_count):
 			frappe.db.rollback(save_point="p4_start")
 		base = results["old"][0]
 		for label, (seconds, left, made) in results.items():
-			gl, outstanding, _lines = left
+			_gl, outstanding, _lines = left
 			same = left == results["old"][1]
 			print(
 				f"  {label:5} {seconds:7.1f} s  {seconds / size * 1000:6.1f} ms per invoice  "

@@ -129,3 +129,6 @@ app_include_js = [
 ]
 
 doctype_js = {"Purchase Invoice": "public/js/purchase_invoice.js"}
+
+# The citizen's Notifications copy their representatives who receive notices (borgerbudget/representation.py).
+jinja = {"methods": ["borgerbudget.representation.notice_emails"]}

@@ -171,8 +171,13 @@ def represented_query(escaped_user, acting=False) -> str:
 	"""The participants `escaped_user` represents today (with `acting`, within the scope "Act")."""
 	scope = f" and `scope` = {frappe.db.escape(rules.representation.ACT)}" if acting else ""
 	return f"""select `participant` from `tabRepresentative` where `representative` = {escaped_user}
-		and `revoked_on` is null and `valid_from` <= curdate()
-		and (`valid_to` is null or `valid_to` >= curdate()){scope}"""
+		and {ACTIVE_REPRESENTATION}{scope}"""
+
+
+# A representation in force today (rules.representation.status, as SQL): revoking and expiry end it.
+ACTIVE_REPRESENTATION = (
+	"`revoked_on` is null and `valid_from` <= curdate() and (`valid_to` is null or `valid_to` >= curdate())"
+)
 
 
 def represented(user, acting=False) -> set[str]:

@@ -94,3 +94,18 @@ def revoke_mine(representative: str) -> str:
 		frappe.throw(_("Only the citizen represented can do this here."), frappe.PermissionError)
 	frappe.get_doc("Representative", representative).revoke()
 	return representative
+
+
+def notice_emails(participant) -> str:
+	"""Jinja (cc of the citizen's Notifications): the e-mails of the representatives with notices
+	who represent `participant` today."""
+	from borgerbudget.permissions import ACTIVE_REPRESENTATION
+
+	users = frappe.db.sql_list(
+		f"""select `representative` from `tabRepresentative`
+		where `participant` = %s and `receives_notices` = 1 and {ACTIVE_REPRESENTATION}""",
+		participant,
+	)
+	emails = frappe.get_all("User", filters={"name": ("in", users or [""]), "enabled": 1}, pluck="email")
+	# A MitID user's placeholder address receives nothing.
+	return ", ".join(email for email in emails if email and not email.endswith(".invalid"))

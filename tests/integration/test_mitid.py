@@ -237,7 +237,7 @@ def test_citizens_password_login_can_be_switched_off(mitid):
 			timeout=30,
 		)
 		assert staff.ok
-		session, answer = log_in(mitid, {"cpr": mitid.cpr})
+		session, _answer = log_in(mitid, {"cpr": mitid.cpr})
 		assert logged_user(session, mitid) == user  # MitID still lets the citizen in
 	finally:
 		frappe.db.set_single_value("MitID Settings", "disable_citizen_password_login", 0)

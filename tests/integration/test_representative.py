@@ -105,7 +105,7 @@ def test_outside_its_period_a_representation_reaches_nothing(case, starts, ends)
 		case,
 		R.ACT,
 		valid_from=add_days(today(), starts),
-		valid_to=ends is not None and add_days(today(), ends) or None,
+		valid_to=add_days(today(), ends) if ends is not None else None,
 	)
 	assert doc.status in (R.EXPIRED, R.NOT_YET)
 	assert not reach(case)
@@ -249,3 +249,18 @@ def test_over_rest_a_representative_reads_and_acts_within_the_scope_only(case, s
 		remove_programme(case.participant.programme)
 		frappe.delete_doc("User", case.helper, force=True, ignore_permissions=True)
 		frappe.db.commit()
+
+
+def test_a_representative_with_notices_is_copied_on_the_citizens_notifications(case):
+	doc = represent(case, R.ACT, receives_notices=1)
+	template = "{{ notice_emails(doc.participant) }}"
+	rendered = frappe.render_template(template, {"doc": frappe._dict(participant=case.participant.name)})
+	assert rendered == case.helper
+	# Each notification the citizen gets copies them.
+	for name in ("Approval Decision for Citizen", "Plan Change Decided", "Receipts Overdue"):
+		recipients = frappe.as_json(frappe.get_doc("Notification", name).recipients)
+		assert "notice_emails(doc.participant)" in recipients, name
+	frappe.set_user(user("caseworker_a"))
+	doc.revoke()
+	frappe.set_user("Administrator")
+	assert frappe.render_template(template, {"doc": frappe._dict(participant=case.participant.name)}) == ""
