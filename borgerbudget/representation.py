@@ -5,7 +5,15 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-from borgerbudget.permissions import GUARDED, as_system, is_citizen, participant_of, represents_only
+from borgerbudget.permissions import (
+	ACTIVE_REPRESENTATION,
+	GUARDED,
+	as_system,
+	is_citizen,
+	participant_of,
+	represented,
+	represents_only,
+)
 
 # The records that are themselves the account of a change.
 NOT_RECORDED = frozenset({"Representative Action", "MitID Login", "CPR Access Log"})
@@ -52,8 +60,6 @@ ACTING_FOR = "borgerbudget_acting_for"  # the user default: whose plan the repre
 
 def acting_for(user=None) -> str | None:
 	"""The participant a representative works for now: the one they chose, else the first."""
-	from borgerbudget.permissions import represented
-
 	names = sorted(represented(user or frappe.session.user))
 	chosen = frappe.defaults.get_user_default(ACTING_FOR, user=user)
 	return chosen if chosen in names else (names[0] if names else None)
@@ -62,8 +68,6 @@ def acting_for(user=None) -> str | None:
 @frappe.whitelist(methods=["POST"])
 def act_for(participant: str) -> str:
 	"""The representative picks whose plan they work on (only one they represent today)."""
-	from borgerbudget.permissions import represented
-
 	if participant not in represented(frappe.session.user):
 		frappe.throw(_("You do not represent this citizen."), frappe.PermissionError)
 	frappe.defaults.set_user_default(ACTING_FOR, participant)
@@ -99,8 +103,6 @@ def revoke_mine(representative: str) -> str:
 def notice_emails(participant) -> str:
 	"""Jinja (cc of the citizen's Notifications): the e-mails of the representatives with notices
 	who represent `participant` today."""
-	from borgerbudget.permissions import ACTIVE_REPRESENTATION
-
 	users = frappe.db.sql_list(
 		f"""select `representative` from `tabRepresentative`
 		where `participant` = %s and `receives_notices` = 1 and {ACTIVE_REPRESENTATION}""",

@@ -2,9 +2,9 @@
 
 import frappe
 from frappe import _
-from frappe.utils import getdate, today
 
 from borgerbudget import rules
+from borgerbudget.borgerbudget.doctype.representative.representative import status_of
 
 no_cache = 1
 
@@ -32,9 +32,7 @@ def get_context(context):
 		ignore_permissions=True,
 	)
 	for row in rows:
-		row.status = rules.representation.status(
-			getdate(row.valid_from), row.valid_to and getdate(row.valid_to), row.revoked_on, getdate(today())
-		)
+		row.status = status_of(row)
 	context.title = _("Your representatives")
 	context.representatives = rows
 	context.active = rules.representation.ACTIVE

@@ -33,12 +33,7 @@ class Representative(Document):
 			frappe.throw(_("A member of staff cannot be registered as a citizen's representative."))
 		if frappe.db.get_value("Participant", self.participant, "user") == self.representative:
 			frappe.throw(_("The citizen cannot be their own representative."))
-		self.status = R.status(
-			getdate(self.valid_from),
-			self.valid_to and getdate(self.valid_to),
-			self.revoked_on,
-			getdate(today()),
-		)
+		self.status = status_of(self)
 
 	def before_insert(self):
 		self.registered_by, self.registered_on = frappe.session.user, now_datetime()
@@ -52,12 +47,7 @@ class Representative(Document):
 			user.add_roles(CITIZEN)
 
 	def onload(self):
-		self.status = R.status(
-			getdate(self.valid_from),
-			self.valid_to and getdate(self.valid_to),
-			self.revoked_on,
-			getdate(today()),
-		)
+		self.status = status_of(self)
 
 	@frappe.whitelist()
 	def revoke(self):
@@ -70,3 +60,10 @@ class Representative(Document):
 		with as_system():  # allowed above; the record and its timeline are written by the app
 			self.db_set({"revoked_on": now_datetime(), "revoked_by": by, "status": R.REVOKED})
 			self.add_comment("Info", _("Revoked by {0}.").format(by))
+
+
+def status_of(row) -> str:
+	"""A representation's status today (a document, or a row with its dates and revoked_on)."""
+	return R.status(
+		getdate(row.valid_from), row.valid_to and getdate(row.valid_to), row.revoked_on, getdate(today())
+	)
