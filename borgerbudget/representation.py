@@ -58,9 +58,9 @@ def record_on_behalf(doc, method=None):
 ACTING_FOR = "borgerbudget_acting_for"  # the user default: whose plan the representative works on
 
 
-def acting_for(user=None) -> str | None:
+def acting_for(user=None, names=None) -> str | None:
 	"""The participant a representative works for now: the one they chose, else the first."""
-	names = sorted(represented(user or frappe.session.user))
+	names = sorted(names if names is not None else represented(user or frappe.session.user))
 	chosen = frappe.defaults.get_user_default(ACTING_FOR, user=user)
 	return chosen if chosen in names else (names[0] if names else None)
 
@@ -79,15 +79,33 @@ def website_context(context):
 	user = frappe.session.user
 	if user == "Guest" or not is_citizen(user):
 		return
-	participant = acting_for(user)
+	names = represented(user)
+	participant = acting_for(user, names)
 	if not participant:
 		return
 	name = frappe.utils.escape_html(frappe.db.get_value("Participant", participant, "full_name") or "")
+	switch = f' <a href="/act-for">{_("Choose another citizen")}</a>' if len(names) > 1 else ""
 	context["banner_html"] = (context.get("banner_html") or "") + (
 		'<div class="alert alert-info text-center mb-0 rounded-0" role="status">'
 		+ _("You are acting on behalf of {0}").format(f"<strong>{name}</strong>")
+		+ switch
 		+ "</div>"
 	)
+
+
+def choices(user=None) -> list[frappe._dict]:
+	"""The citizens a representative may work for today, with the scope of each (/act-for)."""
+	user = user or frappe.session.user
+	rows = frappe.db.sql(
+		f"""select `participant`, `participant_name`, `scope` from `tabRepresentative`
+		where `representative` = %s and {ACTIVE_REPRESENTATION} order by `participant_name`""",
+		user,
+		as_dict=True,
+	)
+	chosen = acting_for(user, [row.participant for row in rows])
+	for row in rows:
+		row.chosen = row.participant == chosen
+	return rows
 
 
 @frappe.whitelist(methods=["POST"])

@@ -19,6 +19,7 @@ from frappe.utils import get_url, now_datetime
 
 from borgerbudget import rules
 from borgerbudget.borgerbudget.doctype.participant_cpr import participant_cpr
+from borgerbudget.borgerbudget.doctype.representative import representative
 from borgerbudget.mitid import oidc
 from borgerbudget.permissions import CITIZEN, as_system
 
@@ -27,6 +28,8 @@ COOKIE = "borgerbudget_mitid"
 PENDING_SECONDS = 600
 BROKER_CACHE_SECONDS = 3600
 HOME = "/my-budget-plan"
+ACT_FOR = "/act-for"  # where a representative chooses whose plan to work on
+REPRESENTATIVE = "Representative"  # the MitID Login's reason for a representative's login
 # A citizen's user needs an address frappe accepts, and none that can receive mail (RFC 2606):
 # notifications go to the e-mail on the participant, which the citizen can set.
 PLACEHOLDER_DOMAIN = "borger.invalid"
@@ -131,10 +134,13 @@ def callback(
 		if error or not code:
 			raise oidc.LoginError("broker", error or "no code")
 		found = identify(code, pending)
-		if not found.participants:
+		if found.participants:
+			user = citizen_user(found.participants, found.name)
+		elif found.representations:  # a representative (fuldmagt) logging in as themselves
+			user = representative_user(found.representations, found.name)
+		else:
 			log(rules.mitid.NOT_REGISTERED, assurance=found.level)
 			return redirect("/mitid?status=not-registered")
-		user = citizen_user(found.participants, found.name)
 		frappe.flags.mitid_login = True  # the password-login switch lets this one through
 		frappe.local.login_manager.login_as(user)
 	except oidc.LoginError as refused:
@@ -147,13 +153,17 @@ def callback(
 		frappe.log_error(title="MitID login failed", message=type(failed).__name__)
 		log(rules.mitid.REFUSED, reason="error")
 		return redirect("/mitid?status=refused")
-	log(rules.mitid.LOGGED_IN, participant=found.participants[0], user=user, assurance=found.level)
-	redirect(pending["redirect_to"])
+	if found.participants:
+		log(rules.mitid.LOGGED_IN, participant=found.participants[0], user=user, assurance=found.level)
+	else:
+		log(rules.mitid.LOGGED_IN, user=user, assurance=found.level, reason=REPRESENTATIVE)
+	several = len({row.participant for row in found.representations}) > 1
+	redirect(ACT_FOR if several else pending["redirect_to"])
 
 
 def identify(code, pending) -> frappe._dict:
-	"""The participants the ID token's CPR number belongs to, the name and the level; the claims
-	and the number go no further than this function."""
+	"""The participants the ID token's CPR number belongs to (or the representations in force of
+	the person), the name and the level; the claims and the number go no further than this function."""
 	s = settings()
 	meta, this_broker = broker_metadata(s), broker(s)
 	token = oidc.exchange(this_broker, meta, code, pending["verifier"])
@@ -167,8 +177,12 @@ def identify(code, pending) -> frappe._dict:
 		digits = rules.cpr.parse_cpr(str(claims.get(s.cpr_claim) or "")).digits
 	except rules.cpr.CprError:
 		raise oidc.LoginError("cpr") from None
+	participants = participant_cpr.holders(digits)
 	return frappe._dict(
-		participants=participant_cpr.holders(digits), name=claims.get(s.name_claim), level=level
+		participants=participants,
+		representations=[] if participants else representative.holders(digits),
+		name=claims.get(s.name_claim),
+		level=level,
 	)
 
 
@@ -187,26 +201,41 @@ def citizen_user(participants, name=None) -> str:
 		# one, must not hand that account to whoever holds the CPR number.
 		raise oidc.LoginError("user")
 	if not user:
-		full_name = name or frappe.db.get_value("Participant", participants[0], "full_name") or ""
-		first_name, _space, last_name = full_name.strip().partition(" ")
-		doc = frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": f"mitid-{frappe.generate_hash(length=16)}@{PLACEHOLDER_DOMAIN}",
-				"first_name": first_name or _("Citizen"),
-				"last_name": last_name,
-				"user_type": "Website User",
-				"send_welcome_email": 0,
-				"roles": [{"role": CITIZEN}],
-			}
-		)
-		doc.flags.no_welcome_mail = True
-		doc.insert(ignore_permissions=True)
-		user = doc.name
+		user = new_portal_user(name or frappe.db.get_value("Participant", participants[0], "full_name"))
 	for participant in participants:
 		if frappe.db.get_value("Participant", participant, "user") != user:
 			frappe.db.set_value("Participant", participant, "user", user)
 	return user
+
+
+def representative_user(representations, name=None) -> str:
+	"""The representative's own website user: the one their representations name (one person, one
+	login: the Representative refuses a second), else a new one, linked to those without."""
+	users = {row.representative for row in representations if row.representative}
+	if len(users) > 1 or (users and not is_portal_citizen(next(iter(users)))):
+		raise oidc.LoginError("user")  # as for citizens: never a staff, disabled or ambiguous login
+	user = users.pop() if users else new_portal_user(name or representations[0].representative_name)
+	representative.link_login(representations, user)
+	return user
+
+
+def new_portal_user(full_name) -> str:
+	"""A website user with the citizen's role and a placeholder address that receives nothing."""
+	first_name, _space, last_name = (full_name or "").strip().partition(" ")
+	doc = frappe.get_doc(
+		{
+			"doctype": "User",
+			"email": f"mitid-{frappe.generate_hash(length=16)}@{PLACEHOLDER_DOMAIN}",
+			"first_name": first_name or _("Citizen"),
+			"last_name": last_name,
+			"user_type": "Website User",
+			"send_welcome_email": 0,
+			"roles": [{"role": CITIZEN}],
+		}
+	)
+	doc.flags.no_welcome_mail = True
+	doc.insert(ignore_permissions=True)
+	return doc.name
 
 
 def is_portal_citizen(user) -> bool:

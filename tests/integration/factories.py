@@ -236,6 +236,9 @@ def remove_programme(programme):
 	for plan in plans:
 		frappe.db.delete("Comment", {"reference_name": plan})
 		frappe.delete_doc("Budget Plan", plan, force=True)
+	participants = frappe.get_all("Participant", filters={"programme": programme}, pluck="name")
+	for doctype in ("Representative Action", "Representative"):
+		frappe.db.delete(doctype, {"participant": ("in", participants or [""])})
 	frappe.db.delete("Participant CPR", {"programme": programme})
 	frappe.db.delete("Participant", {"programme": programme})
 	frappe.delete_doc("Budget Programme", programme)

@@ -14,8 +14,10 @@ from borgerbudget.mitid import login as mitid_login
 from borgerbudget.mitid.test_provider import Provider
 from tests.integration.factories import (
 	TEST_PASSWORD,
+	make_enrolled,
 	make_participant,
 	make_programme,
+	plan_of,
 	random_cpr,
 	remove_programme,
 )
@@ -212,6 +214,80 @@ def test_a_person_the_jobcenter_has_not_registered_gets_a_polite_page_and_no_use
 	entry = latest_log()
 	assert (entry.result, entry.participant, entry.user) == (rules.mitid.NOT_REGISTERED, None, None)
 	assert frappe.db.count("User") == users
+
+
+def test_a_representative_logs_in_with_mitid_as_themselves_and_chooses_whose_plan(mitid):
+	"""Registered by CPR number with no login: the first MitID login makes theirs, for every citizen
+	they represent; they choose whom to work for; revoked, MitID lets them in no more."""
+	R = rules.representation
+	jens, sara = (make_enrolled(mitid.programme, full_name=name) for name in ("Jens Repræ", "Sara Repræ"))
+	number = random_cpr(1970)
+	rows = [
+		frappe.get_doc(
+			{
+				"doctype": "Representative",
+				"participant": citizen.name,
+				"representative_name": "Hanne Hjælper",
+				"cpr_number": number,
+				"scope": scope,
+				"legal_basis": R.POWER_OF_ATTORNEY,
+				"basis_reference": "FM-2026-0101",
+			}
+		).insert()
+		for citizen, scope in ((jens, R.ACT), (sara, R.READ))
+	]
+	frappe.db.commit()
+	users = frappe.db.count("User")
+	session, answer = log_in(mitid, {"cpr": number.replace("-", ""), "name": "Hanne Hjælper"})
+	assert urlsplit(answer.url).path == mitid_login.ACT_FOR  # two citizens: choose first
+	user = logged_user(session, mitid)
+	frappe.db.rollback()  # see what the server committed
+	assert user.endswith("@" + mitid_login.PLACEHOLDER_DOMAIN) and frappe.db.count("User") == users + 1
+	assert {frappe.db.get_value("Representative", row.name, "representative") for row in rows} == {user}
+	entry = latest_log()
+	assert (entry.result, entry.user, entry.participant, entry.reason) == (
+		rules.mitid.LOGGED_IN,
+		user,
+		None,
+		mitid_login.REPRESENTATIVE,
+	)
+	assert "Jens Repræ" in answer.text and "Sara Repræ" in answer.text
+	# Choosing Sara: the portal's plan goes to hers, and every page says on whose behalf.
+	chosen = session.post(
+		mitid.server + "/api/method/borgerbudget.representation.act_for",
+		data={"participant": sara.name},
+		headers={"X-Frappe-CSRF-Token": csrf_token(session, mitid)},
+		timeout=30,
+	)
+	assert chosen.ok, chosen.text
+	plan = session.get(mitid.server + "/my-budget-plan", timeout=60)
+	assert urlsplit(plan.url).path == f"/my-budget-plan/{plan_of(sara).name}/edit"
+	assert "Sara Repræ" in plan.text
+	# Read for Sara, Act for Jens: the one permission rule, unchanged by how they logged in.
+	for citizen, status in ((sara, 403), (jens, 200)):
+		name = plan_of(citizen).name
+		put = session.put(
+			f"{mitid.server}/api/resource/Budget Plan/{name}",
+			json={"dream": "Et kørekort"},
+			headers={"X-Frappe-CSRF-Token": csrf_token(session, mitid)},
+			timeout=30,
+		)
+		assert put.status_code == status, (citizen.full_name, put.text[:300])
+	# The next login is the same user; once revoked, MitID lets them in no more.
+	again, _answer = log_in(mitid, {"cpr": number.replace("-", "")})
+	assert logged_user(again, mitid) == user
+	for row in rows:
+		frappe.get_doc("Representative", row.name).revoke()
+	frappe.db.commit()
+	gone, answer = log_in(mitid, {"cpr": number.replace("-", "")})
+	assert parse_qs(urlsplit(answer.url).query)["status"] == ["not-registered"]
+	assert logged_user(gone, mitid) == "Guest"
+
+
+def csrf_token(session, world):
+	"""The logged-in browser's CSRF token, as a portal page's script sends it."""
+	page = session.get(world.server + "/my-email", timeout=30).text
+	return page.split('frappe.csrf_token = "', 1)[1].split('"', 1)[0]
 
 
 def test_citizens_password_login_can_be_switched_off(mitid):

@@ -138,6 +138,48 @@ def test_staff_cannot_represent_and_the_legal_basis_is_required(case):
 		represent(case, legal_basis=R.WRITTEN_CONSENT, basis_reference="")
 
 
+def test_a_representatives_cpr_number_is_kept_as_a_keyed_hash_only_for_their_mitid_login(case):
+	from frappe.client import get as rest_get
+
+	from borgerbudget import cpr_vault
+	from tests.integration.factories import random_cpr
+
+	number = random_cpr(1975)
+	first = represent(case, representative=None, representative_name="Hanne Hjælper", cpr_number=number)
+	digits = number.replace("-", "")
+	stored = frappe.db.get_value("Representative", first.name, ["cpr_number", "cpr_hash", "cpr_masked"])
+	assert stored == (None, cpr_vault.keyed_hash(digits), number[:6] + "-XXXX")
+	assert first.status == R.ACTIVE and not first.representative
+	# No role reads the hash: not the caseworker over the API, not in the document's versions.
+	frappe.set_user(user("caseworker_a"))
+	try:
+		assert rest_get("Representative", first.name).get("cpr_hash") is None
+		listed = frappe.get_list("Representative", filters={"name": first.name}, fields=["name", "cpr_hash"])
+		assert listed and not listed[0].get("cpr_hash")
+	finally:
+		frappe.set_user("Administrator")
+	versions = frappe.as_json(frappe.get_all("Version", filters={"docname": first.name}, fields=["data"]))
+	assert digits not in versions and cpr_vault.keyed_hash(digits) not in versions
+	# The same person for another citizen: once one representation names their login, so do the rest.
+	other = frappe._dict(
+		case, participant=make_enrolled(make_programme(), assigned_caseworker=user("caseworker_a"))
+	)
+	frappe.db.set_value("Representative", first.name, "representative", case.helper)
+	second = represent(other, representative=None, representative_name="Hanne Hjælper", cpr_number=number)
+	assert second.representative == case.helper
+	# ... and no other login may be given for the same number.
+	with pytest.raises(frappe.ValidationError, match="belongs to the representative"):
+		represent(other, representative=helper_user(), cpr_number=number)
+	# Neither the citizen's own number, nor a representation with no login and no number.
+	own = frappe.db.get_value("Participant CPR", case.participant.name, "cpr_encrypted")
+	with pytest.raises(frappe.ValidationError, match="own representative"):
+		represent(case, representative=None, representative_name="X", cpr_number=cpr_vault.decrypt(own))
+	with pytest.raises(frappe.ValidationError, match="CPR number for a MitID login"):
+		represent(case, representative=None, representative_name="X")
+	with pytest.raises(frappe.ValidationError, match="form DDMMYY-SSSS"):
+		represent(case, representative=None, representative_name="X", cpr_number="12345")
+
+
 def test_the_status_rule():
 	day = frappe.utils.getdate("2026-06-15")
 	assert R.status(day, None, None, day) == R.ACTIVE
@@ -200,8 +242,43 @@ def test_the_portal_says_on_whose_behalf_the_representative_acts(case):
 		assert representation.act_for(case.participant.name) == case.participant.name
 		with pytest.raises(frappe.PermissionError):
 			representation.act_for(other.name)
+		assert "/act-for" not in context.banner_html  # one citizen: nothing to choose
 	finally:
 		frappe.set_user("Administrator")
+
+
+def test_a_representative_of_several_chooses_whose_plan_to_work_on(case):
+	from borgerbudget import representation
+	from borgerbudget.borgerbudget.web_form.my_budget_plan import my_budget_plan
+
+	represent(case, R.ACT)
+	second = frappe._dict(
+		case, participant=make_enrolled(make_programme(), assigned_caseworker=user("caseworker_a"))
+	)
+	represent(second, R.READ)
+	frappe.set_user(case.helper)
+	try:
+		names = {row.participant: row for row in representation.choices()}
+		assert set(names) == {case.participant.name, second.participant.name}
+		assert names[second.participant.name].scope == R.READ
+		representation.act_for(second.participant.name)
+		assert [row.participant for row in representation.choices() if row.chosen] == [
+			second.participant.name
+		]
+		context = frappe._dict()
+		representation.website_context(context)
+		assert second.participant.full_name in context.banner_html and "/act-for" in context.banner_html
+		# The portal's plan list goes straight to the chosen citizen's plan.
+		frappe.local.form_dict = frappe._dict(is_list=1)
+		frappe.local.flags.redirect_location = None
+		with pytest.raises(frappe.Redirect):
+			my_budget_plan.get_context(frappe._dict())
+		assert (
+			frappe.local.flags.redirect_location == f"/my-budget-plan/{plan_of(second.participant).name}/edit"
+		)
+	finally:
+		frappe.set_user("Administrator")
+		frappe.local.form_dict = frappe._dict()
 
 
 def test_over_rest_a_representative_reads_and_acts_within_the_scope_only(case, server_url, site):

@@ -10,8 +10,16 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import getdate, now_datetime, today
 
-from borgerbudget import rules
-from borgerbudget.permissions import CASEWORKER_ROLES, CITIZEN, ROLES_SEEING_ALL, as_system, roles_of
+from borgerbudget import cpr_vault, rules
+from borgerbudget.borgerbudget.doctype.participant.participant import parse_cpr_or_throw
+from borgerbudget.permissions import (
+	ACTIVE_REPRESENTATION,
+	CASEWORKER_ROLES,
+	CITIZEN,
+	ROLES_SEEING_ALL,
+	as_system,
+	roles_of,
+)
 
 R = rules.representation
 
@@ -25,26 +33,69 @@ class Representative(Document):
 			frappe.throw(_("Give the reference of the {0}.").format(_(self.legal_basis).lower()))
 		if missing == "document":
 			frappe.throw(_("Attach the citizen's signed consent."))
-		if roles_of(self.representative) & (CASEWORKER_ROLES | ROLES_SEEING_ALL) or self.representative in (
-			"Administrator",
-			"Guest",
+		self.set_cpr()
+		if not (self.representative or self.flags.cpr_hash or self.cpr_masked):
+			frappe.throw(_("Give the representative's login, or their CPR number for a MitID login."))
+		if self.representative and (
+			roles_of(self.representative) & (CASEWORKER_ROLES | ROLES_SEEING_ALL)
+			or self.representative in ("Administrator", "Guest")
 		):
 			# A representative acts as the citizen would: never with a caseworker's or finance's reach.
 			frappe.throw(_("A member of staff cannot be registered as a citizen's representative."))
-		if frappe.db.get_value("Participant", self.participant, "user") == self.representative:
+		if self.representative and self.representative == frappe.db.get_value(
+			"Participant", self.participant, "user"
+		):
 			frappe.throw(_("The citizen cannot be their own representative."))
+		if not self.representative_name:
+			frappe.throw(_("Give the representative's name."))
 		self.status = status_of(self)
+
+	def set_cpr(self):
+		"""The representative's CPR number, for their MitID login: kept as the keyed hash only (on a
+		field no role reads), with the masked number to show that MitID login is set up."""
+		entered = (self.get("cpr_number") or "").strip()
+		self.cpr_number = None  # never stored, nor recorded in the document's versions
+		cpr_hash = self.flags.cpr_hash or (
+			None if self.is_new() else frappe.db.get_value("Representative", self.name, "cpr_hash")
+		)
+		if entered:
+			cpr = parse_cpr_or_throw(entered)
+			cpr_hash = self.flags.cpr_hash = cpr_vault.keyed_hash(cpr.digits)
+			self.cpr_masked = cpr.masked
+		if not cpr_hash:
+			return
+		if cpr_hash == frappe.db.get_value("Participant CPR", self.participant, "cpr_hash"):
+			frappe.throw(_("The citizen cannot be their own representative."))
+		# One person, one login: every representation of the same CPR number names the same user.
+		other = frappe.db.get_value(
+			"Representative",
+			{"cpr_hash": cpr_hash, "name": ("!=", self.name or ""), "representative": ("is", "set")},
+			["name", "representative"],
+			as_dict=True,
+		)
+		if other and not self.representative:
+			self.representative = other.representative
+		elif other and other.representative != self.representative:
+			frappe.throw(
+				_("This CPR number belongs to the representative on {0}, who logs in as {1}.").format(
+					other.name, other.representative
+				)
+			)
+
+	def on_update(self):
+		if self.flags.cpr_hash:
+			# Written past the document (on a permission level no role has), so that no version
+			# of it records the hash.
+			frappe.db.set_value(
+				self.doctype, self.name, "cpr_hash", self.flags.cpr_hash, update_modified=False
+			)
 
 	def before_insert(self):
 		self.registered_by, self.registered_on = frappe.session.user, now_datetime()
 
 	def after_insert(self):
-		# A representative works in the portal as the citizen does, with the citizen's role; the
-		# permission rule keeps them to the citizens they represent.
-		user = frappe.get_doc("User", self.representative)
-		if CITIZEN not in {row.role for row in user.roles}:
-			user.flags.ignore_permissions = True
-			user.add_roles(CITIZEN)
+		if self.representative:
+			give_citizen_role(self.representative)
 
 	def onload(self):
 		self.status = status_of(self)
@@ -67,3 +118,29 @@ def status_of(row) -> str:
 	return R.status(
 		getdate(row.valid_from), row.valid_to and getdate(row.valid_to), row.revoked_on, getdate(today())
 	)
+
+
+def give_citizen_role(user):
+	"""A representative works in the portal as the citizen does, with the citizen's role; the
+	permission rule keeps them to the citizens they represent."""
+	user = frappe.get_doc("User", user)
+	if CITIZEN not in {row.role for row in user.roles}:
+		user.flags.ignore_permissions = True
+		user.add_roles(CITIZEN)
+
+
+def holders(digits) -> list[frappe._dict]:
+	"""The representations in force today of the person with this CPR number (their MitID login)."""
+	return frappe.db.sql(
+		f"""select `name`, `participant`, `representative`, `representative_name` from `tabRepresentative`
+		where `cpr_hash` = %s and {ACTIVE_REPRESENTATION} order by `creation`""",
+		cpr_vault.keyed_hash(digits),
+		as_dict=True,
+	)
+
+
+def link_login(representations, user):
+	"""The representations without a login get `user`, the one their first MitID login made."""
+	for row in representations:
+		if not row.representative:
+			frappe.db.set_value("Representative", row.name, "representative", user)
