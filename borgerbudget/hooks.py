@@ -119,6 +119,7 @@ scheduler_events = {
 		"borgerbudget.borgerbudget.doctype.budget_advance.budget_advance.send_receipt_reminders",
 		"borgerbudget.borgerbudget.doctype.participant.participant.flag_courses_past_end",
 		"borgerbudget.borgerbudget.doctype.follow_up.follow_up.flag_overdue_follow_ups",
+		"borgerbudget.borgerbudget.doctype.representative.representative.refresh_statuses",
 	],
 }
 

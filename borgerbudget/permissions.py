@@ -3,7 +3,8 @@ guard every write passes.
 
 Everything a citizen owns hangs off their Participant. A user sees a participant when their role
 sees every participant, when the participant is assigned to them or their team (or a team they
-lead), or when it is their own record (a citizen). Each doctype below reaches its participant
+lead), when it is their own record (a citizen), or when they represent the citizen today (a
+representative, who changes anything only with the scope "Act"). Each doctype below reaches its participant
 through a field or a link; hooks.py maps every listed doctype to `get_permission_query_conditions`
 and `has_permission`, and every document of the site to `guard`, so a new doctype joins the rule by
 being listed here, on every route: desk, REST, web forms, whitelisted methods, reports and files.
@@ -168,16 +169,22 @@ def participant_condition(user=None) -> str:
 
 
 def represented_query(escaped_user, acting=False) -> str:
-	"""The participants `escaped_user` represents today (with `acting`, within the scope "Act")."""
+	"""The participants `escaped_user` represents today (with `acting`, within the scope "Act").
+	Only an enabled website user represents anyone: a representative later given a staff role (a
+	desk role makes frappe turn them into a system user) reaches nothing through it."""
 	scope = f" and `scope` = {frappe.db.escape(rules.representation.ACT)}" if acting else ""
 	return f"""select `participant` from `tabRepresentative` where `representative` = {escaped_user}
-		and {ACTIVE_REPRESENTATION}{scope}"""
+		and {active_representation()}{scope} and exists (select 1 from `tabUser`
+		where `tabUser`.`name` = {escaped_user} and `user_type` = 'Website User' and `enabled` = 1)"""
 
 
-# A representation in force today (rules.representation.status, as SQL): revoking and expiry end it.
-ACTIVE_REPRESENTATION = (
-	"`revoked_on` is null and `valid_from` <= curdate() and (`valid_to` is null or `valid_to` >= curdate())"
-)
+def active_representation() -> str:
+	"""A representation in force today (rules.representation.status, as SQL): revoking and expiry
+	end it. Today is the site's date, which the database's clock (often UTC) need not share."""
+	today = frappe.db.escape(frappe.utils.today())
+	return (
+		f"`revoked_on` is null and `valid_from` <= {today} and (`valid_to` is null or `valid_to` >= {today})"
+	)
 
 
 def represented(user, acting=False) -> set[str]:

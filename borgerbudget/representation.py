@@ -6,8 +6,9 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from borgerbudget.permissions import (
-	ACTIVE_REPRESENTATION,
 	GUARDED,
+	PARTICIPANT_OF,
+	active_representation,
 	as_system,
 	is_citizen,
 	participant_of,
@@ -50,8 +51,12 @@ def record_on_behalf(doc, method=None):
 				"reference_name": doc.name,
 			}
 		).insert(ignore_permissions=True)
+		# The representative's name, and their user (a MitID user's id says nothing on its own).
+		who, whom = (
+			frappe.utils.escape_html(text) for text in (f"{frappe.utils.get_fullname(user)} ({user})", name)
+		)
 		doc.add_comment(
-			"Info", _("{0} by {1} on behalf of {2}.").format(_(action), frappe.bold(user), frappe.bold(name))
+			"Info", _("{0} by {1} on behalf of {2}.").format(_(action), frappe.bold(who), frappe.bold(whom))
 		)
 
 
@@ -80,7 +85,10 @@ def website_context(context):
 	if user == "Guest" or not is_citizen(user):
 		return
 	names = represented(user)
-	participant = acting_for(user, names)
+	viewing = viewed_participant(context)
+	if viewing and viewing not in names:
+		return  # the representative's own record (they may be a citizen too): no one else's name
+	participant = viewing or acting_for(user, names)
 	if not participant:
 		return
 	name = frappe.utils.escape_html(frappe.db.get_value("Participant", participant, "full_name") or "")
@@ -93,16 +101,27 @@ def website_context(context):
 	)
 
 
+def viewed_participant(context) -> str | None:
+	"""The participant of the record a web form shows, if it shows one."""
+	web_form, name = context.get("web_form_doc"), frappe.form_dict.get("name")
+	if not (web_form and isinstance(name, str) and web_form.get("doc_type") in PARTICIPANT_OF):
+		return None
+	row = frappe.db.get_value(web_form.doc_type, name, "*", as_dict=True)
+	return row and participant_of(web_form.doc_type, row)
+
+
 def choices(user=None) -> list[frappe._dict]:
 	"""The citizens a representative may work for today, with the scope of each (/act-for)."""
 	user = user or frappe.session.user
 	rows = frappe.db.sql(
 		f"""select `participant`, `participant_name`, `scope` from `tabRepresentative`
-		where `representative` = %s and {ACTIVE_REPRESENTATION} order by `participant_name`""",
+		where `representative` = %s and {active_representation()} order by `participant_name`""",
 		user,
 		as_dict=True,
 	)
-	chosen = acting_for(user, [row.participant for row in rows])
+	reached = represented(user)  # the permission rule's answer, which also asks who the user is
+	rows = [row for row in rows if row.participant in reached]
+	chosen = acting_for(user, reached)
 	for row in rows:
 		row.chosen = row.participant == chosen
 	return rows
@@ -123,7 +142,7 @@ def notice_emails(participant) -> str:
 	who represent `participant` today."""
 	users = frappe.db.sql_list(
 		f"""select `representative` from `tabRepresentative`
-		where `participant` = %s and `receives_notices` = 1 and {ACTIVE_REPRESENTATION}""",
+		where `participant` = %s and `receives_notices` = 1 and {active_representation()}""",
 		participant,
 	)
 	emails = frappe.get_all("User", filters={"name": ("in", users or [""]), "enabled": 1}, pluck="email")

@@ -229,6 +229,7 @@ def make_demo(company=DEFAULT_COMPANY):
 	make_payout_batch(company)
 	make_mitid_settings()
 	make_representative("Jens Nielsen", users)
+	make_mitid_mentor(users)
 	frappe.db.commit()
 	print(
 		f"Demo data ready: {len(programmes) + 1} programmes, {len(PARTICIPANTS) + len(DRAW_POOL) + len(PILOT)} participants"
@@ -1024,4 +1025,31 @@ def make_representative(participant_name, users):
 			"basis_reference": "FM-2026-004217",
 		}
 	).insert()
+	frappe.set_user("Administrator")
+
+
+# A mentor who logs in with MitID (registered by CPR number, no login of their own yet) and acts
+# for two citizens under digital powers of attorney: Act for Jens, Read for Camilla. Their first
+# MitID login makes their user.
+MENTOR = ("Kim Mentor", "220568-1113", (("Jens Nielsen", "Act"), ("Camilla Rasmussen", "Read")))
+
+
+def make_mitid_mentor(users):
+	name, cpr_number, citizens = MENTOR
+	frappe.set_user(users[0])
+	for citizen, scope in citizens:
+		participant = frappe.db.get_value("Participant", {"full_name": citizen})
+		if frappe.db.exists("Representative", {"participant": participant, "representative_name": name}):
+			continue
+		frappe.get_doc(
+			{
+				"doctype": "Representative",
+				"participant": participant,
+				"representative_name": name,
+				"cpr_number": cpr_number,
+				"scope": scope,
+				"legal_basis": rules.representation.POWER_OF_ATTORNEY,
+				"basis_reference": "FM-2026-005310",
+			}
+		).insert()
 	frappe.set_user("Administrator")

@@ -35,6 +35,8 @@ def get_context(context):
 		row.status = status_of(row)
 	context.title = _("Your representatives")
 	context.representatives = rows
-	context.active = rules.representation.ACTIVE
+	# A representation that has not begun yet can be taken back too.
+	context.revocable = (rules.representation.ACTIVE, rules.representation.NOT_YET)
+	context.read = rules.representation.READ
 	context.no_breadcrumbs = True
 	return context

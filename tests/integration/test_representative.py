@@ -36,19 +36,20 @@ def case():
 
 def represent(case, scope=R.READ, **values):
 	frappe.set_user(user("caseworker_a"))
-	doc = frappe.get_doc(
-		{
-			"doctype": "Representative",
-			"participant": case.participant.name,
-			"representative": case.helper,
-			"scope": scope,
-			"legal_basis": R.POWER_OF_ATTORNEY,
-			"basis_reference": "FM-2026-0042",
-			**values,
-		}
-	).insert()
-	frappe.set_user("Administrator")
-	return doc
+	try:
+		return frappe.get_doc(
+			{
+				"doctype": "Representative",
+				"participant": case.participant.name,
+				"representative": case.helper,
+				"scope": scope,
+				"legal_basis": R.POWER_OF_ATTORNEY,
+				"basis_reference": "FM-2026-0042",
+				**values,
+			}
+		).insert()
+	finally:
+		frappe.set_user("Administrator")
 
 
 def reach(case, ptype="read"):
@@ -341,3 +342,128 @@ def test_a_representative_with_notices_is_copied_on_the_citizens_notifications(c
 	doc.revoke()
 	frappe.set_user("Administrator")
 	assert frappe.render_template(template, {"doc": frappe._dict(participant=case.participant.name)}) == ""
+
+
+def test_a_representative_later_made_staff_reaches_nothing_through_it(case):
+	"""The rule counts only an enabled website user as a representative: a desk role (which makes
+	frappe turn them into a system user) or a disabled account ends what the representation gave."""
+	represent(case, R.ACT)
+	assert reach(case)
+	frappe.get_doc("User", case.helper).add_roles("Caseworker")
+	assert frappe.db.get_value("User", case.helper, "user_type") == "System User"
+	assert not reach(case)
+	with pytest.raises(frappe.ValidationError, match="member of staff"):
+		represent(case, R.READ, valid_from=add_days(today(), 30))
+	frappe.db.set_value("User", case.helper, {"user_type": "Website User", "enabled": 0})
+	frappe.get_doc("User", case.helper).remove_roles("Caseworker")
+	assert not reach(case)
+
+
+def test_a_representation_keeps_its_record_and_only_revoke_revokes_it(case):
+	doc = represent(case, R.ACT)
+	frappe.set_user(user("caseworker_a"))
+	try:
+		for field, value in (("representative", helper_user()), ("registered_by", user("caseworker_b"))):
+			again = frappe.get_doc("Representative", doc.name)
+			again.set(field, value)
+			with pytest.raises(frappe.ValidationError, match="cannot be changed"):
+				again.save()
+		again = frappe.get_doc("Representative", doc.name)
+		again.revoked_on = frappe.utils.now_datetime()
+		with pytest.raises(frappe.ValidationError, match="Use Revoke"):
+			again.save()
+		doc.reload()
+		doc.revoke()
+		# Revoked is for good: clearing it through the API is refused.
+		with pytest.raises(frappe.ValidationError, match="cannot be changed"):
+			frappe.client.set_value("Representative", doc.name, "revoked_on", None)
+		assert frappe.db.get_value("Representative", doc.name, "status") == R.REVOKED
+		# A second representation of the same person in the same period is refused while one is in force.
+		represent(case, R.READ, valid_from=add_days(today(), 1))
+	finally:
+		frappe.set_user("Administrator")
+	with pytest.raises(frappe.ValidationError, match="already represents"):
+		represent(case, R.ACT, valid_from=add_days(today(), 10))
+	assert represent(case, R.ACT, valid_to=today()).status == R.ACTIVE  # before the other begins
+
+
+def test_the_desk_list_status_follows_expiry_each_day(case):
+	from borgerbudget.borgerbudget.doctype.representative.representative import refresh_statuses
+
+	doc = represent(case, R.ACT)
+	frappe.db.set_value(
+		"Representative", doc.name, {"valid_from": add_days(today(), -9), "valid_to": add_days(today(), -1)}
+	)
+	assert frappe.db.get_value("Representative", doc.name, "status") == R.ACTIVE  # stale, but no access:
+	assert not reach(case)
+	refresh_statuses()
+	assert frappe.db.get_value("Representative", doc.name, "status") == R.EXPIRED
+
+
+def test_a_representatives_change_request_reaches_the_caseworker(case):
+	from tests.integration.factories import approved_plan
+
+	plan = approved_plan(make_programme())
+	citizen = frappe._dict(case, participant=frappe.get_doc("Participant", plan.participant))
+	represent(citizen, R.ACT)
+	frappe.set_user(case.helper)
+	try:
+		request = frappe.get_doc(
+			{"doctype": "Budget Plan Amendment", "budget_plan": plan.name, "reason": "Bussen er dyrere."}
+		).insert()
+	finally:
+		frappe.set_user("Administrator")
+	assert frappe.db.exists(
+		"ToDo", {"reference_name": request.name, "allocated_to": user("caseworker_a"), "status": "Open"}
+	)
+
+
+def test_the_banner_names_the_citizen_whose_record_the_page_shows(case):
+	from borgerbudget import representation
+
+	represent(case, R.ACT)
+	second = frappe._dict(
+		case, participant=make_enrolled(make_programme(), assigned_caseworker=user("caseworker_a"))
+	)
+	represent(second, R.READ)
+	frappe.set_user(case.helper)
+	try:
+		representation.act_for(case.participant.name)  # chosen: the first; the page shows the second's plan
+		frappe.local.form_dict = frappe._dict(name=plan_of(second.participant).name)
+		context = frappe._dict(web_form_doc=frappe._dict(doc_type="Budget Plan"))
+		representation.website_context(context)
+		assert second.participant.full_name in context.banner_html
+		assert case.participant.full_name not in context.banner_html
+	finally:
+		frappe.set_user("Administrator")
+		frappe.local.form_dict = frappe._dict()
+
+
+def test_a_guardian_gets_the_notices_of_a_citizen_without_an_email(case):
+	"""Guardianship is where notices matter most: the citizen may have no e-mail at all."""
+	from frappe.email.doctype.notification.notification import get_context
+	from frappe.model.workflow import apply_workflow
+
+	from tests.integration.factories import assessment, submitted_plan
+
+	plan = submitted_plan(make_programme())
+	frappe.set_user("Administrator")
+	frappe.db.set_value("Participant", plan.participant, "email", None)
+	citizen = frappe._dict(case, participant=frappe.get_doc("Participant", plan.participant))
+	guardian = represent(
+		citizen, R.READ, receives_notices=1, legal_basis=R.GUARDIANSHIP, basis_reference="VM-2026-0017"
+	)
+	approval = assessment(plan)
+	apply_workflow(approval, "Approve Plan")
+	frappe.set_user("Administrator")
+	approval = frappe.get_doc("Budget Plan Approval", approval.name)
+	assert not approval.citizen_email
+	notification = frappe.get_doc("Notification", "Approval Decision for Citizen")
+	assert frappe.safe_eval(notification.condition, None, get_context(approval))
+	recipients, cc, bcc = notification.get_list_of_recipients(approval, get_context(approval))
+	# Blind copies: the guardian's address is not shown to the other recipients.
+	assert bcc == [case.helper] and not cc and case.helper not in recipients
+	frappe.set_user(user("caseworker_a"))
+	guardian.revoke()
+	frappe.set_user("Administrator")
+	assert not frappe.safe_eval(notification.condition, None, get_context(approval))

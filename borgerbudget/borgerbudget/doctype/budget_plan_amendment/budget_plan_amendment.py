@@ -13,6 +13,7 @@ from frappe.utils import cstr, flt, fmt_money, getdate, now_datetime
 
 from borgerbudget import accounting, rules
 from borgerbudget.borgerbudget.doctype.budget_plan.budget_plan import new_from_plan
+from borgerbudget.permissions import is_citizen
 
 # The budget line's fields an amendment may change.
 LINE_FIELDS = (
@@ -30,6 +31,13 @@ LINE_FIELDS = (
 
 
 class BudgetPlanAmendment(Document):
+	@property
+	def representatives_notified(self) -> bool:
+		"""The citizen's notifications go out when representatives get them, citizen's e-mail or not."""
+		from borgerbudget.representation import notice_emails
+
+		return bool(notice_emails(self.participant))
+
 	def validate(self):
 		plan = frappe.get_doc("Budget Plan", self.budget_plan)
 		self.set_from_plan(plan)
@@ -179,14 +187,13 @@ class BudgetPlanAmendment(Document):
 		return plan
 
 	def after_insert(self):
-		# A citizen's request from the portal: their caseworker takes it from here.
-		participant = frappe.db.get_value(
-			"Participant", self.participant, ["user", "assigned_caseworker"], as_dict=True
-		)
-		if participant.user == frappe.session.user and participant.assigned_caseworker:
+		# A request from the portal (the citizen's, or their representative's): their caseworker takes
+		# it from here. Whoever inserts it reaches the participant, or the guard would have refused.
+		caseworker = frappe.db.get_value("Participant", self.participant, "assigned_caseworker")
+		if is_citizen(frappe.session.user) and caseworker:
 			assign_to.add(
 				{
-					"assign_to": [participant.assigned_caseworker],
+					"assign_to": [caseworker],
 					"doctype": self.doctype,
 					"name": self.name,
 					"description": _(

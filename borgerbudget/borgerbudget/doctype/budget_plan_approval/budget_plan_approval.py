@@ -27,6 +27,13 @@ TEAM_VOTE = "Team vote"
 
 
 class BudgetPlanApproval(Document):
+	@property
+	def representatives_notified(self) -> bool:
+		"""The citizen's notifications go out when representatives get them, citizen's e-mail or not."""
+		from borgerbudget.representation import notice_emails
+
+		return bool(notice_emails(self.participant))
+
 	def before_insert(self):
 		self.caseworker = (
 			frappe.db.get_value(self.doctype, self.amended_from, "caseworker")

@@ -8,15 +8,15 @@ reads the active representations; revoking or expiry ends it at once."""
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import getdate, now_datetime, today
+from frappe.utils import get_datetime, getdate, now_datetime, today
 
 from borgerbudget import cpr_vault, rules
 from borgerbudget.borgerbudget.doctype.participant.participant import parse_cpr_or_throw
 from borgerbudget.permissions import (
-	ACTIVE_REPRESENTATION,
 	CASEWORKER_ROLES,
 	CITIZEN,
 	ROLES_SEEING_ALL,
+	active_representation,
 	as_system,
 	roles_of,
 )
@@ -26,6 +26,7 @@ R = rules.representation
 
 class Representative(Document):
 	def validate(self):
+		self.keep_the_record()
 		if self.valid_to and getdate(self.valid_to) < getdate(self.valid_from):
 			frappe.throw(_("Valid To cannot be before Valid From."))
 		missing = R.missing_basis(self.legal_basis, self.basis_reference, self.consent_document)
@@ -46,9 +47,65 @@ class Representative(Document):
 			"Participant", self.participant, "user"
 		):
 			frappe.throw(_("The citizen cannot be their own representative."))
+		if (
+			self.representative
+			and frappe.db.get_value("User", self.representative, "user_type") != "Website User"
+		):
+			frappe.throw(_("A representative logs in to the portal: choose a website user."))
 		if not self.representative_name:
 			frappe.throw(_("Give the representative's name."))
+		self.refuse_overlap()
 		self.status = status_of(self)
+
+	def keep_the_record(self):
+		"""Who is represented, by whom, and the record of registering and revoking are facts: a
+		change of person is a new representation, and only Revoke revokes (it cannot be undone)."""
+		if self.is_new():
+			self.revoked_on = self.revoked_by = None
+			return
+		before = self.get_doc_before_save()
+		for field in (
+			"participant",
+			"representative",
+			"revoked_on",
+			"revoked_by",
+			"registered_by",
+			"registered_on",
+		):
+			was, now = before and before.get(field), self.get(field)
+			if field.endswith("_on"):
+				was, now = was and get_datetime(was), now and get_datetime(now)
+			if was and was != now:
+				frappe.throw(
+					_("{0} cannot be changed: register a new representation instead.").format(
+						_(self.meta.get_label(field))
+					)
+				)
+		if before and not before.revoked_on and self.revoked_on:
+			frappe.throw(_("Use Revoke to revoke a representation."))
+
+	def refuse_overlap(self):
+		"""One representation at a time of the same person for the same citizen: revoking it must end it."""
+		if self.revoked_on or not (self.representative or self.flags.cpr_hash):
+			return
+		person = (
+			f"`representative` = {frappe.db.escape(self.representative)}"
+			if self.representative
+			else f"`cpr_hash` = {frappe.db.escape(self.flags.cpr_hash)}"
+		)
+		far = frappe.db.escape(str(self.valid_to or "9999-12-31"))
+		overlapping = frappe.db.sql(
+			f"""select `name` from `tabRepresentative` where `participant` = %s and `name` != %s
+			and {person} and `revoked_on` is null and `valid_from` <= {far}
+			and (`valid_to` is null or `valid_to` >= %s) limit 1""",
+			(self.participant, self.name or "", self.valid_from),
+		)
+		if overlapping:
+			frappe.throw(
+				_("This person already represents the citizen in the same period ({0}).").format(
+					overlapping[0][0]
+				)
+			)
 
 	def set_cpr(self):
 		"""The representative's CPR number, for their MitID login: kept as the keyed hash only (on a
@@ -133,7 +190,7 @@ def holders(digits) -> list[frappe._dict]:
 	"""The representations in force today of the person with this CPR number (their MitID login)."""
 	return frappe.db.sql(
 		f"""select `name`, `participant`, `representative`, `representative_name` from `tabRepresentative`
-		where `cpr_hash` = %s and {ACTIVE_REPRESENTATION} order by `creation`""",
+		where `cpr_hash` = %s and {active_representation()} order by `creation`""",
 		cpr_vault.keyed_hash(digits),
 		as_dict=True,
 	)
@@ -144,3 +201,15 @@ def link_login(representations, user):
 	for row in representations:
 		if not row.representative:
 			frappe.db.set_value("Representative", row.name, "representative", user)
+
+
+def refresh_statuses():
+	"""Daily: the stored status (shown in the desk's list and its filters) follows expiry and start.
+	Access never waits for this: the permission rule reads the dates themselves."""
+	for row in frappe.get_all(
+		"Representative",
+		filters={"status": ("!=", R.REVOKED)},
+		fields=["name", "status", "valid_from", "valid_to", "revoked_on"],
+	):
+		if (now := status_of(row)) != row.status:
+			frappe.db.set_value("Representative", row.name, "status", now, update_modified=False)
