@@ -45,7 +45,11 @@ permission_query_conditions = {
 	"File": "borgerbudget.permissions.get_file_conditions",
 	"Tag Link": "borgerbudget.permissions.get_tag_link_conditions",
 }
-has_permission = {doctype: "borgerbudget.permissions.has_permission" for doctype in GUARDED}
+has_permission = {
+	**{doctype: "borgerbudget.permissions.has_permission" for doctype in GUARDED},
+	# A citizen's file is reached through its record, not by having uploaded it.
+	"File": "borgerbudget.permissions.file_has_permission",
+}
 # The retry first: the filter then sees the answer that is sent.
 after_request = ["borgerbudget.retry.rerun_rest_write", "borgerbudget.permissions.filter_response"]
 # Saves that meet a deadlock are run again (borgerbudget/retry.py).

@@ -392,6 +392,32 @@ def check_private_file_url(file_url, user):
 			refuse("File")
 
 
+def file_has_permission(doc, ptype=None, user=None, debug=False):
+	"""has_permission of File: a file of a citizen's record is reached through the record, never by
+	having uploaded it (frappe lets a file's owner read it for good): a representative whose right
+	ended keeps none. None lets frappe's own check decide the rest."""
+	user = user or frappe.session.user
+	if user == "Administrator":
+		return None
+	needs = "read" if ptype in (None, "read", "select", "print", "email", "share") else "write"
+	if doc.attached_to_doctype in GUARDED and doc.attached_to_name:
+		attached = [(doc.attached_to_doctype, doc.attached_to_name)]
+	elif doc.is_private and doc.file_url and needs == "read":
+		# An unattached copy of a record's private file (see check_private_file_url).
+		attached = frappe.get_all(
+			"File",
+			filters={"file_url": doc.file_url, "attached_to_doctype": ("in", list(GUARDED))},
+			fields=["attached_to_doctype", "attached_to_name"],
+			as_list=True,
+		)
+	else:
+		return None
+	for doctype, name in attached:
+		if name and not frappe.has_permission(doctype, needs, name, user=user):
+			return False
+	return None
+
+
 def is_annotation(doc) -> bool:
 	return doc.doctype != "Comment" or doc.comment_type in WRITTEN_COMMENTS
 
@@ -612,7 +638,50 @@ def toggle_like(doctype: str, name: str, add: str | bool = False):
 	return frappe_toggle_like(doctype, name, add)
 
 
+# What the citizen's side (a citizen, or their representative) gets of a record's timeline: its
+# files. Caseworkers' comments, e-mails, assignments and versions are the caseworkers' own working
+# record; frappe hands them to anyone who reads the document.
+CITIZEN_DOCINFO = ("doctype", "name", "attachments")
+
+
+def _citizen_docinfo():
+	docinfo = frappe.response.get("docinfo")
+	if docinfo and is_citizen():
+		frappe.response["docinfo"] = frappe._dict(
+			{key: docinfo.get(key) for key in CITIZEN_DOCINFO}, user_info={}
+		)
+
+
+@frappe.whitelist()
+def getdoc(doctype: str, name: str):
+	from frappe.desk.form.load import getdoc as frappe_getdoc
+
+	frappe_getdoc(doctype, name)
+	_citizen_docinfo()
+
+
+@frappe.whitelist()
+def get_docinfo(doc: str | None = None, doctype: str | None = None, name: str | None = None):
+	from frappe.desk.form.load import get_docinfo as frappe_get_docinfo
+
+	if doc is not None:  # only ever passed from code, never over HTTP
+		frappe.throw(_("Give the doctype and the name."), frappe.PermissionError)
+	frappe_get_docinfo(doctype=doctype, name=name)
+	_citizen_docinfo()
+
+
+@frappe.whitelist()
+def get_communications(doctype: str, name: str, start: int = 0, limit: int = 20):
+	from frappe.desk.form.load import get_communications as frappe_get_communications
+
+	communications = frappe_get_communications(doctype, name, start, limit)
+	return [] if is_citizen() else communications
+
+
 OVERRIDDEN_METHODS = {
+	"frappe.desk.form.load.getdoc": getdoc,
+	"frappe.desk.form.load.get_docinfo": get_docinfo,
+	"frappe.desk.form.load.get_communications": get_communications,
 	"frappe.website.doctype.web_form.web_form.accept": accept,
 	"run_doc_method": run_doc_method,
 	"frappe.handler.run_doc_method": run_doc_method,

@@ -90,6 +90,37 @@ def test_revoking_ends_access_at_once(case):
 	assert not reach(case) and not reach(case, "write")
 
 
+def test_files_a_representative_uploaded_are_theirs_no_longer_once_revoked(case):
+	"""frappe lets a file's owner read it for good; a citizen's file goes with the record."""
+	doc = represent(case, R.ACT)
+	frappe.set_user(case.helper)
+	try:
+		receipt = frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": "kvittering.txt",
+				"content": "Buskort 320 kr.",
+				"is_private": 1,
+				"attached_to_doctype": "Budget Plan",
+				"attached_to_name": case.plan.name,
+			}
+		).insert()
+		copy = frappe.get_doc({"doctype": "File", "file_url": receipt.file_url, "is_private": 1}).insert()
+		assert receipt.has_permission("read") and copy.has_permission("read")
+	finally:
+		frappe.set_user("Administrator")
+	frappe.set_user(user("caseworker_a"))
+	doc.revoke()
+	assert receipt.has_permission("read")  # the caseworker still reads the case's file
+	frappe.set_user(case.helper)
+	try:
+		for file in (receipt, copy):
+			assert not frappe.has_permission("File", "read", doc=frappe.get_doc("File", file.name))
+		assert not frappe.has_permission("File", "delete", doc=frappe.get_doc("File", receipt.name))
+	finally:
+		frappe.set_user("Administrator")
+
+
 def test_the_citizen_revokes_it_themselves(case):
 	doc = represent(case, R.READ)
 	citizen = user("citizen")
@@ -296,6 +327,16 @@ def test_over_rest_a_representative_reads_and_acts_within_the_scope_only(case, s
 		path = f"/api/resource/Budget Plan/{case.plan.name}"
 		assert helper.get(path).status_code == 200
 		assert helper.put(path, json={"motivation": "Ændret over REST"}).status_code == 403
+		# The caseworkers' comments are theirs: the form's timeline for staff, not for the citizen's side.
+		frappe.get_doc("Budget Plan", case.plan.name).add_comment("Comment", "INTERNT: ustabil i perioden")
+		frappe.db.commit()
+		load = "/api/method/frappe.desk.form.load."
+		query = f"?doctype=Budget Plan&name={case.plan.name}"
+		seen = helper.get(load + "getdoc" + query)
+		assert seen.ok and case.plan.name in seen.text and "INTERNT" not in seen.text
+		assert "INTERNT" not in helper.get(load + "get_docinfo" + query).text
+		assert helper.get(load + "get_communications" + query).json()["message"] == []
+		assert "INTERNT" in Api(server_url, site, user("caseworker_a")).get(load + "getdoc" + query).text
 		frappe.db.set_value("Representative", doc.name, "scope", R.ACT)
 		frappe.db.commit()
 		assert helper.put(path, json={"motivation": "Ændret over REST"}).status_code == 200
