@@ -24,20 +24,38 @@ ACTIONS = {
 	"on_submit": "Submitted",
 	"on_cancel": "Cancelled",
 }
+STATUS_CHANGED = "Status changed to {0}"
+# What a representative adds to a citizen's record: recorded on that record.
+ANNOTATIONS = {
+	"File": ("attached_to_doctype", "attached_to_name", "Attached a file"),
+	"Comment": ("reference_doctype", "reference_name", "Commented"),
+}
 
 
 def record_on_behalf(doc, method=None):
-	"""doc_events "*": a change to a citizen's record by someone who reaches it only as their
-	representative."""
-	user = frappe.session.user
-	if doc.doctype not in GUARDED or doc.doctype in NOT_RECORDED or not is_citizen(user):
+	"""doc_events "*": a change to a citizen's record (or a file or comment added to it) by someone
+	who reaches it only as their representative."""
+	record, action, label = doc, ACTIONS.get(method, method), None
+	if doc.doctype in ANNOTATIONS:
+		doctype_field, name_field, action = ANNOTATIONS[doc.doctype]
+		if method != "after_insert" or doc.get(doctype_field) not in GUARDED or not doc.get(name_field):
+			return
+		if doc.doctype == "Comment" and doc.comment_type != "Comment":
+			return  # frappe's own entries (and this function's), not the representative's words
+		record = frappe.get_doc(doc.get(doctype_field), doc.get(name_field))
+	elif doc.doctype not in GUARDED or doc.doctype in NOT_RECORDED:
 		return
-	if method == "on_update" and (doc.flags.in_insert or doc.get("_action") in ("submit", "cancel")):
+	elif method == "on_update" and (doc.flags.in_insert or doc.get("_action") in ("submit", "cancel")):
 		return  # frappe runs on_update inside an insert and a submit: recorded once, as those
-	participant = participant_of(doc.doctype, doc)
+	elif method == "on_update" and doc.meta.has_field("status") and doc.has_value_changed("status"):
+		# Submitting a plan, asking for a change: a step of the method, not only a save.
+		action, label = STATUS_CHANGED.format(doc.status), _(STATUS_CHANGED).format(_(doc.status))
+	user = frappe.session.user
+	if not is_citizen(user):
+		return
+	participant = participant_of(record.doctype, record)
 	if not participant or not represents_only(participant, user):
 		return
-	action = ACTIONS.get(method, method)
 	name = frappe.db.get_value("Participant", participant, "full_name")
 	with as_system():
 		frappe.get_doc(
@@ -47,16 +65,17 @@ def record_on_behalf(doc, method=None):
 				"representative": user,
 				"participant": participant,
 				"action": action,
-				"reference_doctype": doc.doctype,
-				"reference_name": doc.name,
+				"reference_doctype": record.doctype,
+				"reference_name": record.name,
 			}
 		).insert(ignore_permissions=True)
 		# The representative's name, and their user (a MitID user's id says nothing on its own).
 		who, whom = (
 			frappe.utils.escape_html(text) for text in (f"{frappe.utils.get_fullname(user)} ({user})", name)
 		)
-		doc.add_comment(
-			"Info", _("{0} by {1} on behalf of {2}.").format(_(action), frappe.bold(who), frappe.bold(whom))
+		record.add_comment(
+			"Info",
+			_("{0} by {1} on behalf of {2}.").format(label or _(action), frappe.bold(who), frappe.bold(whom)),
 		)
 
 

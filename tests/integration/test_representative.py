@@ -8,7 +8,7 @@ from frappe.utils import add_days, today
 
 from borgerbudget import rules
 from borgerbudget.permissions import may_reveal_cpr
-from tests.integration.factories import make_enrolled, make_programme, plan_of, user
+from tests.integration.factories import complete, make_enrolled, make_programme, plan_of, user
 
 R = rules.representation
 
@@ -243,6 +243,29 @@ def test_a_representatives_change_is_recorded_as_made_on_the_citizens_behalf(cas
 	assert frappe.db.exists(
 		"Comment", {"reference_name": plan.name, "content": ("like", f"%{case.helper}%on behalf of%")}
 	)
+	# A file or a comment they add to the plan, and a step such as submitting it, are recorded too.
+	frappe.set_user(case.helper)
+	frappe.get_doc(
+		{
+			"doctype": "File",
+			"file_name": "tilbud.txt",
+			"content": "Tilbud på kørekort",
+			"is_private": 1,
+			"attached_to_doctype": "Budget Plan",
+			"attached_to_name": plan.name,
+		}
+	).insert()
+	plan.reload()
+	plan.add_comment("Comment", "Jens spørger, om bussen kan komme med.")
+	complete(plan).save()
+	plan.submit_for_assessment()
+	frappe.set_user("Administrator")
+	assert frappe.get_all(
+		"Representative Action",
+		filters={"reference_name": plan.name},
+		pluck="action",
+		order_by="creation",
+	) == ["Saved", "Attached a file", "Commented", "Saved", f"Status changed to {rules.plan.SUBMITTED}"]
 	# The caseworker reads the log; the representative does not.
 	frappe.set_user(user("caseworker_a"))
 	assert frappe.get_list("Representative Action", filters={"reference_name": plan.name}, pluck="name")
