@@ -6,10 +6,12 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from borgerbudget.permissions import (
+	ANNOTATIONS,
 	GUARDED,
 	PARTICIPANT_OF,
 	active_representation,
 	as_system,
+	is_annotation,
 	is_citizen,
 	participant_of,
 	represented,
@@ -25,24 +27,22 @@ ACTIONS = {
 	"on_cancel": "Cancelled",
 }
 STATUS_CHANGED = "Status changed to {0}"
-# What a representative adds to a citizen's record: recorded on that record.
-ANNOTATIONS = {
-	"File": ("attached_to_doctype", "attached_to_name", "Attached a file"),
-	"Comment": ("reference_doctype", "reference_name", "Commented"),
-}
+# What a representative adds to a citizen's record (permissions.ANNOTATIONS names the record it
+# annotates): recorded on that record.
+ADDED = {"File": "Attached a file", "Comment": "Commented"}
 
 
 def record_on_behalf(doc, method=None):
 	"""doc_events "*": a change to a citizen's record (or a file or comment added to it) by someone
 	who reaches it only as their representative."""
 	record, action, label = doc, ACTIONS.get(method, method), None
-	if doc.doctype in ANNOTATIONS:
-		doctype_field, name_field, action = ANNOTATIONS[doc.doctype]
+	if doc.doctype in ADDED:
+		doctype_field, name_field = ANNOTATIONS[doc.doctype]
 		if method != "after_insert" or doc.get(doctype_field) not in GUARDED or not doc.get(name_field):
 			return
-		if doc.doctype == "Comment" and doc.comment_type != "Comment":
+		if not is_annotation(doc):
 			return  # frappe's own entries (and this function's), not the representative's words
-		record = frappe.get_doc(doc.get(doctype_field), doc.get(name_field))
+		record, action = frappe.get_doc(doc.get(doctype_field), doc.get(name_field)), ADDED[doc.doctype]
 	elif doc.doctype not in GUARDED or doc.doctype in NOT_RECORDED:
 		return
 	elif method == "on_update" and (doc.flags.in_insert or doc.get("_action") in ("submit", "cancel")):
