@@ -124,6 +124,8 @@ scheduler_events = {
 		"borgerbudget.borgerbudget.doctype.participant.participant.flag_courses_past_end",
 		"borgerbudget.borgerbudget.doctype.follow_up.follow_up.flag_overdue_follow_ups",
 		"borgerbudget.borgerbudget.doctype.representative.representative.refresh_statuses",
+		# Proposes participants past retention; an administrator decides (never erased silently).
+		"borgerbudget.borgerbudget.doctype.data_erasure.data_erasure.propose_erasures",
 	],
 }
 

@@ -63,6 +63,7 @@ PARTICIPANT_OF = {
 	"CPR Access Log": "participant",
 	"Representative": "participant",
 	"Representative Action": "participant",
+	"Data Erasure": "participant",
 	# A login of an unknown person (no participant) is seen only by those who see everyone.
 	"MitID Login": "participant",
 	# Unmatched e-invoices belong to no participant: only those who see everyone see them.
