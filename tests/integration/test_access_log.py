@@ -222,3 +222,16 @@ def test_set_up_is_idempotent_and_grants_only_the_auditor():
 	roles = set(frappe.get_all("Custom DocPerm", filters={"parent": "Access Log", "read": 1}, pluck="role"))
 	assert roles == {"System Manager", permissions.AUDITOR}
 	assert frappe.db.has_index("tabAccess Log", "user_timestamp_index")
+
+
+def test_the_demo_records_who_opened_a_case_once():
+	from borgerbudget.setup.demo import make_access_entries
+
+	plan = submitted_plan(make_programme())
+	name = frappe.db.get_value("Participant", plan.participant, "full_name")
+	users = [user(key) for key in ("caseworker_a", "teammate", "team_lead", "finance")]
+	make_access_entries(name, users)
+	made = entries(participant=plan.participant)
+	make_access_entries(name, users)
+	assert len(entries(participant=plan.participant)) == len(made) == 5
+	assert {row.method for row in made} == {"Desk", "REST", "Report"}
