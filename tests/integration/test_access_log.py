@@ -74,7 +74,7 @@ def test_a_desk_form_load_over_http_is_recorded_with_its_participant(case, api):
 def test_a_rest_read_over_http_is_recorded_and_the_citizens_own_is_not(case, api):
 	assert api("citizen").get(f"/api/resource/Budget Plan/{case.plan}").status_code == 200
 	assert api("caseworker_a").get(f"/api/resource/Participant/{case.participant}").status_code == 200
-	found = entries(wait=True, user=user("caseworker_a"), export_from="Participant", method="REST")
+	found = entries(wait=True, user=user("caseworker_a"), reference_document=case.participant, method="REST")
 	assert [(row.reference_document, row.participant) for row in found] == [
 		(case.participant, case.participant)
 	]
@@ -145,7 +145,8 @@ def test_a_report_run_records_each_participant_it_shows():
 	}
 	assert shown == {plan.participant for plan in plans}
 	found = entries(user=user("caseworker_a"), method="Report", report_name="Budget Payouts")
-	assert {row.participant for row in found} == shown
+	assert {row.participant for row in found} >= shown
+	assert len([row for row in found if row.participant in shown]) == len(shown)
 
 
 def test_the_desk_form_of_each_record_of_a_case_is_recorded_in_process():
