@@ -51,7 +51,12 @@ has_permission = {
 	"File": "borgerbudget.permissions.file_has_permission",
 }
 # The retry first: the filter then sees the answer that is sent.
-after_request = ["borgerbudget.retry.rerun_rest_write", "borgerbudget.permissions.filter_response"]
+# Then the record of who opened a citizen's record (borgerbudget/access_log.py).
+after_request = [
+	"borgerbudget.retry.rerun_rest_write",
+	"borgerbudget.permissions.filter_response",
+	"borgerbudget.access_log.after_request",
+]
 # Saves that meet a deadlock are run again (borgerbudget/retry.py).
 RETRIED_METHODS = {
 	"frappe.desk.form.save.savedocs": "borgerbudget.retry.savedocs",

@@ -657,8 +657,11 @@ def _citizen_docinfo():
 def getdoc(doctype: str, name: str):
 	from frappe.desk.form.load import getdoc as frappe_getdoc
 
+	from borgerbudget import access_log
+
 	frappe_getdoc(doctype, name)
 	_citizen_docinfo()
+	access_log.record_form(doctype, name)
 
 
 @frappe.whitelist()

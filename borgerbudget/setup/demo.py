@@ -230,6 +230,7 @@ def make_demo(company=DEFAULT_COMPANY):
 	make_mitid_settings()
 	make_representative("Jens Nielsen", users)
 	make_mitid_mentor(users)
+	make_access_entries("Camilla Rasmussen", users)
 	frappe.db.commit()
 	print(
 		f"Demo data ready: {len(programmes) + 1} programmes, {len(PARTICIPANTS) + len(DRAW_POOL) + len(PILOT)} participants"
@@ -528,6 +529,32 @@ def make_follow_up(participant_name, users):
 	for row in follow_up.lines:
 		row.theory_of_change_held = "Too early"
 	follow_up.save()
+	frappe.set_user("Administrator")
+
+
+def make_access_entries(participant_name, users):
+	"""Who opened her case, for the auditor's report Record Access: her caseworker in the desk,
+	the team lead, and finance through the payouts report and the REST API."""
+	from borgerbudget import access_log
+
+	participant = frappe.db.get_value("Participant", {"full_name": participant_name})
+	if not participant or frappe.db.exists("Access Log", {"participant": participant}):
+		return
+	plan = frappe.db.get_value("Budget Plan", {"participant": participant})
+	follow_up = frappe.db.get_value("Follow-up", {"participant": participant})
+	opens = [
+		(users[0], access_log.DESK, "Participant", participant),
+		(users[0], access_log.DESK, "Budget Plan", plan),
+		(users[0], access_log.DESK, "Follow-up", follow_up),
+		(users[2], access_log.DESK, "Participant", participant),
+		(users[3], access_log.REST, "Budget Plan", plan),
+	]
+	for user, route, doctype, name in opens:
+		if name:
+			frappe.set_user(user)
+			access_log.record(route, doctype, name, participant)
+	frappe.set_user(users[3])
+	access_log.record_report("Budget Payouts", {}, [participant])
 	frappe.set_user("Administrator")
 
 

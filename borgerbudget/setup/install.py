@@ -2,6 +2,7 @@
 
 import frappe
 
+from borgerbudget.setup.access_log import setup_access_log
 from borgerbudget.setup.payouts import setup_payouts
 from borgerbudget.setup.seeds import create_benefit_types, create_budget_categories
 
@@ -23,9 +24,11 @@ def after_install():
 	create_benefit_types()
 	create_budget_categories()
 	setup_payouts()
+	setup_access_log()
 	size_user_throttle()
 
 
 def after_migrate():
 	setup_payouts()
+	setup_access_log()
 	size_user_throttle()

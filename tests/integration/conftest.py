@@ -38,7 +38,28 @@ def site():
 	factories.ensure_test_users()
 	frappe.db.commit()
 	yield SITE
+	remove_access_entries(factories)
 	frappe.destroy()
+
+
+def remove_access_entries(factories):
+	"""The servers record who opened what (borgerbudget/access_log.py) after they answer: the test
+	users' entries, and those of the participants the tests removed."""
+	from borgerbudget import access_log
+
+	frappe.db.rollback()
+	frappe.db.sql(
+		"""delete from `tabAccess Log` where participant is not null
+		and participant not in (select name from `tabParticipant`)"""
+	)
+	frappe.db.delete(
+		"Access Log",
+		{
+			"user": ("in", [factories.user(key) for key in factories.USERS]),
+			"method": ("in", access_log.ROUTES),
+		},
+	)
+	frappe.db.commit()
 
 
 @pytest.fixture(autouse=True)

@@ -298,9 +298,11 @@ class Api:
 		return self.request("PUT", path, **kwargs)
 
 
-def start_server(sites_path, site, workers=2, threads=4):
+def start_server(
+	sites_path, site, workers=2, threads=4, app="frappe.app:application_with_statics()", pythonpath=None
+):
 	"""A real gunicorn serving the bench's sites (and their assets) on a free port of 127.0.0.1,
-	once it answers: (process, url)."""
+	once it answers: (process, url). A benchmark may serve a variant `app` from `pythonpath`."""
 	with socket.socket() as s:
 		s.bind(("127.0.0.1", 0))
 		port = s.getsockname()[1]
@@ -317,7 +319,8 @@ def start_server(sites_path, site, workers=2, threads=4):
 			str(threads),
 			"-t",
 			"120",
-			"frappe.app:application_with_statics()",
+			*(["--pythonpath", pythonpath] if pythonpath else []),
+			app,
 		],
 		cwd=sites_path,
 		stdout=subprocess.DEVNULL,

@@ -5,13 +5,16 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from borgerbudget import rules
+from borgerbudget import access_log, rules
 from borgerbudget.accounting.payment_run import due_invoices
 
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
-	return columns(), data(filters), None, None, summary(filters)
+	rows = data(filters)
+	# A row names the citizen: each one shown is recorded as seen (or exported) by the user.
+	access_log.record_report("Budget Payouts", filters, [row.participant for row in rows])
+	return columns(), rows, None, None, summary(filters)
 
 
 def columns():

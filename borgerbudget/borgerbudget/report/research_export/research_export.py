@@ -7,7 +7,7 @@ no free text. Export it with the report's own Export."""
 import frappe
 from frappe import _
 
-from borgerbudget import evaluation, rules
+from borgerbudget import access_log, evaluation, rules
 
 
 def execute(filters=None):
@@ -48,4 +48,7 @@ def execute(filters=None):
 		}
 		for score in rules.evaluation.WELLBEING_SCORES
 	]
+	# Its rows are pseudonymised: the record names the run and its filters, not the participants,
+	# whose names beside a pseudonym would undo it.
+	access_log.record_report("Research Export", filters)
 	return columns, evaluation.research_rows(filters)
