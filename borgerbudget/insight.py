@@ -323,7 +323,7 @@ LABELS = {
 	"rows_added": "Rows Added",
 	"rows_removed": "Rows Removed",
 	"rows_changed": "Rows Changed",
-	"programme_name": "Programme",
+	"programme_name": "Programme Name",
 }
 
 
@@ -407,6 +407,8 @@ def _values(doctype, row, fields):
 		df = meta.get_field(field)
 		if df and df.fieldtype in ("Attach", "Attach Image") and value:
 			value = _file_name(value)
+		elif df and df.fieldtype == "Check":
+			value = bool(value)
 		values[field] = value
 	return values
 
@@ -865,8 +867,8 @@ def _present(value, doctype=None):
 						{"label": _("Internal"), "node": {**_present(item, doctype), "internal": True}}
 					)
 				continue
-			if key in ("format", "for_citizen", "generated_on"):
-				continue
+			if key in ("format", "for_citizen", "generated_on") or item is None or item == "":
+				continue  # the PDF leaves out what is empty; the JSON keeps every field
 			if _is_select(doctype, key) and isinstance(item, str):
 				node = {"text": _(item)}  # a Select's option, in the reader's language
 			else:
@@ -891,6 +893,8 @@ def _text(value):
 		return ""
 	if isinstance(value, bool):
 		return _("Yes") if value else _("No")
+	if isinstance(value, float):
+		return frappe.utils.fmt_money(value, precision=2)  # amounts, in the site's number format
 	if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
 		return frappe.utils.formatdate(value)
 	if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}T[\d:.]+", value):

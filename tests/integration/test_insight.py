@@ -631,6 +631,15 @@ def test_a_read_representative_gets_it_and_a_revoked_one_does_not(portal, api):
 	)
 	(request,) = [r for r in requests_of(portal.a) if r.requested_by == user("representative_read")]
 	assert request.status == insight.DELIVERED
+	# What the representative did on the citizen's behalf, for the citizen and the caseworker to read.
+	assert frappe.db.exists(
+		"Representative Action",
+		{
+			"participant": portal.a,
+			"representative": user("representative_read"),
+			"reference_doctype": "Insight Request",
+		},
+	)
 
 
 def test_the_caseworker_exports_with_the_internal_notes_and_it_is_logged(portal, api):
