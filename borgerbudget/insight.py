@@ -230,28 +230,8 @@ ACCESS_LOG_FIELDS = ("timestamp", "user", "export_from", "reference_document", "
 EINVOICE_FIELDS = ("received_on", "supplier_name", "invoice_number", "issue_date", "payable_amount", "status")
 # Child tables: the fields each shows.
 CHILD_FIELDS = {
-	"Course Extension": ("old_end_date", "new_end_date", "reason", "extended_by", "extended_on"),
-	"Budget Plan Goal": ("goal",),
-	"Budget Line": (
-		"description",
-		"goal",
-		"category",
-		"amount",
-		"need_date",
-		"payment_route",
-		"supplier",
-		"theory_of_change",
-		"invoiced_amount",
-		"paid_amount",
-		"remaining_amount",
-		"payout_status",
-	),
-	"Budget Plan Deadline Extension": None,
-	"Budget Plan Amendment Line": None,
-	"Budget Plan Amendment Change": None,
+	"Course Extension": ("previous_end_date", "new_end_date", "reason", "extended_by"),
 	"Budget Advance Receipt": ("receipt_date", "description", "amount", "attachment", "purchase_invoice"),
-	"Follow-up Goal Progress": None,
-	"Follow-up Line Result": None,
 }
 # Fields of Version data (a plan's versions) the citizen does not see.
 HIDDEN_IN_VERSIONS = frozenset(PLAN_INTERNAL) | {"money_version", "modified", "method", "currency"}
@@ -445,6 +425,7 @@ def _records(ctx, doctype, fields, internal=(), tables=(), submitted=True, filte
 def _child_rows(doctype, name, table):
 	child = frappe.get_meta(doctype).get_field(table).options
 	child_meta = frappe.get_meta(child)
+	# Unless listed, every field a form shows.
 	fields = CHILD_FIELDS.get(child) or [
 		df.fieldname
 		for df in child_meta.fields
@@ -477,7 +458,18 @@ def _cohorts(ctx):
 		filters={"participant": ctx.participant, "parenttype": "Cohort"},
 		pluck="parent",
 	)
-	fields = _fields("Cohort", ("cohort_name", "kick_off_date", "kick_off_place"))
+	fields = _fields(
+		"Cohort",
+		(
+			"cohort_name",
+			"kick_off_date",
+			"kick_off_place",
+			"workshop_1_date",
+			"workshop_1_place",
+			"workshop_2_date",
+			"workshop_2_place",
+		),
+	)
 	rows = frappe.get_all(
 		"Cohort", filters={"name": ("in", names or [""])}, fields=["name", *fields], order_by="creation"
 	)
