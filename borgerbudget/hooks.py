@@ -86,6 +86,8 @@ update_website_context = [
 	"borgerbudget.representation.website_context",
 ]
 on_login = ["borgerbudget.mitid.login.refuse_citizen_password_login"]
+# The citizen's "Mine data" (borgerbudget/insight.py) in the portal's menu.
+standard_portal_menu_items = [{"title": "My data", "route": "/my-data", "role": "Borgerbudget Citizen"}]
 
 # Payouts live in ERPNext's own documents; these keep the budget lines in step with them.
 _invoice_change = "borgerbudget.accounting.purchase_invoice.on_purchase_invoice_change"
@@ -138,6 +140,7 @@ scheduler_events = {
 app_include_js = [
 	"/assets/borgerbudget/js/evaluation_filters.js",
 	"/assets/borgerbudget/js/budget_line_picker.js",
+	"/assets/borgerbudget/js/insight.js",
 ]
 
 doctype_js = {"Purchase Invoice": "public/js/purchase_invoice.js"}

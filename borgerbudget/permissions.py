@@ -64,6 +64,8 @@ PARTICIPANT_OF = {
 	"Representative": "participant",
 	"Representative Action": "participant",
 	"Data Erasure": "participant",
+	# Requests for insight (GDPR art. 15) and their delivery (borgerbudget/insight.py).
+	"Insight Request": "participant",
 	# A login of an unknown person (no participant) is seen only by those who see everyone.
 	"MitID Login": "participant",
 	# Unmatched e-invoices belong to no participant: only those who see everyone see them.

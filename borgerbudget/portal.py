@@ -22,6 +22,7 @@ SCRIPT_MESSAGES = (
 	"Your money",
 	"Upload receipts",
 	"Ask for a change",
+	"My data: everything we store about you",
 )
 # frappe's web form script shows these (the saved page, the discard and error dialogs) but leaves
 # them out of the translations it sends to the page.

@@ -231,6 +231,7 @@ def make_demo(company=DEFAULT_COMPANY):
 	make_representative("Jens Nielsen", users)
 	make_mitid_mentor(users)
 	make_access_entries("Camilla Rasmussen", users)
+	make_insight_requests(users)
 	frappe.db.commit()
 	print(
 		f"Demo data ready: {len(programmes) + 1} programmes, {len(PARTICIPANTS) + len(DRAW_POOL) + len(PILOT)} participants"
@@ -1080,3 +1081,42 @@ def make_mitid_mentor(users):
 			}
 		).insert()
 	frappe.set_user("Administrator")
+
+
+def make_insight_requests(users):
+	"""Insight (GDPR art. 15): Camilla downloaded "Mine data" in the portal two weeks ago (delivered
+	at once); Jens asked by letter, and his caseworker has yet to answer."""
+	from frappe.utils import add_to_date, now_datetime
+
+	camilla = frappe.db.get_value(
+		"Participant", {"full_name": "Camilla Rasmussen"}, ["name", "user"], as_dict=True
+	)
+	if camilla and not frappe.db.exists(
+		"Insight Request", {"participant": camilla.name, "channel": "Portal"}
+	):
+		asked = add_to_date(now_datetime(), days=-14)
+		frappe.get_doc(
+			{
+				"doctype": "Insight Request",
+				"participant": camilla.name,
+				"channel": "Portal",
+				"requested_on": asked,
+				"requested_by": camilla.user,
+				"delivered_on": asked,
+				"delivered_by": camilla.user,
+				"formats": "PDF",
+			}
+		).insert(ignore_permissions=True)
+	jens = frappe.db.get_value("Participant", {"full_name": "Jens Nielsen"})
+	if jens and not frappe.db.exists("Insight Request", {"participant": jens, "channel": "Letter"}):
+		frappe.set_user(users[0])  # the caseworker registers the letter
+		frappe.get_doc(
+			{
+				"doctype": "Insight Request",
+				"participant": jens,
+				"channel": "Letter",
+				"requested_on": add_to_date(now_datetime(), days=-3),
+				"note": "Brev fra Jens: vil se alt, kommunen har om ham i Borgerbudget.",
+			}
+		).insert()
+		frappe.set_user("Administrator")

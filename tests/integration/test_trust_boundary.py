@@ -296,6 +296,15 @@ def build_case(programme, owner, caseworker, team, citizen):
 		}
 	).insert(ignore_permissions=True)
 	records["E-Invoice"] = einvoice.name
+	request = frappe.get_doc(
+		{
+			"doctype": "Insight Request",
+			"participant": participant.name,
+			"channel": "Letter",
+			"note": f"Letter from {token}",
+		}
+	).insert()
+	records["Insight Request"] = request.name
 	return frappe._dict(
 		owner=owner, token=token, records=records, files=[(f.name, f.file_url, f.file_name) for f in files]
 	)
@@ -412,6 +421,7 @@ PARAM_DOCTYPES = {
 	"repayment_claim": "Repayment Claim",
 	"approval": "Budget Plan Approval",
 	"participant": "Participant",
+	"insight_request": "Insight Request",
 }
 FILLERS = {
 	"amount": 1,
@@ -422,6 +432,8 @@ FILLERS = {
 	"budget_line": "x",
 	"new_deadline": "2030-01-01",
 	"new_end_date": "2030-01-01",
+	"file_format": "json",
+	"internal": 1,
 }
 
 

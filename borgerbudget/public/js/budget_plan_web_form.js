@@ -86,6 +86,11 @@ frappe.ready(() => {
 		});
 	}
 
+	if (form.name === "my-budget-plan") {
+		// Insight (GDPR art. 15): everything stored about the citizen, from /my-data.
+		$summary.append(`<div class="mt-1 small"><a href="/my-data">${__("My data: everything we store about you")}</a></div>`);
+	}
+
 	if (doc.status === PLAN_STATUS.submitted && form.name === "budget-plan") {
 		$summary.append(
 			`<div class="mt-2"><a class="btn btn-sm btn-primary" href="/plan-assessment/new?budget_plan=${encodeURIComponent(

@@ -54,6 +54,20 @@ frappe.ui.form.on("Participant", {
 				true
 			);
 		}
+		if (onload.open_insight_requests) {
+			const open = onload.open_insight_requests;
+			frm.add_custom_button(__("Export"), () => borgerbudget.insight_dialog(frm.doc.name, open[0]), __("Insight"));
+			if (frappe.model.can_create("Insight Request")) {
+				frm.add_custom_button(
+					__("Register Request"),
+					() => frappe.new_doc("Insight Request", { participant: frm.doc.name }),
+					__("Insight")
+				);
+			}
+			if (open.length) {
+				frm.dashboard.add_comment(__("A request for insight is open: answer it with Insight > Export."), "orange", true);
+			}
+		}
 		if (onload.can_reveal_cpr) {
 			frm.add_custom_button(__("Reveal CPR Number"), () => reveal_cpr(frm));
 		}

@@ -8,11 +8,11 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import comma_or, format_date, getdate, now_datetime, today
 
-from borgerbudget import rules
+from borgerbudget import insight, rules
 from borgerbudget.borgerbudget.doctype.budget_programme.budget_programme import get_criteria
 from borgerbudget.borgerbudget.doctype.participant_cpr import participant_cpr
 from borgerbudget.input import date_argument
-from borgerbudget.permissions import get_caseworker_teams, may_reveal_cpr
+from borgerbudget.permissions import get_caseworker_teams, is_caseworker, may_reveal_cpr
 
 # The participants whose course runs (rules.course.course_running), as list filters.
 RUNNING_COURSE = {"status": rules.intake.ENROLLED, "course_termination": ("is", "not set")}
@@ -208,6 +208,9 @@ class Participant(Document):
 		self.set_onload("awaiting_decision", self.status == rules.intake.OFFERED)
 		self.set_onload("course_running", rules.course.course_running(self.status, self.course_termination))
 		self.set_onload("can_reveal_cpr", may_reveal_cpr())
+		# Insight (GDPR art. 15): the caseworker's export, and the requests still to answer.
+		if is_caseworker():
+			self.set_onload("open_insight_requests", insight.open_requests(self.name))
 
 	def get_programme(self):
 		return frappe.get_cached_doc("Budget Programme", self.programme)
