@@ -8,7 +8,7 @@ Idempotent: records that exist are kept.
 import re
 
 import frappe
-from frappe.utils import add_days, getdate, today
+from frappe.utils import add_days, add_years, getdate, today
 
 from borgerbudget import rules
 from borgerbudget.setup.site import DEFAULT_COMPANY
@@ -232,6 +232,7 @@ def make_demo(company=DEFAULT_COMPANY):
 	make_mitid_mentor(users)
 	make_access_entries("Camilla Rasmussen", users)
 	make_insight_requests(users)
+	make_erasure_proposal("Ali Yilmaz")
 	frappe.db.commit()
 	print(
 		f"Demo data ready: {len(programmes) + 1} programmes, {len(PARTICIPANTS) + len(DRAW_POOL) + len(PILOT)} participants"
@@ -1120,3 +1121,15 @@ def make_insight_requests(users):
 			}
 		).insert()
 		frappe.set_user("Administrator")
+
+
+def make_erasure_proposal(participant_name):
+	"""Retention: Ali declined the offer six years ago, so the daily job proposes erasing his
+	personal data for the administrator to decide (run here as the job would)."""
+	from borgerbudget.borgerbudget.doctype.data_erasure.data_erasure import propose_erasures
+
+	participant = frappe.db.get_value("Participant", {"full_name": participant_name})
+	if not participant or frappe.db.exists("Data Erasure", {"participant": participant}):
+		return
+	frappe.db.set_value("Participant", participant, "decision_date", add_years(today(), -6))
+	propose_erasures()
