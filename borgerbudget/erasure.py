@@ -98,6 +98,7 @@ def erase(participant, dry_run=False) -> dict:
 	walk.parties_and_vouchers()
 	walk.portal_user()
 	walk.identifiers_everywhere()
+	walk.note(_("{0}: deleted").format(_("Participant CPR")), [participant])
 	if not dry_run:
 		frappe.db.delete("Participant CPR", {"name": participant})
 		frappe.db.set_value(
