@@ -19,9 +19,13 @@ Erasure is refused while money is open: an unsettled advance, an open claim, an 
 payout batch not yet settled.
 """
 
+import json
+import re
+
 import frappe
 from frappe import _
-from frappe.utils import now_datetime
+from frappe.model.rename_doc import rename_doc
+from frappe.utils import add_years, getdate, now_datetime, today
 
 from borgerbudget import rules
 from borgerbudget.borgerbudget.doctype.participant_cpr import participant_cpr
@@ -68,7 +72,8 @@ def money_open(participant) -> list[str]:
 		)
 	]
 	invoices = frappe.db.sql(
-		"""select name from `tabPurchase Invoice` where (budget_plan in %(plans)s or supplier in %(suppliers)s)
+		"""select name from `tabPurchase Invoice` where (budget_plan in %(plans)s or supplier in %(suppliers)s
+			or name in (select parent from `tabPurchase Invoice Item` where budget_plan in %(plans)s))
 		and (docstatus = 0 or (docstatus = 1 and outstanding_amount != 0))""",
 		{"plans": plans, "suppliers": suppliers},
 		pluck=True,
@@ -113,11 +118,27 @@ class Walk:
 		self.pseudonym = E.pseudonym(participant)
 		person = frappe.db.get_value("Participant", participant, ["full_name", "email", "user"], as_dict=True)
 		self.name, self.user = person.full_name, person.user
-		self.emails = {e for e in (person.email, person.user) if e and "@" in e}
+		# The name as frappe's JSON (versions, deleted documents) spells it: æ, ø and å escaped.
+		self.names = sorted({self.name, json.dumps(self.name)[1:-1]}) if self.name else []
+		self.emails = {e.lower() for e in (person.email, person.user) if e and "@" in e}
+		self.shared = {e for e in self.emails if self.used_by_others(e)}
 		cpr = participant_cpr.stored_cpr(participant)
 		self.cprs = {cpr.digits, cpr.formatted} if cpr else set()
 		self.records = {}  # doctype -> names of the app's records of the participant
 		self.summary = {}
+
+	def used_by_others(self, email) -> bool:
+		"""An address someone else also uses (a household's, a guardian's, a login that is also
+		another participant's or a representative's): it is not this person's to erase."""
+		others = frappe.db.sql(
+			"""select 1 from `tabParticipant` where name != %(p)s and erased_on is null
+				and (lower(email) = %(e)s or lower(user) = %(e)s)
+			union all select 1 from `tabRepresentative` where participant != %(p)s and lower(representative) = %(e)s
+			union all select 1 from `tabUser` where lower(name) = %(e)s and user_type != 'Website User'
+			limit 1""",
+			{"p": self.participant, "e": email},
+		)
+		return bool(others)
 
 	def columns(self):
 		if not hasattr(self, "_columns"):
@@ -154,6 +175,8 @@ class Walk:
 				continue
 			self.note(_("{0}: pseudonymised").format(_(doctype)), names)
 			self.pseudonymise(doctype, names)
+		if not self.dry_run:
+			self.keep_only_the_age()
 		for doctype, (table_field, participant_field) in ROSTERS.items():
 			child = frappe.get_meta(doctype).get_field(table_field).options
 			rows = frappe.get_all(
@@ -162,6 +185,23 @@ class Walk:
 			self.note(_("{0} in {1}: pseudonymised").format(_(child), _(doctype)), rows)
 			if rows and not self.dry_run:
 				self.set_fields(child, "name", rows)
+				parents = frappe.get_all(child, filters={"name": ("in", rows)}, pluck="parent", distinct=True)
+				self.replace_about(doctype, parents, self.names)
+
+	def keep_only_the_age(self):
+		"""The date of birth is the CPR number's first half: keep only the age the evaluation reads
+		(at enrolment, or today), on the anniversary of that day."""
+		born, enrolled = frappe.db.get_value(
+			"Participant", self.participant, ["birth_date", "enrolment_date"]
+		)
+		if not born:
+			return
+		on = getdate(enrolled or today())
+		born = getdate(born)
+		age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+		frappe.db.set_value(
+			"Participant", self.participant, "birth_date", add_years(on, -age), update_modified=False
+		)
 
 	def pseudonymise(self, doctype, names):
 		if self.dry_run:
@@ -197,17 +237,36 @@ class Walk:
 				self.forget(doctype, names)
 		# Mails to the citizen about anything else (the queue keeps the message with the name).
 		queued = frappe.get_all(
-			"Email Queue Recipient", filters={"recipient": ("in", list(self.emails) or [""])}, pluck="parent"
+			"Email Queue Recipient",
+			filters={"recipient": ("in", sorted(self.emails - self.shared) or [""])},
+			pluck="parent",
 		)
 		self.note(_("{0}: deleted").format(_("Email Queue")), sorted(set(queued)))
 		if queued and not self.dry_run:
 			self.delete("Email Queue", sorted(set(queued)))
-		if not self.dry_run:
-			for doctype, names in self.records.items():
-				if names:
-					frappe.db.sql(
-						"delete from `__global_search` where doctype = %s and name in %s", (doctype, names)
-					)
+		# Whole copies frappe kept of the participant's records deleted earlier.
+		copies = frappe.get_all(
+			"Deleted Document",
+			filters={
+				"deleted_doctype": ("in", list(PARTICIPANT_OF)),
+				"data": ("like", f"%{json.dumps(self.participant)}%"),
+			},
+			pluck="name",
+		)
+		self.note(_("{0}: deleted").format(_("Deleted Document")), copies)
+		if self.dry_run:
+			return
+		if copies:
+			frappe.db.delete("Deleted Document", {"name": ("in", copies)})
+		for doctype, names in self.records.items():
+			self.unindex(doctype, names)
+		# Who opened the record stays (who and when); a page or filter that showed the name does not.
+		if frappe.get_meta("Access Log").has_field("participant"):
+			self.replace_in("Access Log", "participant", [self.participant], self.names)
+
+	def unindex(self, doctype, names):
+		if names:
+			frappe.db.sql("delete from `__global_search` where doctype = %s and name in %s", (doctype, names))
 
 	def remove(self, doctype, names):
 		"""Delete records whole (no copy in Deleted Documents), and what frappe keeps about them."""
@@ -268,7 +327,7 @@ class Walk:
 			self.note(_("{0}: name replaced").format(_(voucher_type)), numbers)
 		if self.dry_run:
 			return
-		needles = [n for n in (self.name, *self.emails) if n]
+		needles = [*self.names, *sorted(self.emails - self.shared)]
 		for doctype, party_names in parties.items():
 			for index, old in enumerate(party_names):
 				new = self.party_name(index)
@@ -280,13 +339,23 @@ class Walk:
 					if link.parenttype in ("Contact", "Address"):
 						self.remove(link.parenttype, [link.parent])
 				if old != new:
-					frappe.rename_doc(doctype, old, new, force=True, show_alert=False)
+					rename_doc(
+						doctype,
+						old,
+						new,
+						force=True,
+						show_alert=False,
+						ignore_permissions=True,
+						rebuild_search=False,
+					)
 				frappe.db.set_value(
 					doctype, new, f"{doctype.lower()}_name", self.pseudonym, update_modified=False
 				)
 				self.replace_in(doctype, "name", [new], needles)
-				self.replace_about(doctype, [new], needles)  # frappe's note of the rename names the old
+				self.replace_about(doctype, [new], needles)
+				self.unindex(doctype, [new])  # frappe's note of the rename names the old
 		for voucher_type, numbers in by_type.items():
+			self.unindex(voucher_type, numbers)  # indexed again, pseudonymised, at its next save
 			self.replace_in(voucher_type, "name", numbers, needles)
 			for table in frappe.get_meta(voucher_type).get_table_fields():
 				self.replace_in(table.options, "parent", numbers, needles)
@@ -334,11 +403,8 @@ class Walk:
 		user = self.user
 		if not user or not frappe.db.exists("User", user):
 			return
-		shared = frappe.db.exists(
-			"Participant", {"user": user, "name": ("!=", self.participant), "erased_on": ("is", "not set")}
-		)
-		if shared or frappe.db.get_value("User", user, "user_type") != "Website User":
-			return
+		if user.lower() in self.shared or frappe.db.get_value("User", user, "user_type") != "Website User":
+			return  # also someone else's login: it stays
 		self.note(_("{0}: deleted").format(_("User")), [_("the citizen's portal user")])
 		if not self.dry_run:
 			frappe.db.set_value("Participant", self.participant, "user", None, update_modified=False)
@@ -353,34 +419,40 @@ class Walk:
 			self.remove("User", [user])
 
 	def identifiers_everywhere(self):
-		"""The e-mail and the CPR number, wherever they still are in the site's text columns."""
-		needles = sorted(self.emails | self.cprs)
+		"""The e-mail and the CPR number, wherever a person typed them into a text of the site: found as
+		whole tokens (never inside a longer address or number), case-insensitively, and replaced row
+		by row. An address someone else also uses is left alone."""
+		needles = sorted(self.cprs | (self.emails - self.shared))
+		if self.shared:
+			self.note(_("Kept: also used by someone else"), [_("an e-mail address")] * len(self.shared))
 		if not needles:
 			return
+		token = "[A-Za-z0-9._%+-]"
+		pattern = f"(?i)(?<!{token})(" + "|".join(re.escape(n) for n in needles) + f")(?!{token})"
 		for table, columns in self.columns().items():
-			where = " or ".join(
-				f"`{column}` like %(like{i})s" for column in columns for i in range(len(needles))
+			where = " or ".join(f"`{column}` regexp %(pattern)s" for column in columns)
+			keyed = "name" in columns
+			rows = frappe.db.sql(
+				f"select {'`name`' if keyed else 'count(*)'} from `{table}` where {where}",
+				{"pattern": pattern},
 			)
-			params = {f"like{i}": f"%{needle}%" for i, needle in enumerate(needles)}
-			found = frappe.db.sql(f"select count(*) from `{table}` where {where}", params)[0][0]
+			found = [row[0] for row in rows] if keyed else rows[0][0]
 			if not found:
 				continue
-			self.note(_("Other rows holding the e-mail or CPR number: replaced"), [f"{table} ({found})"])
+			self.note(
+				_("Other rows holding the e-mail or CPR number: replaced"),
+				[f"{table} ({len(found) if keyed else found})"],
+			)
 			if self.dry_run:
 				continue
-			assignments = []
-			for column in columns:
-				expression = f"`{column}`"
-				for i in range(len(needles)):
-					expression = f"replace({expression}, %(n{i})s, %(pseudonym)s)"
-				assignments.append(f"`{column}` = {expression}")
+			assignments = ", ".join(
+				f"`{column}` = regexp_replace(`{column}`, %(pattern)s, %(pseudonym)s)" for column in columns
+			)
+			# By key where the table has one, so that only the rows found are locked.
+			condition = "`name` in %(found)s" if keyed else where
 			frappe.db.sql(
-				f"update `{table}` set {', '.join(assignments)} where {where}",
-				{
-					**params,
-					**{f"n{i}": needle for i, needle in enumerate(needles)},
-					"pseudonym": self.pseudonym,
-				},
+				f"update `{table}` set {assignments} where {condition}",
+				{"pattern": pattern, "pseudonym": self.pseudonym, "found": found},
 			)
 
 

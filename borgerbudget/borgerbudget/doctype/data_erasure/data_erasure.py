@@ -35,20 +35,21 @@ class DataErasure(Document):
 
 	@frappe.whitelist()
 	def erase(self) -> str:
+		"""Erase in the background (it searches every table of the site); the record shows the
+		result. Asked twice, it runs once."""
 		self.check_may_decide()
-		frappe.db.get_value("Participant", self.participant, "name", for_update=True)
-		summary = erasure.erase(self.participant)
-		self.db_set(
-			{
-				"status": E.ERASED,
-				"decided_by": frappe.session.user,
-				"decided_on": now_datetime(),
-				"erased_summary": "\n".join(
-					f"{what}: {len(names)}" for what, names in sorted(summary.items())
-				),
-			}
+		frappe.enqueue(
+			erase_now,
+			queue="long",
+			timeout=3600,
+			job_id=f"borgerbudget-erase-{self.name}",
+			deduplicate=True,
+			enqueue_after_commit=True,
+			now=frappe.flags.in_test,
+			erasure_name=self.name,
+			user=frappe.session.user,
 		)
-		return self.status
+		return _("The personal data is being erased. Reload in a moment to see the result.")
 
 	@frappe.whitelist()
 	def keep(self, reason: str | None = None) -> str:
@@ -142,4 +143,21 @@ def reason(row) -> str:
 		)
 	return _("Personal data is kept {0} years; that ended on {1}.").format(
 		row.years, frappe.format(row.retention_ended_on, "Date")
+	)
+
+
+def erase_now(erasure_name, user):
+	"""The background job: erase once, under the participant's row lock, and record the result."""
+	doc = frappe.get_doc("Data Erasure", erasure_name)
+	frappe.db.get_value("Participant", doc.participant, "name", for_update=True)
+	if frappe.db.get_value("Data Erasure", erasure_name, "status") != E.PROPOSED:
+		return
+	summary = erasure.erase(doc.participant)
+	doc.db_set(
+		{
+			"status": E.ERASED,
+			"decided_by": user,
+			"decided_on": now_datetime(),
+			"erased_summary": "\n".join(f"{what}: {len(names)}" for what, names in sorted(summary.items())),
+		}
 	)

@@ -20,6 +20,10 @@ RUNNING_COURSE = {"status": rules.intake.ENROLLED, "course_termination": ("is", 
 
 class Participant(Document):
 	def validate(self):
+		if not self.is_new() and frappe.db.get_value("Participant", self.name, "erased_on"):
+			frappe.throw(
+				_("This participant's personal data has been erased: the record can no longer be changed.")
+			)
 		self.set_caseworker_team()
 		self.set_cpr()
 		self.set_eligibility()
