@@ -267,6 +267,11 @@ def latest(value):
 	return f"substring(max(concat({POSITION}, {value})), {POSITION_WIDTH + 1})"
 
 
+def research_pseudonym(participant: str) -> str:
+	"""The research export's pseudonym of one participant (a different one on every site)."""
+	return pseudonymiser()(participant)
+
+
 def pseudonymiser():
 	"""participant -> a stable pseudonym per site: the municipality, which holds the key, can link
 	it back; a researcher cannot."""

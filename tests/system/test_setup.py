@@ -90,7 +90,9 @@ def test_setup_again_reuses_and_repairs_the_demo_site():
 	assert "redis_queue:" not in (BENCH_DIR / "Procfile").read_text()
 
 
-def test_setup_without_demo_gives_a_site_without_demo_records():
+def test_a_second_municipality_on_the_same_bench_shares_nothing_with_the_first():
+	"""`SITE=<name> scripts/setup --no-demo` adds a municipality: its own database, company, key,
+	users, files, reports and research pseudonyms; the first one's scheduled jobs touch nothing of it."""
 	site = f"nodemo-{uuid.uuid4().hex[:6]}.localhost"
 	try:
 		out = run("scripts/setup", "--no-demo", env={"SITE": site})
@@ -98,6 +100,39 @@ def test_setup_without_demo_gives_a_site_without_demo_records():
 		assert count(site, "Participant") == 0
 		assert count(site, "Budget Programme") == 0
 		assert bench(site, "list-apps").count("borgerbudget") == 1
+		configs = [
+			json.loads((BENCH_DIR / "sites" / s / "site_config.json").read_text()) for s in (DEMO_SITE, site)
+		]
+		assert configs[0]["db_name"] != configs[1]["db_name"]
+		assert configs[0]["encryption_key"] != configs[1]["encryption_key"]
+		# The demo's people, records and files are not there.
+		assert count(DEMO_SITE, "Participant") > 0 and count(site, "Participant") == 0
+		caseworker = "lise.jobkonsulent@demo.borgerbudget.dk"
+		assert bench(
+			site, "execute", "frappe.db.exists", "--args", f'\'["User", "{caseworker}"]\''
+		).strip() in ("", "None")
+		demo_files = {p.name for p in (BENCH_DIR / "sites" / DEMO_SITE / "private" / "files").glob("*")}
+		assert demo_files and not demo_files & {
+			p.name for p in (BENCH_DIR / "sites" / site / "private" / "files").glob("*")
+		}
+		# The same participant id gets another research pseudonym on each site (a key per site).
+		pseudonyms = {
+			s: bench(
+				s, "execute", "borgerbudget.evaluation.research_pseudonym", "--args", "'[\"BB-2026-00001\"]'"
+			).strip()
+			for s in (DEMO_SITE, site)
+		}
+		assert all(pseudonyms.values()) and pseudonyms[DEMO_SITE] != pseudonyms[site]
+		# A report reads its own site only; the demo's daily job proposes nothing on the other site.
+		demo_rows = bench(DEMO_SITE, "execute", "borgerbudget.evaluation.research_rows")
+		assert "BB-" in demo_rows
+		assert "BB-" not in bench(site, "execute", "borgerbudget.evaluation.research_rows")
+		bench(
+			DEMO_SITE,
+			"execute",
+			"borgerbudget.borgerbudget.doctype.data_erasure.data_erasure.propose_erasures",
+		)
+		assert count(DEMO_SITE, "Data Erasure") > 0 and count(site, "Data Erasure") == 0
 	finally:
 		password = Path(f"/home/{BENCH_USER}/.borgerbudget-db-root-password").read_text()
 		bench_cli(
