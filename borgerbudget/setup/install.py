@@ -20,7 +20,16 @@ def size_user_throttle():
 		frappe.local.conf.throttle_user_limit = USER_LIMIT
 
 
+def ensure_encryption_key():
+	"""The site's own key for the CPR vault, made now rather than at the first CPR number, so that
+	an operator can put it with the backups from the first day (README: backups and the key)."""
+	from frappe.utils.password import get_encryption_key
+
+	get_encryption_key()  # writes a new key into site_config.json when there is none
+
+
 def after_install():
+	ensure_encryption_key()
 	create_benefit_types()
 	create_budget_categories()
 	setup_payouts()
@@ -29,6 +38,7 @@ def after_install():
 
 
 def after_migrate():
+	ensure_encryption_key()
 	setup_payouts()
 	setup_access_log()
 	size_user_throttle()
