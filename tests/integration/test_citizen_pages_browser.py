@@ -244,7 +244,7 @@ def test_the_citizen_completes_a_plan_on_a_phone(browser, fresh_plan, tmp_path):
 	no_horizontal_scroll(driver)
 	screenshot(driver, "plan-filled")
 	driver.find_element(By.CSS_SELECTOR, "[data-submit-plan]").click()
-	saved(driver, "Din plan er sendt til din sagsbehandler.")
+	saved(driver, "Din plan er sendt til din jobkonsulent.")
 	screenshot(driver, "plan-submitted")
 	check_submitted(fresh_plan)
 
@@ -304,7 +304,7 @@ def test_the_citizen_completes_a_plan_with_the_keyboard_alone(browser, fresh_pla
 		keys.tab_to(f"#bb-{field}")
 		keys.type(value)
 		if last:
-			keys.tab_to(f"#bb-{field} ~ *, form:has(#bb-{field}) button[type=submit]")
+			keys.tab_to(f"form:has(#bb-{field}) button[type=submit]")
 			keys.press(Keys.ENTER)
 			saved(driver)
 
@@ -318,7 +318,8 @@ def test_the_citizen_completes_a_plan_with_the_keyboard_alone(browser, fresh_pla
 		keys.type(line["description"])
 		keys.press(Keys.TAB)
 		keys.type(line["category"])  # a select takes the typed option
-		keys.press(Keys.ENTER)  # Enter goes to the next step
+		keys.tab_to("[data-step-next]")
+		keys.press(Keys.ENTER)
 		assert keys.focused("#bb-line-amount")
 		keys.type(line["amount"] + Keys.ENTER)
 		type_date(driver.switch_to.active_element, str(add_days(fresh_plan.course_start_date, 10 * number)))
@@ -352,7 +353,7 @@ def test_the_citizen_completes_a_plan_with_the_keyboard_alone(browser, fresh_pla
 	save_part("strategy_start", PARTS["strategy_start"])
 	keys.tab_to("[data-submit-plan]")
 	keys.press(Keys.ENTER)
-	saved(driver, "Din plan er sendt til din sagsbehandler.")
+	saved(driver, "Din plan er sendt til din jobkonsulent.")
 	check_submitted(fresh_plan)
 	frappe.db.rollback()
 	assert [row.parked for row in frappe.get_doc("Budget Plan", fresh_plan.name).lines] == [0, 1]
