@@ -179,6 +179,7 @@ def set_my_email(email: str) -> str:
 CITIZEN_PAGES = {
 	"/my-plan": "The plan: the budget lines as cards, the four parts, submitting",
 	"/my-timeline": "The Randers timeline: the next three months, the parked lines, successes and frustrations",
+	"/my-money": "The money: each approved line's payout, and receipts for an advance",
 }
 # What the citizen writes on the plan itself (Budget Plan fields), besides the goals and the lines.
 PART_FIELDS = (
@@ -519,3 +520,83 @@ PAGE_MESSAGES = (
 
 def page_messages() -> dict:
 	return {message: _(message) for message in PAGE_MESSAGES}
+
+
+def money_view(doc) -> list[frappe._dict]:
+	"""The citizen's money on an approved plan: each line's payout in words, and each advance with
+	its receipts; the advance that waits for receipts takes new ones (the same one the plan's
+	card links to)."""
+	payouts = line_payouts(doc)
+	advances = frappe.get_list(
+		"Budget Advance",
+		filters={"budget_plan": doc.name},
+		fields=["name", "budget_line", "amount", "receipt_due_date"],
+		order_by="creation asc",
+	)
+	by_line = {}
+	for advance in advances:
+		by_line.setdefault(advance.budget_line, []).append(advance)
+	writable = bool(doc.has_permission("write"))
+	rows = []
+	for line in doc.lines:
+		if line.name not in payouts:
+			continue
+		waiting = payouts[line.name].get("advance")
+		rows.append(
+			frappe._dict(
+				description=line.description,
+				amount=money(doc, line.amount),
+				status=payouts[line.name]["status"],
+				advances=[
+					frappe._dict(
+						name=advance.name,
+						amount=money(doc, advance.amount),
+						due=format_date(advance.receipt_due_date) if advance.receipt_due_date else "",
+						receipts=[
+							frappe._dict(
+								date=format_date(receipt.receipt_date),
+								description=receipt.description,
+								amount=money(doc, receipt.amount),
+								attachment=receipt.attachment,
+							)
+							for receipt in frappe.get_doc("Budget Advance", advance.name).receipts
+						],
+						can_add=writable and advance.name == waiting,
+					)
+					for advance in by_line.get(line.name, [])
+				],
+			)
+		)
+	return rows
+
+
+RECEIPT_FIELDS = ("receipt_date", "description", "amount", "attachment")
+
+
+@frappe.whitelist(methods=["POST"])
+def add_receipt(advance: str, receipt: str | dict) -> str:
+	"""Add a receipt to an advance through its controller (the citizen may add receipts, nothing
+	else). Returns the receipt's name."""
+	from borgerbudget.input import amount_argument, date_argument
+
+	doc = frappe.get_doc("Budget Advance", advance, for_update=True)
+	doc.check_permission("write")
+	receipt = frappe.parse_json(receipt) or {}
+	if not isinstance(receipt, dict) or set(receipt) - set(RECEIPT_FIELDS):
+		frappe.throw(
+			_("These fields cannot be changed here: {0}").format(
+				", ".join(sorted(set(receipt) - set(RECEIPT_FIELDS))) if isinstance(receipt, dict) else ""
+			),
+			title=_("Invalid value"),
+		)
+	values = {
+		field: (receipt.get(field) or "").strip()
+		if isinstance(receipt.get(field), str)
+		else receipt.get(field)
+		for field in RECEIPT_FIELDS
+	}
+	values["receipt_date"] = date_argument(values["receipt_date"], "Receipt Date")
+	values["amount"] = amount_argument(values["amount"], "Amount")
+	row = doc.append("receipts", values)
+	doc.save()
+	return row.name

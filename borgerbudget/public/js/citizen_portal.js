@@ -211,35 +211,73 @@
 
 		// The quote is uploaded as a private file of the plan when it is chosen.
 		const file_input = document.getElementById("bb-line-quote-file");
-		const status = document.getElementById("bb-line-quote-status");
-		file_input.addEventListener("change", () => {
-			const file = file_input.files[0];
-			if (!file) return;
-			const body = new FormData();
-			body.append("file", file, file.name);
-			body.append("is_private", "1");
-			body.append("doctype", "Budget Plan");
-			body.append("docname", data.plan);
-			status.textContent = t("Uploading the file …");
-			busy(form, true);
-			fetch("/api/method/upload_file", {
-				method: "POST",
-				headers: { Accept: "application/json", "X-Frappe-CSRF-Token": frappe.csrf_token },
-				body,
-			})
-				.then(async (response) => {
-					const answer = await response.json().catch(() => ({}));
-					if (!response.ok) throw new Error(as_text(server_message(answer)));
-					form.querySelector("[name=quote]").value = answer.message.file_url;
-					status.textContent = t("The file is uploaded.");
-				})
-				.catch((error) => {
-					status.textContent = "";
-					show_error(form, error);
-				})
-				.finally(() => busy(form, false));
-		});
+		file_input.addEventListener("change", () =>
+			upload(
+				file_input,
+				"Budget Plan",
+				data.plan,
+				form.querySelector("[name=quote]"),
+				document.getElementById("bb-line-quote-status"),
+				form
+			)
+		);
 	}
+
+	// Upload a chosen file as a private file of `doctype` `docname`; its address goes into `target`.
+	function upload(input, doctype, docname, target, status, form) {
+		const file = input.files[0];
+		if (!file) return;
+		const body = new FormData();
+		body.append("file", file, file.name);
+		body.append("is_private", "1");
+		body.append("doctype", doctype);
+		body.append("docname", docname);
+		status.textContent = t("Uploading the file …");
+		busy(form, true);
+		fetch("/api/method/upload_file", {
+			method: "POST",
+			headers: { Accept: "application/json", "X-Frappe-CSRF-Token": frappe.csrf_token },
+			body,
+		})
+			.then(async (response) => {
+				const answer = await response.json().catch(() => ({}));
+				if (!response.ok) throw new Error(as_text(server_message(answer)));
+				target.value = answer.message.file_url;
+				status.textContent = t("The file is uploaded.");
+			})
+			.catch((error) => {
+				status.textContent = "";
+				show_error(form, error);
+			})
+			.finally(() => busy(form, false));
+	}
+
+	// A receipt for an advance (www/my-money).
+	document.querySelectorAll(".bb-receipt-form").forEach((receipt_form) => {
+		const file = receipt_form.querySelector("[data-upload]");
+		file.addEventListener("change", () =>
+			upload(
+				file,
+				"Budget Advance",
+				receipt_form.dataset.advance,
+				receipt_form.querySelector("[name=attachment]"),
+				receipt_form.querySelector("[role=status]"),
+				receipt_form
+			)
+		);
+		receipt_form.addEventListener("submit", (event) => {
+			event.preventDefault();
+			const receipt = {};
+			new FormData(receipt_form).forEach((value, field) => (receipt[field] = value));
+			busy(receipt_form, true);
+			call("borgerbudget.portal.add_receipt", { advance: receipt_form.dataset.advance, receipt })
+				.then(() => done())
+				.catch((error) => {
+					busy(receipt_form, false);
+					show_error(receipt_form, error);
+				});
+		});
+	});
 
 	const submit = document.querySelector("[data-submit-plan]");
 	if (submit) {
