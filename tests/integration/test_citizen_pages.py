@@ -77,7 +77,7 @@ def line(plans, **values):
 
 
 def test_the_pages_are_listed_for_the_accessibility_tests():
-	assert set(CITIZEN_PAGES) == {"/my-plan", "/my-timeline"}
+	assert set(CITIZEN_PAGES) == {"/my-plan", "/my-timeline", "/my-money"}
 
 
 def test_the_citizen_sees_their_plan_as_cards_with_a_step_by_step_form(plans, api):
@@ -235,3 +235,83 @@ def test_the_citizen_writes_the_four_parts_adds_and_edits_lines_and_submits(plan
 		citizen, "save_plan_parts", plan=plans.citizen, parts={"successes": "Jeg kom op hver dag."}
 	)
 	assert response.status_code == 200, response.text
+
+
+@pytest.fixture
+def advance(site):
+	"""An approved plan of the citizen with a bus card advanced to them and paid (committed)."""
+	from borgerbudget import accounting
+	from tests.integration.factories import approved_plan
+
+	frappe.set_user("Administrator")
+	programme = make_programme()
+	plan = approved_plan(
+		programme,
+		lines=[
+			{
+				"description": "Buskort",
+				"amount": 600,
+				"payment_route": rules.plan.REIMBURSEMENT,
+				"category": "Transport",
+			}
+		],
+		user=user("citizen"),
+	)
+	frappe.set_user(user("caseworker_a"))
+	doc = frappe.get_doc(
+		{
+			"doctype": "Budget Advance",
+			"budget_plan": plan.name,
+			"budget_line": plan.lines[0].name,
+			"amount": 600,
+		}
+	).insert()
+	frappe.set_user(user("finance"))
+	payment = accounting.make_advance_payment(doc.name)
+	payment.insert()
+	payment.submit()
+	frappe.set_user("Administrator")
+	frappe.db.commit()
+	yield frappe._dict(plan=plan.name, advance=doc.name)
+	frappe.set_user("Administrator")
+	frappe.db.rollback()
+	remove_programme(programme.name)
+	frappe.db.commit()
+
+
+def test_the_citizen_adds_a_receipt_on_the_money_page(advance, api):
+	citizen, other = api("citizen"), api("citizen_2")
+	page = citizen.get("/my-money", params={"plan": advance.plan})
+	assert page.status_code == 200, page.text
+	assert "Buskort" in page.text and f'data-advance="{advance.advance}"' in page.text
+	assert other.get("/my-money", params={"plan": advance.plan}).status_code == 403
+	# The plan's card links to it.
+	assert "/my-money?plan=" in citizen.get("/my-plan", params={"plan": advance.plan}).text
+
+	response = citizen.post(
+		"/api/method/upload_file",
+		data={"doctype": "Budget Advance", "docname": advance.advance, "is_private": 1},
+		files={"file": ("kvittering.pdf", b"%PDF-1.4 " + frappe.generate_hash().encode(), "application/pdf")},
+	)
+	assert response.status_code == 200, response.text
+	receipt = {
+		"receipt_date": frappe.utils.today(),
+		"description": "Buskort for en måned",
+		"amount": "450",
+		"attachment": response.json()["message"]["file_url"],
+	}
+	future = {**receipt, "receipt_date": str(add_days(frappe.utils.today(), 3))}
+	response = post(citizen, "add_receipt", advance=advance.advance, receipt=future)
+	assert response.status_code == 417 and "in the future" in message(response)
+	response = post(citizen, "add_receipt", advance=advance.advance, receipt={**receipt, "amount": "mange"})
+	assert response.status_code == 417 and "not a valid" in message(response), message(response)
+	assert post(other, "add_receipt", advance=advance.advance, receipt=receipt).status_code == 403
+	frappe.db.rollback()
+	assert not frappe.get_doc("Budget Advance", advance.advance).receipts
+
+	response = post(citizen, "add_receipt", advance=advance.advance, receipt=receipt)
+	assert response.status_code == 200, response.text
+	frappe.db.rollback()
+	doc = frappe.get_doc("Budget Advance", advance.advance)
+	assert [(row.description, row.amount) for row in doc.receipts] == [("Buskort for en måned", 450)]
+	assert "Buskort for en måned" in citizen.get("/my-money", params={"plan": advance.plan}).text
