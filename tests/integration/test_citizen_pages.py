@@ -93,7 +93,9 @@ def test_bad_input_gets_a_clear_message_and_nothing_half_saved(plans, api):
 	citizen = api("citizen")
 	before = stored(plans.citizen)
 	refusals = {
-		"must be a number": post(citizen, "save_plan_line", plan=plans.citizen, line=line(plans, amount="mange")),
+		"must be a number": post(
+			citizen, "save_plan_line", plan=plans.citizen, line=line(plans, amount="mange")
+		),
 		"over the programme's maximum": post(
 			citizen, "save_plan_line", plan=plans.citizen, line=line(plans, amount=60000)
 		),
