@@ -574,12 +574,12 @@ RECEIPT_FIELDS = ("receipt_date", "description", "amount", "attachment")
 
 
 @frappe.whitelist(methods=["POST"])
-def add_receipt(advance: str, receipt: str | dict) -> str:
+def add_receipt(budget_advance: str, receipt: str | dict) -> str:
 	"""Add a receipt to an advance through its controller (the citizen may add receipts, nothing
 	else). Returns the receipt's name."""
 	from borgerbudget.input import amount_argument, date_argument
 
-	doc = frappe.get_doc("Budget Advance", advance, for_update=True)
+	doc = frappe.get_doc("Budget Advance", budget_advance, for_update=True)
 	doc.check_permission("write")
 	receipt = frappe.parse_json(receipt) or {}
 	if not isinstance(receipt, dict) or set(receipt) - set(RECEIPT_FIELDS):

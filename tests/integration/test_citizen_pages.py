@@ -303,15 +303,17 @@ def test_the_citizen_adds_a_receipt_on_the_money_page(advance, api):
 		"attachment": response.json()["message"]["file_url"],
 	}
 	future = {**receipt, "receipt_date": str(add_days(frappe.utils.today(), 3))}
-	response = post(citizen, "add_receipt", advance=advance.advance, receipt=future)
+	response = post(citizen, "add_receipt", budget_advance=advance.advance, receipt=future)
 	assert response.status_code == 417 and "in the future" in message(response)
-	response = post(citizen, "add_receipt", advance=advance.advance, receipt={**receipt, "amount": "mange"})
+	response = post(
+		citizen, "add_receipt", budget_advance=advance.advance, receipt={**receipt, "amount": "mange"}
+	)
 	assert response.status_code == 417 and "must be a number" in message(response), message(response)
-	assert post(other, "add_receipt", advance=advance.advance, receipt=receipt).status_code == 403
+	assert post(other, "add_receipt", budget_advance=advance.advance, receipt=receipt).status_code == 403
 	frappe.db.rollback()
 	assert not frappe.get_doc("Budget Advance", advance.advance).receipts
 
-	response = post(citizen, "add_receipt", advance=advance.advance, receipt=receipt)
+	response = post(citizen, "add_receipt", budget_advance=advance.advance, receipt=receipt)
 	assert response.status_code == 200, response.text
 	frappe.db.rollback()
 	doc = frappe.get_doc("Budget Advance", advance.advance)

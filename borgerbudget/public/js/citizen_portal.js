@@ -270,7 +270,7 @@
 			const receipt = {};
 			new FormData(receipt_form).forEach((value, field) => (receipt[field] = value));
 			busy(receipt_form, true);
-			call("borgerbudget.portal.add_receipt", { advance: receipt_form.dataset.advance, receipt })
+			call("borgerbudget.portal.add_receipt", { budget_advance: receipt_form.dataset.advance, receipt })
 				.then(() => done())
 				.catch((error) => {
 					busy(receipt_form, false);
