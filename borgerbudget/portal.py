@@ -600,3 +600,14 @@ def add_receipt(budget_advance: str, receipt: str | dict) -> str:
 	row = doc.append("receipts", values)
 	doc.save()
 	return row.name
+
+
+def page_assets() -> dict:
+	"""The pages' style and script, put into the page itself: no build step, and never a stale copy
+	from a browser's or proxy's cache of /assets after an upgrade."""
+	return {
+		kind: open(
+			frappe.get_app_path("borgerbudget", "public", kind, f"citizen_portal.{kind}"), encoding="utf-8"
+		).read()
+		for kind in ("css", "js")
+	}

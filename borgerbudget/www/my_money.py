@@ -18,4 +18,5 @@ def get_context(context):
 	context.lines = doc and portal.money_view(doc)
 	context.today = frappe.utils.today()
 	context.messages = portal.page_messages()
+	context.assets = portal.page_assets()
 	return context

@@ -18,4 +18,5 @@ def get_context(context):
 	context.plan = doc and portal.plan_view(doc)
 	context.line_form = doc and portal.line_form(doc)
 	context.messages = portal.page_messages()
+	context.assets = portal.page_assets()
 	return context

@@ -18,4 +18,5 @@ def get_context(context):
 	context.timeline = doc and portal.timeline_view(doc)
 	context.can_write = bool(doc and doc.has_permission("write"))
 	context.messages = portal.page_messages()
+	context.assets = portal.page_assets()
 	return context
