@@ -94,6 +94,7 @@ def screenshot(driver, name):
 		driver.set_window_size(width, height)
 		full = driver.execute_script("return document.documentElement.scrollHeight")
 		driver.set_window_size(width, max(height, full))
+		driver.execute_script("window.scrollTo(0, 0)")
 		driver.save_screenshot(os.path.join(ARTEFACTS, f"{name}-{width}x{height}.png"))
 	driver.set_window_size(*PHONE)
 
