@@ -2,7 +2,7 @@
 
 import frappe
 from frappe import _
-from frappe.utils import flt, fmt_money, format_date
+from frappe.utils import cstr, flt, fmt_money, format_date
 
 from borgerbudget import rules
 
@@ -386,6 +386,15 @@ def writable_plan(plan: str):
 	return doc
 
 
+def text_value(value) -> str:
+	"""A text a page sent, trimmed; numbers are taken as their text, anything else is refused."""
+	if value is None or isinstance(value, bool):
+		return ""
+	if not isinstance(value, str | int | float):
+		frappe.throw(_("A text field got something that is not text."), title=_("Invalid value"))
+	return cstr(value).strip()
+
+
 def line_values(line) -> dict:
 	"""The fields a citizen may write on a line, parsed; anything else is refused."""
 	from borgerbudget.input import amount_argument, date_argument
@@ -399,7 +408,8 @@ def line_values(line) -> dict:
 			_("These fields cannot be changed here: {0}").format(", ".join(sorted(unknown))),
 			title=_("Invalid value"),
 		)
-	values = {field: (line[field].strip() if isinstance(line[field], str) else line[field]) for field in line}
+	values = {field: text_value(line[field]) for field in line if field not in ("amount", "parked")}
+	values.update({field: line[field] for field in ("amount", "parked") if field in line})
 	if "amount" in values:
 		values["amount"] = amount_argument(values["amount"], "Amount")
 	if values.get("need_date"):
@@ -452,24 +462,13 @@ def save_plan_parts(plan: str, parts: str | dict) -> str:
 		)
 	for field in PART_FIELDS:
 		if field in parts:
-			doc.set(
-				field, (parts[field] or "").strip() if isinstance(parts[field], str | None) else parts[field]
-			)
+			doc.set(field, text_value(parts[field]))
 	if "goals" in parts:
 		goals = parts["goals"] or []
 		if not isinstance(goals, list) or not all(isinstance(goal, dict) for goal in goals):
 			frappe.throw(_("The goals could not be read."), title=_("Invalid value"))
-		doc.set(
-			"goals",
-			[
-				{
-					"goal": (goal.get("goal") or "").strip(),
-					"how_to_measure": (goal.get("how_to_measure") or "").strip(),
-				}
-				for goal in goals
-				if (goal.get("goal") or "").strip()
-			],
-		)
+		goals = [{key: text_value(goal.get(key)) for key in ("goal", "how_to_measure")} for goal in goals]
+		doc.set("goals", [goal for goal in goals if goal["goal"]])
 	doc.save()
 	return doc.name
 
@@ -589,12 +588,9 @@ def add_receipt(budget_advance: str, receipt: str | dict) -> str:
 			),
 			title=_("Invalid value"),
 		)
-	values = {
-		field: (receipt.get(field) or "").strip()
-		if isinstance(receipt.get(field), str)
-		else receipt.get(field)
-		for field in RECEIPT_FIELDS
-	}
+	values = {field: text_value(receipt.get(field)) for field in ("description", "attachment")}
+	values["receipt_date"] = receipt.get("receipt_date")
+	values["amount"] = receipt.get("amount")
 	values["receipt_date"] = date_argument(values["receipt_date"], "Receipt Date")
 	values["amount"] = amount_argument(values["amount"], "Amount")
 	row = doc.append("receipts", values)
