@@ -13,6 +13,10 @@ from borgerbudget.portal import CITIZEN_PAGES
 from tests.integration.factories import make_enrolled, make_programme, plan_of, remove_programme, user
 
 METHOD = "/api/method/borgerbudget.portal."
+# The controls as the page's markup has them (the page's own script names them too).
+LINE_FORM = '<form class="bb-step-form" id="bb-line-form"'
+SUBMIT = "data-submit-plan aria-describedby"
+ADD_LINE = "data-add-line>"
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +88,7 @@ def test_the_citizen_sees_their_plan_as_cards_with_a_step_by_step_form(plans, ap
 	citizen = api("citizen")
 	page = citizen.get("/my-plan")
 	assert page.status_code == 200, page.text
-	assert plans.citizen in page.text and 'id="bb-line-form"' in page.text
+	assert plans.citizen in page.text and LINE_FORM in page.text
 	assert citizen.get("/my-timeline").status_code == 200
 	assert api("citizen_2").get("/my-plan").text.count(plans.citizen) == 0
 
@@ -151,7 +155,7 @@ def test_a_read_representative_sees_the_plan_without_controls_and_is_refused_wri
 	page = helper.get("/my-plan")
 	assert page.status_code == 200, page.text
 	assert plans.citizen in page.text
-	assert 'id="bb-line-form"' not in page.text and "data-submit-plan" not in page.text
+	assert LINE_FORM not in page.text and SUBMIT not in page.text
 	response = post(helper, "save_plan_parts", plan=plans.citizen, parts={"motivation": "Ændret"})
 	assert response.status_code == 403
 	response = post(helper, "save_plan_line", plan=plans.citizen, line=line(plans))
@@ -186,7 +190,7 @@ def test_the_citizen_writes_the_four_parts_adds_and_edits_lines_and_submits(plan
 		response = post(citizen, "save_plan_parts", plan=plans.citizen, parts=part)
 		assert response.status_code == 200, response.text
 	# Not complete yet: no budget line. The page says what is missing; the server refuses.
-	assert "data-submit-plan" not in citizen.get("/my-plan").text
+	assert SUBMIT not in citizen.get("/my-plan").text
 	response = post(citizen, "submit_plan", plan=plans.citizen)
 	assert response.status_code == 417 and "budget line" in message(response)
 
@@ -221,7 +225,7 @@ def test_the_citizen_writes_the_four_parts_adds_and_edits_lines_and_submits(plan
 	assert (file.is_private, file.attached_to_name) == (1, plans.citizen)
 
 	page = citizen.get("/my-plan").text
-	assert "data-submit-plan" in page and "Aarhus Truckskole" in page and quote in page
+	assert SUBMIT in page and "Aarhus Truckskole" in page and quote in page
 	timeline = citizen.get("/my-timeline").text
 	assert "Truckcertifikat" in timeline and "Buskort" in timeline
 
@@ -231,7 +235,7 @@ def test_the_citizen_writes_the_four_parts_adds_and_edits_lines_and_submits(plan
 	# Submitted: locked, on this route as on every other.
 	response = post(citizen, "save_plan_parts", plan=plans.citizen, parts={"motivation": "Ændret bagefter"})
 	assert response.status_code == 417 and "cannot be changed" in message(response)
-	assert "data-add-line" not in citizen.get("/my-plan").text
+	assert ADD_LINE not in citizen.get("/my-plan").text
 	# Successes and frustrations are the Randers follow-up's: still written after submitting.
 	response = post(
 		citizen, "save_plan_parts", plan=plans.citizen, parts={"successes": "Jeg kom op hver dag."}
