@@ -213,7 +213,9 @@ def test_the_citizen_completes_a_plan_on_a_phone(browser, fresh_plan, tmp_path):
 		form.find_element(By.ID, "bb-line-description").send_keys(line["description"])
 		form.find_element(By.ID, "bb-line-category").send_keys(line["category"])
 		next_step.click()
-		form.find_element(By.ID, "bb-line-amount").send_keys(line["amount"])
+		amount = form.find_element(By.ID, "bb-line-amount")
+		# The first time over the maximum: the server's refusal is shown and tied to the field.
+		amount.send_keys("60000" if number == 1 else line["amount"])
 		next_step.click()
 		type_date(
 			form.find_element(By.ID, "bb-line-need_date"),
@@ -231,6 +233,19 @@ def test_the_citizen_completes_a_plan_on_a_phone(browser, fresh_plan, tmp_path):
 		form.find_element(By.ID, "bb-line-theory_of_change").send_keys("Med det kan jeg få job.")
 		if number == 1:
 			screenshot(driver, "line-step-6")
+			form.find_element(By.CSS_SELECTOR, "[data-step-save]").click()
+			error = WebDriverWait(driver, 30).until(lambda d: d.find_element(By.ID, "bb-line-error").text)
+			assert "maksimum" in error, error
+			field = form.find_element(By.ID, "bb-line-theory_of_change")
+			assert "bb-line-error" in field.get_attribute("aria-describedby")
+			assert field.get_attribute("aria-invalid") == "true"
+			screenshot(driver, "line-error")
+			for _step in range(4):
+				form.find_element(By.CSS_SELECTOR, "[data-step-back]").click()
+			amount.clear()
+			amount.send_keys(line["amount"])
+			for _step in range(4):
+				next_step.click()
 		form.find_element(By.CSS_SELECTOR, "[data-step-save]").click()
 		saved(driver)
 
@@ -247,6 +262,9 @@ def test_the_citizen_completes_a_plan_on_a_phone(browser, fresh_plan, tmp_path):
 	assert "5.100" in driver.find_element(By.CSS_SELECTOR, ".bb-summary").text
 	no_horizontal_scroll(driver)
 	screenshot(driver, "plan-filled")
+	driver.set_window_size(320, 800)  # reflow: 200 % zoom on a 640 px wide window
+	no_horizontal_scroll(driver)
+	driver.set_window_size(*PHONE)
 	driver.find_element(By.CSS_SELECTOR, "[data-submit-plan]").click()
 	saved(driver, "Din plan er sendt til din jobkonsulent.")
 	screenshot(driver, "plan-submitted")
@@ -255,6 +273,9 @@ def test_the_citizen_completes_a_plan_on_a_phone(browser, fresh_plan, tmp_path):
 	driver.get(driver.base_url + "/my-timeline")
 	assert "Truckcertifikat" in driver.find_element(By.CSS_SELECTOR, ".bb-timeline").text
 	no_horizontal_scroll(driver)
+	driver.set_window_size(320, 800)
+	no_horizontal_scroll(driver)
+	driver.set_window_size(*PHONE)
 	screenshot(driver, "timeline")
 
 
