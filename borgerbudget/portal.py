@@ -2,7 +2,7 @@
 
 import frappe
 from frappe import _
-from frappe.utils import fmt_money, format_date
+from frappe.utils import cstr, flt, fmt_money, format_date
 
 from borgerbudget import rules
 
@@ -101,41 +101,11 @@ def get_payout_overview(budget_plan: str) -> list[dict]:
 	to upload receipts to when one is waiting."""
 	plan = frappe.get_doc("Budget Plan", budget_plan)
 	plan.check_permission("read")
-	if plan.status != rules.plan.APPROVED:
-		return []
-	advances = {
-		row.budget_line: row
-		for row in frappe.get_all(
-			"Budget Advance",
-			filters={"budget_plan": plan.name},
-			fields=["name", "budget_line", "status", "receipt_due_date"],
-			order_by="creation asc",
-		)
-	}
-	# An e-invoice matched to a line is news to the citizen before finance has submitted it.
-	received = set(
-		frappe.get_all(
-			"E-Invoice",
-			filters={
-				"budget_plan": plan.name,
-				"status": rules.einvoice.DRAFTED,
-				"kind": rules.einvoice.INVOICE,
-			},
-			pluck="budget_line",
-		)
-	)
+	payouts = line_payouts(plan)
 	return [
-		{
-			"description": line.description,
-			"amount": line.amount,
-			"status": _("Invoice received from {0}").format(line.supplier_text or line.supplier)
-			if line.name in received and line.payout_status == rules.payout.AWAITING_INVOICE
-			else describe_payout(line, advances.get(line.name), plan.currency),
-			"advance": (advances.get(line.name) or {}).get("name")
-			if line.payout_status in (rules.payout.AWAITING_RECEIPTS, rules.payout.RECEIPTS_OVERDUE)
-			else None,
-		}
+		{"description": line.description, "amount": line.amount, **payouts[line.name]}
 		for line in plan.lines
+		if line.name in payouts
 	]
 
 
@@ -203,3 +173,437 @@ def set_my_email(email: str) -> str:
 				"Info", _("The citizen set their e-mail for notifications.")
 			)
 	return email
+
+
+# The citizen's own pages (www/), route → what the page is for. The accessibility tests visit each.
+CITIZEN_PAGES = {
+	"/my-plan": "The plan: the budget lines as cards, the four parts, submitting",
+	"/my-timeline": "The Randers timeline: the next three months, the parked lines, successes and frustrations",
+	"/my-money": "The money: each approved line's payout, and receipts for an advance",
+}
+# What the citizen writes on the plan itself (Budget Plan fields), besides the goals and the lines.
+PART_FIELDS = (
+	"motivation",
+	"dream",
+	"next_step",
+	"strategy_continue",
+	"strategy_stop",
+	"strategy_start",
+	"successes",
+	"frustrations",
+	"wishes",
+)
+# What the citizen writes on a budget line; the rest is the caseworker's or the server's.
+LINE_FIELDS = (
+	"description",
+	"category",
+	"amount",
+	"need_date",
+	"payment_route",
+	"supplier_text",
+	"goal",
+	"quote",
+	"theory_of_change",
+	"parked",
+)
+
+
+def citizen_plan(name: str | None = None):
+	"""The plan a portal page shows: the one asked for, else the user's own, or that of the citizen
+	a representative works for (/act-for). Read permission is checked either way."""
+	from borgerbudget.representation import acting_for
+
+	if frappe.session.user == "Guest":
+		frappe.throw(_("Log in to see this page."), frappe.PermissionError)
+	if not name:
+		participant = acting_for()
+		plans = frappe.get_list(
+			"Budget Plan",
+			filters={"participant": participant} if participant else {},
+			pluck="name",
+			order_by="creation desc",
+			limit=1,
+		)
+		if not plans:
+			return None
+		name = plans[0]
+	doc = frappe.get_doc("Budget Plan", name)
+	doc.check_permission("read")
+	return doc
+
+
+def money(doc, amount):
+	return fmt_money(amount or 0, 0, doc.currency)
+
+
+def plan_view(doc) -> frappe._dict:
+	"""Everything the citizen's pages show about a plan, in words: the server decides the texts,
+	the totals and what the user may do; the pages only show them."""
+	editable = doc.status in rules.plan.EDITABLE_PLAN_STATUSES
+	can_edit = editable and bool(doc.has_permission("write"))
+	missing = doc.missing_for_submission() if editable else []
+	payouts = line_payouts(doc)
+	total, maximum = flt(doc.total_amount), flt(doc.maximum_amount)
+	return frappe._dict(
+		name=doc.name,
+		participant_name=doc.participant_name,
+		status=_(doc.status),
+		status_text=plan_status_text(doc),
+		can_edit=can_edit,
+		can_submit=can_edit and not missing,
+		missing=missing,
+		total=money(doc, total),
+		maximum=money(doc, maximum),
+		remaining=money(doc, maximum - total),
+		over=total > maximum,
+		percent=min(100, round(100 * total / maximum)) if maximum else 0,
+		deadline=format_date(doc.plan_deadline) if doc.plan_deadline else None,
+		deadline_passed=doc.is_past_deadline(),
+		dream_and_next_step=bool(doc.dream_and_next_step),
+		parts={field: doc.get(field) or "" for field in PART_FIELDS},
+		goals=[{"goal": row.goal, "how_to_measure": row.how_to_measure or ""} for row in doc.goals],
+		lines=[line_view(doc, row, payouts.get(row.name)) for row in doc.lines],
+		notes=frappe.get_list(
+			"Budget Plan Note",
+			filters={"budget_plan": doc.name, "visible_to_citizen": 1},
+			fields=["note", "creation"],
+			order_by="creation desc",
+		),
+		approved=doc.status == rules.plan.APPROVED,
+	)
+
+
+def plan_status_text(doc):
+	if doc.status in rules.plan.EDITABLE_PLAN_STATUSES:
+		return _("Write your plan. Send it when it is ready.")
+	return {
+		rules.plan.SUBMITTED: _("Your caseworker is reading your plan."),
+		rules.plan.APPROVED: _("Your plan is approved."),
+		rules.plan.REJECTED: _("Your plan was not approved."),
+	}.get(doc.status, "")
+
+
+def line_view(doc, row, payout):
+	"""One budget line as a card: what, how much, when, who is paid, the quote, and what happens next."""
+	to_supplier = row.payment_route == rules.plan.SUPPLIER_INVOICE
+	return frappe._dict(
+		name=row.name,
+		idx=row.idx,
+		values={
+			field: row.get(field) if field != "need_date" else str(row.need_date or "")
+			for field in LINE_FIELDS
+		},
+		description=row.description,
+		category=_(row.category) if row.category else "",
+		amount=money(doc, row.amount),
+		need_date=format_date(row.need_date) if row.need_date else "",
+		payee=(row.supplier_text or row.supplier or _("The shop or school")) if to_supplier else _("Me"),
+		quote=row.quote,
+		goal=row.goal,
+		parked=bool(row.parked),
+		next=line_next_step(doc, row, payout),
+		advance=payout and payout.get("advance"),
+	)
+
+
+def line_next_step(doc, row, payout):
+	if doc.status == rules.plan.APPROVED and payout:
+		return payout["status"]
+	if row.parked:
+		return _("Parked. It waits until later.")
+	if doc.status in rules.plan.EDITABLE_PLAN_STATUSES:
+		return _("You can still change it.")
+	if doc.status == rules.plan.SUBMITTED:
+		return _("Your caseworker is reading it.")
+	return _("Not approved.")
+
+
+def line_payouts(plan) -> dict[str, dict]:
+	"""Each approved line's payout in plain words, by line, with the advance to upload receipts to
+	when one is waiting."""
+	if plan.status != rules.plan.APPROVED:
+		return {}
+	advances = {
+		row.budget_line: row
+		for row in frappe.get_all(
+			"Budget Advance",
+			filters={"budget_plan": plan.name},
+			fields=["name", "budget_line", "status", "receipt_due_date"],
+			order_by="creation asc",
+		)
+	}
+	# An e-invoice matched to a line is news to the citizen before finance has submitted it.
+	received = set(
+		frappe.get_all(
+			"E-Invoice",
+			filters={
+				"budget_plan": plan.name,
+				"status": rules.einvoice.DRAFTED,
+				"kind": rules.einvoice.INVOICE,
+			},
+			pluck="budget_line",
+		)
+	)
+	return {
+		line.name: {
+			"status": _("Invoice received from {0}").format(line.supplier_text or line.supplier)
+			if line.name in received and line.payout_status == rules.payout.AWAITING_INVOICE
+			else describe_payout(line, advances.get(line.name), plan.currency),
+			"advance": (advances.get(line.name) or {}).get("name")
+			if line.payout_status in (rules.payout.AWAITING_RECEIPTS, rules.payout.RECEIPTS_OVERDUE)
+			else None,
+		}
+		for line in plan.lines
+	}
+
+
+def line_form(doc) -> frappe._dict:
+	"""The choices of the step-by-step line form: the categories, the routes this programme pays by,
+	and the plan's goals."""
+	allowance = flt(frappe.get_cached_value("Budget Programme", doc.programme, "allowance_limit"))
+	routes = [
+		(rules.plan.SUPPLIER_INVOICE, _("A shop or school sends the bill")),
+		(rules.plan.REIMBURSEMENT, _("I pay and get the money back")),
+	]
+	if allowance:
+		routes.append((rules.plan.ALLOWANCE, _("I get the money without receipts")))
+	return frappe._dict(
+		categories=[
+			(name, _(name)) for name in frappe.get_all("Budget Category", pluck="name", order_by="name")
+		],
+		routes=routes,
+		goals=[row.goal for row in doc.goals],
+		course_start=str(doc.course_start_date or ""),
+		course_end=str(doc.course_end_date or ""),
+	)
+
+
+def writable_plan(plan: str):
+	"""The plan, locked for this request, if the user may change it (the permission rule decides:
+	another citizen, or a representative with the scope Read, is refused)."""
+	doc = frappe.get_doc("Budget Plan", plan, for_update=True)
+	doc.check_permission("write")
+	return doc
+
+
+def text_value(value) -> str:
+	"""A text a page sent, trimmed; numbers are taken as their text, anything else is refused."""
+	if value is None or isinstance(value, bool):
+		return ""
+	if not isinstance(value, str | int | float):
+		frappe.throw(_("A text field got something that is not text."), title=_("Invalid value"))
+	return cstr(value).strip()
+
+
+def line_values(line) -> dict:
+	"""The fields a citizen may write on a line, parsed; anything else is refused."""
+	from borgerbudget.input import amount_argument, date_argument
+
+	line = frappe.parse_json(line) or {}
+	if not isinstance(line, dict):
+		frappe.throw(_("The budget line could not be read."), title=_("Invalid value"))
+	unknown = set(line) - set(LINE_FIELDS)
+	if unknown:
+		frappe.throw(
+			_("These fields cannot be changed here: {0}").format(", ".join(sorted(unknown))),
+			title=_("Invalid value"),
+		)
+	values = {field: text_value(line[field]) for field in line if field not in ("amount", "parked")}
+	values.update({field: line[field] for field in ("amount", "parked") if field in line})
+	if "amount" in values:
+		values["amount"] = amount_argument(values["amount"], "Amount")
+	if values.get("need_date"):
+		values["need_date"] = date_argument(values["need_date"], "Need Date")
+	if "parked" in values:
+		values["parked"] = 1 if values["parked"] in (1, True, "1", "true", "on") else 0
+	return values
+
+
+@frappe.whitelist(methods=["POST"])
+def save_plan_line(plan: str, line: str | dict, line_name: str | None = None) -> str:
+	"""Add a budget line to the plan, or change one (`line_name`), through the plan's controller:
+	the same checks as the desk and REST. Returns the line's name."""
+	doc = writable_plan(plan)
+	values = line_values(line)
+	if line_name:
+		row = next((row for row in doc.lines if row.name == line_name), None)
+		if not row:
+			frappe.throw(_("This line is not in the plan."), frappe.DoesNotExistError)
+		row.update(values)
+	else:
+		row = doc.append("lines", values)
+	doc.save()
+	return row.name
+
+
+@frappe.whitelist(methods=["POST"])
+def remove_plan_line(plan: str, line_name: str) -> str:
+	doc = writable_plan(plan)
+	rows = [row for row in doc.lines if row.name != line_name]
+	if len(rows) == len(doc.lines):
+		frappe.throw(_("This line is not in the plan."), frappe.DoesNotExistError)
+	doc.set("lines", rows)
+	doc.save()
+	return doc.name
+
+
+@frappe.whitelist(methods=["POST"])
+def save_plan_parts(plan: str, parts: str | dict) -> str:
+	"""Write the plan's own parts (why, goals, strategy, successes and frustrations) through the
+	plan's controller. Only the parts sent are changed."""
+	doc = writable_plan(plan)
+	parts = frappe.parse_json(parts) or {}
+	if not isinstance(parts, dict) or set(parts) - {*PART_FIELDS, "goals"}:
+		frappe.throw(
+			_("These fields cannot be changed here: {0}").format(
+				", ".join(sorted(set(parts) - {*PART_FIELDS, "goals"})) if isinstance(parts, dict) else ""
+			),
+			title=_("Invalid value"),
+		)
+	for field in PART_FIELDS:
+		if field in parts:
+			doc.set(field, text_value(parts[field]))
+	if "goals" in parts:
+		goals = parts["goals"] or []
+		if not isinstance(goals, list) or not all(isinstance(goal, dict) for goal in goals):
+			frappe.throw(_("The goals could not be read."), title=_("Invalid value"))
+		goals = [{key: text_value(goal.get(key)) for key in ("goal", "how_to_measure")} for goal in goals]
+		doc.set("goals", [goal for goal in goals if goal["goal"]])
+	doc.save()
+	return doc.name
+
+
+@frappe.whitelist(methods=["POST"])
+def submit_plan(plan: str) -> str:
+	"""Send the plan to the caseworker (Budget Plan.submit_for_assessment), if it is complete."""
+	doc = writable_plan(plan)
+	doc.submit_for_assessment()
+	return _(doc.status)
+
+
+def timeline_view(doc) -> frappe._dict:
+	"""The print format's timeline (Budget Plan.get_timeline) with the texts the screen shows."""
+	timeline = doc.get_timeline()
+	return frappe._dict(
+		months=[
+			frappe._dict(
+				label=frappe.utils.formatdate(month["start"], "MMMM yyyy"),
+				lines=[timeline_line(doc, row) for row in month["lines"]],
+			)
+			for month in timeline["months"]
+		],
+		parked=[timeline_line(doc, row) for row in timeline["parked"]],
+	)
+
+
+def timeline_line(doc, row):
+	return frappe._dict(
+		description=row.description,
+		amount=money(doc, row.amount),
+		need_date=format_date(row.need_date) if row.need_date else "",
+		park_note=row.park_note or "",
+	)
+
+
+# The texts the pages' script shows, in the user's language.
+PAGE_MESSAGES = (
+	"Saved.",
+	"Something went wrong. Try again.",
+	"Delete this line?",
+	"Step {0} of {1}",
+	"The file is uploaded.",
+	"Uploading the file …",
+	"Your plan is sent to your caseworker.",
+)
+
+
+def page_messages() -> dict:
+	return {message: _(message) for message in PAGE_MESSAGES}
+
+
+def money_view(doc) -> list[frappe._dict]:
+	"""The citizen's money on an approved plan: each line's payout in words, and each advance with
+	its receipts; the advance that waits for receipts takes new ones (the same one the plan's
+	card links to)."""
+	payouts = line_payouts(doc)
+	advances = frappe.get_list(
+		"Budget Advance",
+		filters={"budget_plan": doc.name},
+		fields=["name", "budget_line", "amount", "receipt_due_date"],
+		order_by="creation asc",
+	)
+	by_line = {}
+	for advance in advances:
+		by_line.setdefault(advance.budget_line, []).append(advance)
+	writable = bool(doc.has_permission("write"))
+	rows = []
+	for line in doc.lines:
+		if line.name not in payouts:
+			continue
+		waiting = payouts[line.name].get("advance")
+		rows.append(
+			frappe._dict(
+				description=line.description,
+				amount=money(doc, line.amount),
+				status=payouts[line.name]["status"],
+				advances=[
+					frappe._dict(
+						name=advance.name,
+						amount=money(doc, advance.amount),
+						due=format_date(advance.receipt_due_date) if advance.receipt_due_date else "",
+						receipts=[
+							frappe._dict(
+								date=format_date(receipt.receipt_date),
+								description=receipt.description,
+								amount=money(doc, receipt.amount),
+								attachment=receipt.attachment,
+							)
+							for receipt in frappe.get_doc("Budget Advance", advance.name).receipts
+						],
+						can_add=writable and advance.name == waiting,
+					)
+					for advance in by_line.get(line.name, [])
+				],
+			)
+		)
+	return rows
+
+
+RECEIPT_FIELDS = ("receipt_date", "description", "amount", "attachment")
+
+
+@frappe.whitelist(methods=["POST"])
+def add_receipt(budget_advance: str, receipt: str | dict) -> str:
+	"""Add a receipt to an advance through its controller (the citizen may add receipts, nothing
+	else). Returns the receipt's name."""
+	from borgerbudget.input import amount_argument, date_argument
+
+	doc = frappe.get_doc("Budget Advance", budget_advance, for_update=True)
+	doc.check_permission("write")
+	receipt = frappe.parse_json(receipt) or {}
+	if not isinstance(receipt, dict) or set(receipt) - set(RECEIPT_FIELDS):
+		frappe.throw(
+			_("These fields cannot be changed here: {0}").format(
+				", ".join(sorted(set(receipt) - set(RECEIPT_FIELDS))) if isinstance(receipt, dict) else ""
+			),
+			title=_("Invalid value"),
+		)
+	values = {field: text_value(receipt.get(field)) for field in ("description", "attachment")}
+	values["receipt_date"] = receipt.get("receipt_date")
+	values["amount"] = receipt.get("amount")
+	values["receipt_date"] = date_argument(values["receipt_date"], "Receipt Date")
+	values["amount"] = amount_argument(values["amount"], "Amount")
+	row = doc.append("receipts", values)
+	doc.save()
+	return row.name
+
+
+def page_assets() -> dict:
+	"""The pages' style and script, put into the page itself: no build step, and never a stale copy
+	from a browser's or proxy's cache of /assets after an upgrade."""
+	return {
+		kind: open(
+			frappe.get_app_path("borgerbudget", "public", kind, f"citizen_portal.{kind}"), encoding="utf-8"
+		).read()
+		for kind in ("css", "js")
+	}

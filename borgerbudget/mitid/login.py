@@ -27,7 +27,7 @@ CALLBACK = "/api/method/borgerbudget.mitid.login.callback"
 COOKIE = "borgerbudget_mitid"
 PENDING_SECONDS = 600
 BROKER_CACHE_SECONDS = 3600
-HOME = "/my-budget-plan"
+HOME = "/my-plan"  # the citizen's plan (www/my-plan)
 ACT_FOR = "/act-for"  # where a representative chooses whose plan to work on
 REPRESENTATIVE = "Representative"  # the MitID Login's reason for a representative's login
 # A citizen's user needs an address frappe accepts, and none that can receive mail (RFC 2606):

@@ -216,6 +216,7 @@ def make_demo(company=DEFAULT_COMPANY):
 	for email, first_name, last_name, participant_name in CITIZENS:
 		make_citizen(email, first_name, last_name, participant_name)
 	make_draft_plan("Jens Nielsen")
+	add_randers_notes("Jens Nielsen")
 	for row in ASSESSED_PLANS:
 		make_assessed_plan(*row, users)
 	make_payouts("Camilla Rasmussen", users)
@@ -305,6 +306,31 @@ def make_draft_plan(participant_name):
 		},
 	)
 	plan.strategy_continue = "Gå ture hver dag."
+	plan.save()
+
+
+def add_randers_notes(participant_name):
+	"""What Jens's timeline (/my-timeline) shows besides the months: a line parked for later, and
+	what goes well and what is hard. Added once, to a plan still in draft."""
+	participant = frappe.db.get_value("Participant", {"full_name": participant_name})
+	plan = frappe.get_doc("Budget Plan", {"participant": participant})
+	if plan.status != rules.plan.DRAFT or any(row.parked for row in plan.lines):
+		return
+	plan.append(
+		"lines",
+		{
+			"description": "Brugt cykel",
+			"category": "Cykel / knallert",
+			"amount": 1500,
+			"need_date": add_days(getdate(plan.course_start_date), 45),
+			"supplier_text": "Genbrugscyklen",
+			"goal": "Job som chauffør",
+			"parked": 1,
+			"park_note": "Når kørekortet er i gang",
+		},
+	)
+	plan.successes = plan.successes or "Jeg har ringet til tre køreskoler."
+	plan.frustrations = plan.frustrations or "Det er svært at sove om natten."
 	plan.save()
 
 

@@ -353,3 +353,33 @@ def test_text_is_stored_as_given_and_shown_escaped(target, api):
 	assert "Jeg &lt;3 cykler &amp; 2 &gt; 1" in pages["print format"].text
 	frappe.db.set_value("Budget Plan", target.plan, {"motivation": None, "strategy_stop": None})
 	frappe.db.commit()
+
+
+def test_the_citizens_pages_with_bad_input(target, api):
+	"""The methods behind /my-plan (borgerbudget/portal.py) take whatever a page could send."""
+	citizen = api("citizen")
+	method = "/api/method/borgerbudget.portal."
+
+	def send(values):
+		date, text, amount, route = values
+		line = {"description": text, "category": "Transport", "amount": amount, "need_date": date}
+		line["payment_route"] = route
+		check(
+			lambda: citizen.post(method + "save_plan_line", **as_json({"plan": target.plan, "line": line})),
+			"save_plan_line",
+		)
+		parts = {"motivation": text, "goals": [{"goal": text, "how_to_measure": amount}]}
+		check(
+			lambda: citizen.post(
+				method + "save_plan_parts", **as_json({"plan": target.plan, "parts": parts})
+			),
+			"save_plan_parts",
+		)
+
+	always = [
+		("2026-02-30", "x", float("nan"), "Supplier invoice"),
+		("", "x" * MEGABYTE, "1e400", "x"),
+		("0000-00-00", HTML, -1, "Reimbursement to the citizen"),
+	]
+	routes = st.one_of(st.just("Supplier invoice"), texts)
+	fuzz(st.tuples(dates, texts, amounts, routes), send, EXAMPLES, always)

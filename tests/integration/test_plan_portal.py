@@ -87,7 +87,7 @@ def test_a_citizen_never_sees_another_citizens_plan(plans, api):
 def test_the_portal_takes_the_citizen_to_their_own_plan(plans, api):
 	response = api("citizen").get(f"/{PORTAL}", allow_redirects=True)
 	assert response.status_code == 200
-	assert response.url.endswith(f"/{PORTAL}/{plans['citizen']}/edit")
+	assert response.url.endswith("/my-plan") and plans["citizen"] in response.text
 
 
 def test_the_portal_form_saves_through_the_controller_rules(plans, api):

@@ -292,6 +292,15 @@ class BudgetPlan(Document):
 		self.total_paid = sum(flt(row.paid_amount) for row in self.lines)
 
 	def validate_complete(self):
+		missing = self.missing_for_submission()
+		if missing:
+			frappe.throw(
+				_("Before the plan can be submitted, fill in: {0}").format(", ".join(missing)),
+				title=_("The plan is not complete"),
+			)
+
+	def missing_for_submission(self) -> list[str]:
+		"""What the citizen must still write before the plan can be submitted, in words."""
 		parts = {
 			"motivation": self.motivation,
 			"strategy_continue": self.strategy_continue,
@@ -302,13 +311,7 @@ class BudgetPlan(Document):
 		if self.dream_and_next_step:
 			parts.update(dream=self.dream, next_step=self.next_step)
 		missing = rules.plan.missing_for_submission(parts, to_lines(self.lines))
-		if missing:
-			frappe.throw(
-				_("Before the plan can be submitted, fill in: {0}").format(
-					", ".join(self.describe_missing(item) for item in missing)
-				),
-				title=_("The plan is not complete"),
-			)
+		return [self.describe_missing(item) for item in missing]
 
 	def describe_missing(self, item):
 		if item.startswith("theory_of_change:"):
