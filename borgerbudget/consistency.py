@@ -78,7 +78,9 @@ def files_on_disk() -> list[str]:
 		"File", filters={"is_folder": 0, "file_url": ("like", "/%files/%")}, fields=["name", "file_url"]
 	):
 		url = file.file_url.lstrip("/")
-		path = frappe.get_site_path(url) if url.startswith("private/") else frappe.get_site_path("public", url)
+		path = (
+			frappe.get_site_path(url) if url.startswith("private/") else frappe.get_site_path("public", url)
+		)
 		if not os.path.exists(path):
 			problems.append(f"File {file.name}: {file.file_url} is missing")
 	return problems
@@ -92,7 +94,9 @@ def cpr_readable() -> list[str]:
 		except Exception:
 			# frappe's decrypt fails (and says so) without the key the number was encrypted with.
 			frappe.clear_last_message()
-			problems.append(f"Participant {row.participant}: the CPR number cannot be read with this site's key")
+			problems.append(
+				f"Participant {row.participant}: the CPR number cannot be read with this site's key"
+			)
 			continue
 		if cpr_vault.keyed_hash(digits) != row.cpr_hash:
 			problems.append(f"Participant {row.participant}: the CPR number does not match its keyed hash")
