@@ -6,6 +6,23 @@ from frappe.utils import fmt_money, format_date
 
 from borgerbudget import rules
 
+# Every page a citizen (or their representative) uses, as the routes they open: the accessibility
+# test (tests/integration/test_accessibility.py) visits each one, the readability test reads their
+# texts. A new citizen page joins by being listed here.
+CITIZEN_PAGES = (
+	"/my-budget-plan",
+	"/my-receipts",
+	"/plan-change",
+	"/my-email",
+	"/my-representatives",
+	"/act-for",
+	"/my-data",
+	"/mitid",
+	"/tilgaengelighed",
+)
+# The caseworkers' web forms, checked by the same accessibility test.
+STAFF_WEB_FORMS = ("/budget-plan", "/plan-assessment", "/approval-vote", "/participant-registration")
+
 # Strings of public/js/budget_plan_web_form.js.
 SCRIPT_MESSAGES = (
 	"Total",
@@ -87,12 +104,49 @@ def approval_form_context(context):
 
 def translate_form_texts(context):
 	"""The introduction, and the heading of a new entry: frappe makes it "New " + the untranslated
-	title ("Ny Change My Plan"); the form's own title, translated, reads right in every language."""
+	title ("Ny Change My Plan"); the form's own title, translated, reads right in every language.
+	On a list, the values its columns show."""
 	if context.introduction_text:
 		context.introduction_text = _(context.introduction_text)
 	if frappe.form_dict.is_new and context.web_form_doc:
 		context.title = _(context.web_form_doc.title)
+	if frappe.form_dict.is_list and context.web_form_doc:
+		translate_list_values(context)
 	context.no_cache = 1
+
+
+def translate_list_values(context):
+	"""frappe's web form list passes each cell through __() but sends the page only the labels'
+	translations, so statuses and workflow states ("Plan Approved") showed in English. The list page
+	renders no form script: the values' translations go in through the page's body_include, which
+	runs after frappe has set its own messages and before the list is drawn."""
+	meta = frappe.get_meta(context.web_form_doc.doc_type)
+	values = []
+	for column in context.web_form_doc.get("list_columns") or []:
+		df = meta.get_field(column.get("fieldname"))
+		if not df:
+			continue
+		if df.fieldtype == "Select":
+			values.extend(filter(None, (df.options or "").split("\n")))
+		elif df.fieldtype == "Link" and df.options == "Workflow State":
+			values.extend(
+				frappe.get_all(
+					"Workflow Document State",
+					filters={
+						"parent": (
+							"in",
+							frappe.get_all("Workflow", {"document_type": meta.name}, pluck="name"),
+						)
+					},
+					pluck="state",
+				)
+			)
+	if not values:
+		return
+	messages = frappe.as_json({value: _(value) for value in values}).replace("</", "<\\/")
+	context.body_include = (context.body_include or "") + (
+		f"<script>Object.assign(frappe._messages, {messages});</script>"
+	)
 
 
 @frappe.whitelist()
@@ -203,3 +257,26 @@ def set_my_email(email: str) -> str:
 				"Info", _("The citizen set their e-mail for notifications.")
 			)
 	return email
+
+
+# The words public/js/portal_a11y.js gives frappe's controls, in the user's language.
+A11Y_MESSAGES = {
+	"select_row": "Select row",
+	"select_all": "Select all rows",
+	"print": "Print",
+	"required": "Fill in this field.",
+}
+STATEMENT = "/tilgaengelighed"
+
+
+def website_context(context):
+	"""update_website_context: the accessibility statement in every page's footer, and the words of
+	the portal's accessibility script (public/js/portal_a11y.js)."""
+	items = list(context.get("footer_items") or [])
+	if not any(item.get("url") == STATEMENT for item in items):
+		items.append(frappe._dict(label=_("Accessibility statement"), url=STATEMENT))
+	context["footer_items"] = items
+	words = frappe.as_json({key: _(message) for key, message in A11Y_MESSAGES.items()}).replace("</", "<\\/")
+	context["body_include"] = (
+		context.get("body_include") or ""
+	) + f"<script>window.bb_a11y_messages = {words};</script>"
