@@ -20,6 +20,25 @@ CITIZEN_PAGES = (
 	"/mitid",
 	"/tilgaengelighed",
 )
+# Where the texts a citizen reads live, for the readability test (LIX, tests/integration/
+# test_readability.py): the citizen's pages and their scripts (every _() / __() literal), the
+# citizen's web forms (title, introduction, fields' labels and descriptions), the Notifications sent to
+# the citizen (those with the recipient citizen_email), and this module's messages to citizens.
+CITIZEN_TEXT_FILES = (
+	"www/act-for.html",
+	"www/act_for.py",
+	"www/mitid.html",
+	"www/mitid.py",
+	"www/my-data.html",
+	"www/my_data.py",
+	"www/my-email.html",
+	"www/my_email.py",
+	"www/my-representatives.html",
+	"www/my_representatives.py",
+	"public/js/budget_plan_web_form.js",
+	"public/js/portal_a11y.js",
+)
+CITIZEN_WEB_FORMS = ("my-budget-plan", "my-receipts", "plan-change")
 # The caseworkers' web forms, checked by the same accessibility test.
 STAFF_WEB_FORMS = ("/budget-plan", "/plan-assessment", "/approval-vote", "/participant-registration")
 
@@ -265,6 +284,7 @@ A11Y_MESSAGES = {
 	"select_all": "Select all rows",
 	"print": "Print",
 	"required": "Fill in this field.",
+	"comment": "Comment",
 }
 STATEMENT = "/tilgaengelighed"
 

@@ -44,7 +44,10 @@
 			const td = control.closest("td");
 			const table = control.closest("table");
 			const th = td && table && table.querySelectorAll("thead th")[td.cellIndex];
-			const name = text(heading) || text(th) || control.getAttribute("placeholder") || (field && field.dataset.fieldname);
+			// frappe's comment box under a web form has neither label nor placeholder.
+			const comment = control.matches("[name=comment]") && (words().comment || "Comment");
+			const name =
+				text(heading) || text(th) || control.getAttribute("placeholder") || comment || (field && field.dataset.fieldname);
 			if (name) control.setAttribute("aria-label", name);
 		});
 		root.querySelectorAll("a.print-btn:not([aria-label])").forEach((link) => {
