@@ -61,6 +61,8 @@ def get_context(context):
 	context.complies = bool(measured) and not context.known and not context.failing
 	context.measured_on = measured.get("measured_on") and format_date(measured["measured_on"], "d. MMMM yyyy")
 	context.axe_version = measured.get("axe_version")
+	# Said only when a keyboard-only browser test was part of the measured run.
+	context.keyboard_test = measured.get("keyboard_test")
 	context.body_name = (
 		frappe.db.get_single_value("Website Settings", "app_name")
 		or frappe.defaults.get_global_default("company")
