@@ -300,6 +300,10 @@ def add_empty_line(driver):
 	save_with_errors(driver)
 
 
+def visited(results, page):
+	return any(row["page"] == page or row["page"].startswith(page + "/") for row in results)
+
+
 def failures(results):
 	return [
 		f"{row['page']} [{row['state']}] {row['size']}: {rule} ({violation['impact']}) at {violation['targets']}"
@@ -362,6 +366,11 @@ def test_every_page_passes_axe_at_both_sizes_and_reflows(browser, cases, results
 	frappe.db.commit()
 	measure(driver, results, f"/my-budget-plan/{cases.plan}", "submitted")
 	reflow_pages.append(f"/my-budget-plan/{cases.plan}")
+	# Any other page of portal.CITIZEN_PAGES (a new page joins by being listed there): as it opens.
+	for page in portal.CITIZEN_PAGES:
+		if not visited(results, page):
+			measure(driver, results, page, "opened")
+			reflow_pages.append(page)
 	reflow = [reflows(driver, page) for page in reflow_pages]
 
 	log_in(driver, "caseworker_a")
@@ -387,7 +396,4 @@ def test_every_page_passes_axe_at_both_sizes_and_reflows(browser, cases, results
 	problems = failures(results)
 	assert not problems, "serious or critical axe violations:\n" + "\n".join(problems)
 	assert [r for r in reflow if r is not True] == []
-	# Every citizen page of portal.CITIZEN_PAGES was visited.
-	visited = {row["page"] for row in results}
-	for page in portal.CITIZEN_PAGES:
-		assert any(v == page or v.startswith(page + "/") or v.startswith(page + "?") for v in visited), page
+	assert [page for page in portal.CITIZEN_PAGES if not visited(results, page)] == []
