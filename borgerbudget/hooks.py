@@ -84,7 +84,13 @@ update_website_context = [
 	"borgerbudget.mitid.login.website_context",
 	# "Du handler på vegne af …" for a representative (borgerbudget/representation.py).
 	"borgerbudget.representation.website_context",
+	# The accessibility statement in the footer, and the words of the portal's accessibility script.
+	"borgerbudget.portal.website_context",
 ]
+# Labels, error messages tied to their fields, contrast and focus on frappe's web forms and lists
+# (measured by tests/integration/test_accessibility.py).
+web_include_js = ["/assets/borgerbudget/js/portal_a11y.js"]
+web_include_css = ["/assets/borgerbudget/css/portal_a11y.css"]
 on_login = ["borgerbudget.mitid.login.refuse_citizen_password_login"]
 # The citizen's "Mine data" (borgerbudget/insight.py) in the portal's menu.
 standard_portal_menu_items = [{"title": "My data", "route": "/my-data", "role": "Borgerbudget Citizen"}]

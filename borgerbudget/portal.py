@@ -6,6 +6,54 @@ from frappe.utils import cstr, flt, fmt_money, format_date
 
 from borgerbudget import rules
 
+# Every page a citizen (or their representative) uses, as the routes they open: the accessibility
+# test (tests/integration/test_accessibility.py) visits each one, the readability test reads their
+# texts. A new citizen page joins by being listed here.
+# The citizen's pages, route → what it is for: the accessibility test visits each (a new page joins
+# by being listed here).
+CITIZEN_PAGES = {
+	"/my-plan": "The plan: the budget lines as cards, the four parts, submitting",
+	"/my-timeline": "The Randers timeline: the next three months, the parked lines, successes and frustrations",
+	"/my-money": "The money: each approved line's payout, and receipts for an advance",
+	"/my-budget-plan": "The plan's web form (older links lead on to /my-plan)",
+	"/my-receipts": "Receipts for an advance (web form)",
+	"/plan-change": "Asking for a change to the approved plan (web form)",
+	"/my-email": "The e-mail for notices",
+	"/my-representatives": "The citizen's representatives, and taking a right away",
+	"/act-for": "A representative chooses whose plan to work on",
+	"/my-data": "Mine data: everything stored about the citizen",
+	"/mitid": "Where a MitID login that did not succeed lands",
+	"/tilgaengelighed": "The accessibility statement",
+}
+# Where the texts a citizen reads live, for the readability test (LIX, tests/integration/
+# test_readability.py): the citizen's pages and their scripts (every _() / __() literal), the
+# citizen's web forms (title, introduction, fields' labels and descriptions), the Notifications sent to
+# the citizen (those with the recipient citizen_email), and this module's messages to citizens.
+CITIZEN_TEXT_FILES = (
+	"www/act-for.html",
+	"www/act_for.py",
+	"www/mitid.html",
+	"www/mitid.py",
+	"www/my-data.html",
+	"www/my_data.py",
+	"www/my-email.html",
+	"www/my_email.py",
+	"www/my-representatives.html",
+	"www/my_representatives.py",
+	"www/my-plan.html",
+	"www/my_plan.py",
+	"www/my-timeline.html",
+	"www/my_timeline.py",
+	"www/my-money.html",
+	"www/my_money.py",
+	"public/js/citizen_portal.js",
+	"public/js/budget_plan_web_form.js",
+	"public/js/portal_a11y.js",
+)
+CITIZEN_WEB_FORMS = ("my-budget-plan", "my-receipts", "plan-change")
+# The caseworkers' web forms, checked by the same accessibility test.
+STAFF_WEB_FORMS = ("/budget-plan", "/plan-assessment", "/approval-vote", "/participant-registration")
+
 # Strings of public/js/budget_plan_web_form.js.
 SCRIPT_MESSAGES = (
 	"Total",
@@ -87,12 +135,49 @@ def approval_form_context(context):
 
 def translate_form_texts(context):
 	"""The introduction, and the heading of a new entry: frappe makes it "New " + the untranslated
-	title ("Ny Change My Plan"); the form's own title, translated, reads right in every language."""
+	title ("Ny Change My Plan"); the form's own title, translated, reads right in every language.
+	On a list, the values its columns show."""
 	if context.introduction_text:
 		context.introduction_text = _(context.introduction_text)
 	if frappe.form_dict.is_new and context.web_form_doc:
 		context.title = _(context.web_form_doc.title)
+	if frappe.form_dict.is_list and context.web_form_doc:
+		translate_list_values(context)
 	context.no_cache = 1
+
+
+def translate_list_values(context):
+	"""frappe's web form list passes each cell through __() but sends the page only the labels'
+	translations, so statuses and workflow states ("Plan Approved") showed in English. The list page
+	renders no form script: the values' translations go in through the page's body_include, which
+	runs after frappe has set its own messages and before the list is drawn."""
+	meta = frappe.get_meta(context.web_form_doc.doc_type)
+	values = []
+	for column in context.web_form_doc.get("list_columns") or []:
+		df = meta.get_field(column.get("fieldname"))
+		if not df:
+			continue
+		if df.fieldtype == "Select":
+			values.extend(filter(None, (df.options or "").split("\n")))
+		elif df.fieldtype == "Link" and df.options == "Workflow State":
+			values.extend(
+				frappe.get_all(
+					"Workflow Document State",
+					filters={
+						"parent": (
+							"in",
+							frappe.get_all("Workflow", {"document_type": meta.name}, pluck="name"),
+						)
+					},
+					pluck="state",
+				)
+			)
+	if not values:
+		return
+	messages = frappe.as_json({value: _(value) for value in values}).replace("</", "<\\/")
+	context.body_include = (context.body_include or "") + (
+		f"<script>Object.assign(frappe._messages, {messages});</script>"
+	)
 
 
 @frappe.whitelist()
@@ -175,12 +260,6 @@ def set_my_email(email: str) -> str:
 	return email
 
 
-# The citizen's own pages (www/), route → what the page is for. The accessibility tests visit each.
-CITIZEN_PAGES = {
-	"/my-plan": "The plan: the budget lines as cards, the four parts, submitting",
-	"/my-timeline": "The Randers timeline: the next three months, the parked lines, successes and frustrations",
-	"/my-money": "The money: each approved line's payout, and receipts for an advance",
-}
 # What the citizen writes on the plan itself (Budget Plan fields), besides the goals and the lines.
 PART_FIELDS = (
 	"motivation",
@@ -607,3 +686,27 @@ def page_assets() -> dict:
 		).read()
 		for kind in ("css", "js")
 	}
+
+
+# The words public/js/portal_a11y.js gives frappe's controls, in the user's language.
+A11Y_MESSAGES = {
+	"select_row": "Select row",
+	"select_all": "Select all rows",
+	"print": "Print",
+	"required": "Fill in this field.",
+	"comment": "Comment",
+}
+STATEMENT = "/tilgaengelighed"
+
+
+def website_context(context):
+	"""update_website_context: the accessibility statement in every page's footer, and the words of
+	the portal's accessibility script (public/js/portal_a11y.js)."""
+	items = list(context.get("footer_items") or [])
+	if not any(item.get("url") == STATEMENT for item in items):
+		items.append(frappe._dict(label=_("Accessibility statement"), url=STATEMENT))
+	context["footer_items"] = items
+	words = frappe.as_json({key: _(message) for key, message in A11Y_MESSAGES.items()}).replace("</", "<\\/")
+	context["body_include"] = (
+		context.get("body_include") or ""
+	) + f"<script>window.bb_a11y_messages = {words};</script>"

@@ -20,6 +20,7 @@ from borgerbudget.rules import (
 	payout,
 	plan,
 	programme,
+	readability,
 	reference,
 	representation,
 )
@@ -39,6 +40,7 @@ __all__ = [
 	"payout",
 	"plan",
 	"programme",
+	"readability",
 	"reference",
 	"representation",
 ]

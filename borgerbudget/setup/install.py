@@ -5,6 +5,7 @@ import frappe
 from borgerbudget.setup.access_log import setup_access_log
 from borgerbudget.setup.payouts import setup_payouts
 from borgerbudget.setup.seeds import create_benefit_types, create_budget_categories
+from borgerbudget.setup.workspaces import setup_workspace_roles
 
 # frappe refuses a new user once more than `throttle_user_limit` (default 60) were made in the last
 # hour. A cohort's citizens all log in with MitID for the first time on the kick-off morning, and
@@ -34,6 +35,7 @@ def after_install():
 	create_budget_categories()
 	setup_payouts()
 	setup_access_log()
+	setup_workspace_roles()
 	size_user_throttle()
 
 
@@ -41,4 +43,5 @@ def after_migrate():
 	ensure_encryption_key()
 	setup_payouts()
 	setup_access_log()
+	setup_workspace_roles()
 	size_user_throttle()

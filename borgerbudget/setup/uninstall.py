@@ -5,11 +5,13 @@ import frappe
 from borgerbudget.hooks import APPROVAL_WORKFLOW_ACTIONS, APPROVAL_WORKFLOW_STATES, BORGERBUDGET_ROLES
 from borgerbudget.setup.access_log import remove_access_log_setup
 from borgerbudget.setup.payouts import remove_payout_setup
+from borgerbudget.setup.workspaces import remove_workspace_roles
 
 
 def before_uninstall():
 	remove_payout_setup()
 	remove_access_log_setup()
+	remove_workspace_roles()
 	# Frappe removes the module's doctypes and records; the workflow and roles have no module, so they go here.
 	if frappe.db.exists("Workflow", "Budget Plan Approval"):
 		frappe.delete_doc("Workflow", "Budget Plan Approval", force=True, ignore_permissions=True)

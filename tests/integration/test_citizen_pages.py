@@ -81,7 +81,7 @@ def line(plans, **values):
 
 
 def test_the_pages_are_listed_for_the_accessibility_tests():
-	assert set(CITIZEN_PAGES) == {"/my-plan", "/my-timeline", "/my-money"}
+	assert {"/my-plan", "/my-timeline", "/my-money"} <= set(CITIZEN_PAGES)
 
 
 def test_the_citizen_sees_their_plan_as_cards_with_a_step_by_step_form(plans, api):

@@ -1,0 +1,50 @@
+"""The accessibility statement (/tilgaengelighed): Digitaliseringsstyrelsen's structure, generated
+from the measured results, linked from every page's footer."""
+
+import json
+
+import frappe
+import requests
+
+from borgerbudget import accessibility
+
+
+def test_the_statement_follows_the_template_and_shows_the_measurement(server_url, site):
+	response = requests.get(server_url + "/tilgaengelighed", headers={"X-Frappe-Site-Name": site}, timeout=60)
+	assert response.status_code == 200
+	page = response.text
+	for heading in (
+		"Tilgængelighedserklæring",
+		"Overholdelsesstatus",
+		"Indhold, der ikke er tilgængeligt",
+		"Sådan er erklæringen lavet",
+		"Feedback og kontakt",
+		"Klage",
+		"Digitaliseringsstyrelsen",
+	):
+		assert heading in page, heading
+	measured = accessibility.load_measured()
+	assert (
+		measured
+	), "borgerbudget/accessibility/measured.json: run the accessibility test with BB_A11Y_RECORD=1"
+	assert measured["axe_version"] in page
+	assert ("overholder delvist" in page) == bool(measured["known_noncompliance"])
+	for row in measured["pages"]:
+		assert frappe.utils.escape_html(row["page"]) in page
+	for known in measured["known_noncompliance"]:
+		assert frappe.utils.escape_html(known["where"]) in page
+	# Linked from the footer of every portal page.
+	assert (
+		'href="/tilgaengelighed"'
+		in requests.get(server_url + "/login", headers={"X-Frappe-Site-Name": site}, timeout=60).text
+	)
+
+
+def test_measured_json_holds_what_the_statement_needs():
+	measured = accessibility.load_measured()
+	assert set(measured) >= {"measured_on", "axe_version", "browser", "known_noncompliance", "pages"}
+	for row in measured["pages"]:
+		assert set(row) >= {"page", "state", "size", "violations"}
+		# Nothing serious or critical is left unmeasured: any such would fail the browser test.
+		assert not [v for v in row["violations"].values() if v["impact"] in ("serious", "critical")], row
+	json.dumps(measured)  # plain data
