@@ -629,7 +629,7 @@ def test_a_read_representative_gets_it_and_a_revoked_one_does_not(portal, api):
 		.status_code
 		== 403
 	)
-	(request,) = [r for r in requests_of(portal.a) if r.requested_by == user("representative_read")]
+	(request,) = (r for r in requests_of(portal.a) if r.requested_by == user("representative_read"))
 	assert request.status == insight.DELIVERED
 	# What the representative did on the citizen's behalf, for the citizen and the caseworker to read.
 	assert frappe.db.exists(
@@ -649,7 +649,7 @@ def test_the_caseworker_exports_with_the_internal_notes_and_it_is_logged(portal,
 	assert answer.status_code == 200, answer.text[:500]
 	data = answer.json()
 	assert data["for_citizen"] is False
-	(internal,) = [n for n in data["notes"] if n.get("internal")]
+	(internal,) = (n for n in data["notes"] if n.get("internal"))
 	assert internal["note"] == "INTERNT: tvivl om motivationen"
 	assert portal.cpr not in answer.text
 	frappe.db.rollback()
