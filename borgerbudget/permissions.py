@@ -657,6 +657,8 @@ def _citizen_docinfo():
 
 @frappe.whitelist()
 def getdoc(doctype: str, name: str):
+	"""frappe's getdoc (which refuses a user without read permission: this rule's has_permission),
+	without the staff timeline for the citizen's side, and the open logged."""
 	from frappe.desk.form.load import getdoc as frappe_getdoc
 
 	from borgerbudget import access_log
@@ -668,6 +670,7 @@ def getdoc(doctype: str, name: str):
 
 @frappe.whitelist()
 def get_docinfo(doc: str | None = None, doctype: str | None = None, name: str | None = None):
+	"""frappe's get_docinfo (it checks read permission on the record), as getdoc filters it."""
 	from frappe.desk.form.load import get_docinfo as frappe_get_docinfo
 
 	if doc is not None:  # only ever passed from code, never over HTTP
@@ -678,6 +681,7 @@ def get_docinfo(doc: str | None = None, doctype: str | None = None, name: str | 
 
 @frappe.whitelist()
 def get_communications(doctype: str, name: str, start: int = 0, limit: int = 20):
+	"""frappe's get_communications (it checks read permission on the record); none for the citizen's side."""
 	from frappe.desk.form.load import get_communications as frappe_get_communications
 
 	communications = frappe_get_communications(doctype, name, start, limit)

@@ -502,7 +502,7 @@ def line_values(line) -> dict:
 def save_plan_line(plan: str, line: str | dict, line_name: str | None = None) -> str:
 	"""Add a budget line to the plan, or change one (`line_name`), through the plan's controller:
 	the same checks as the desk and REST. Returns the line's name."""
-	doc = writable_plan(plan)
+	doc = writable_plan(plan)  # the permission rule: write on this plan, or refused
 	values = line_values(line)
 	if line_name:
 		row = next((row for row in doc.lines if row.name == line_name), None)
@@ -517,7 +517,7 @@ def save_plan_line(plan: str, line: str | dict, line_name: str | None = None) ->
 
 @frappe.whitelist(methods=["POST"])
 def remove_plan_line(plan: str, line_name: str) -> str:
-	doc = writable_plan(plan)
+	doc = writable_plan(plan)  # the permission rule: write on this plan, or refused
 	rows = [row for row in doc.lines if row.name != line_name]
 	if len(rows) == len(doc.lines):
 		frappe.throw(_("This line is not in the plan."), frappe.DoesNotExistError)
@@ -530,7 +530,7 @@ def remove_plan_line(plan: str, line_name: str) -> str:
 def save_plan_parts(plan: str, parts: str | dict) -> str:
 	"""Write the plan's own parts (why, goals, strategy, successes and frustrations) through the
 	plan's controller. Only the parts sent are changed."""
-	doc = writable_plan(plan)
+	doc = writable_plan(plan)  # the permission rule: write on this plan, or refused
 	parts = frappe.parse_json(parts) or {}
 	if not isinstance(parts, dict) or set(parts) - {*PART_FIELDS, "goals"}:
 		frappe.throw(
@@ -555,7 +555,7 @@ def save_plan_parts(plan: str, parts: str | dict) -> str:
 @frappe.whitelist(methods=["POST"])
 def submit_plan(plan: str) -> str:
 	"""Send the plan to the caseworker (Budget Plan.submit_for_assessment), if it is complete."""
-	doc = writable_plan(plan)
+	doc = writable_plan(plan)  # the permission rule: write on this plan, or refused
 	doc.submit_for_assessment()
 	return _(doc.status)
 

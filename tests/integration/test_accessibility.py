@@ -14,7 +14,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from collections import Counter
 
 import frappe
@@ -22,7 +21,8 @@ import pytest
 from frappe.utils import now_datetime
 
 from borgerbudget import accessibility, portal, rules
-from tests.integration.conftest import SITE, SITES_PATH
+from tests.integration.browser import CHROMIUM, chromium, needs_chromium
+from tests.integration.conftest import SITES_PATH
 from tests.integration.factories import (
 	TEST_PASSWORD,
 	approved_plan,
@@ -35,17 +35,11 @@ from tests.integration.factories import (
 	user,
 )
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed in the bench")
 axe_selenium_python = pytest.importorskip(
 	"axe_selenium_python",
 	reason="axe-selenium-python is not installed in the bench (scripts/test installs it)",
 )
-pytestmark = pytest.mark.skipif(
-	not (CHROMIUM and CHROMEDRIVER),
-	reason="BROWSER TEST SKIPPED: Debian's chromium and chromium-driver are not installed",
-)
+pytestmark = needs_chromium
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -59,27 +53,9 @@ ARTEFACTS = os.path.join(SITES_PATH, "test-artefacts", "a11y")
 
 @pytest.fixture(scope="module")
 def browser(server_url):
-	options = webdriver.ChromeOptions()
-	options.binary_location = CHROMIUM
-	port = server_url.rsplit(":", 1)[1]
-	for argument in (
-		"--headless=new",
-		"--no-sandbox",
-		"--disable-gpu",
-		"--disable-quic",
-		"--no-first-run",
-		"--disable-background-networking",
-		"--disable-component-update",
-		"--disable-sync",
-		"--window-size=1280,800",
-		f"--host-resolver-rules=MAP {SITE} 127.0.0.1",
-		f"--user-data-dir={tempfile.mkdtemp(prefix='bb-chromium-')}",
-	):
-		options.add_argument(argument)
-	driver = webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=options)
+	driver = chromium(server_url, "--window-size=1280,800")
 	driver.implicitly_wait(0)
 	driver.set_script_timeout(60)
-	driver.base_url = f"http://{SITE}:{port}"
 	yield driver
 	driver.quit()
 

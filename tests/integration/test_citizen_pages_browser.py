@@ -6,15 +6,18 @@ Screenshots at 390×844 and 1280×800 are saved in $BB_ARTEFACTS, or else in the
 test-artefacts/portal/."""
 
 import os
-import shutil
-import tempfile
 
 import frappe
 import pytest
 from frappe.utils import add_days
 
 from borgerbudget import rules
-from tests.integration.conftest import SITE, SITES_PATH
+from tests.integration.browser import (  # noqa: F401 (skips without selenium)
+	CHROMIUM,
+	chromium,
+	needs_chromium,
+)
+from tests.integration.conftest import SITES_PATH
 from tests.integration.factories import (
 	TEST_PASSWORD,
 	make_enrolled,
@@ -24,13 +27,7 @@ from tests.integration.factories import (
 	user,
 )
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed in the bench")
-pytestmark = pytest.mark.skipif(
-	not (CHROMIUM and CHROMEDRIVER),
-	reason="BROWSER TEST SKIPPED: Debian's chromium and chromium-driver are not installed",
-)
+pytestmark = needs_chromium
 
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
@@ -44,27 +41,9 @@ PHONE, DESKTOP = (390, 844), (1280, 800)
 
 @pytest.fixture
 def browser(server_url):
-	options = webdriver.ChromeOptions()
-	options.binary_location = CHROMIUM
-	port = server_url.rsplit(":", 1)[1]
-	for argument in (
-		"--headless=new",
-		"--no-sandbox",
-		"--disable-gpu",
-		"--disable-quic",
-		"--no-first-run",
-		"--disable-background-networking",
-		"--disable-component-update",
-		"--disable-sync",
-		"--force-device-scale-factor=1",
-		f"--host-resolver-rules=MAP {SITE} 127.0.0.1",
-		f"--user-data-dir={tempfile.mkdtemp(prefix='bb-chromium-')}",
-	):
-		options.add_argument(argument)
-	driver = webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=options)
+	driver = chromium(server_url, "--force-device-scale-factor=1")
 	driver.set_window_size(*PHONE)
 	driver.implicitly_wait(10)
-	driver.base_url = f"http://{SITE}:{port}"
 	os.makedirs(ARTEFACTS, exist_ok=True)
 	yield driver
 	driver.quit()

@@ -2,7 +2,6 @@
 motivation, add a budget line with a quote attached, save, and submit for assessment."""
 
 import os
-import shutil
 import tempfile
 
 import frappe
@@ -10,16 +9,14 @@ import pytest
 from frappe.utils import formatdate
 
 from borgerbudget import rules
-from tests.integration.conftest import SITE
+from tests.integration.browser import (  # noqa: F401 (skips without selenium)
+	CHROMIUM,
+	chromium,
+	needs_chromium,
+)
 from tests.integration.factories import TEST_PASSWORD, complete, make_enrolled, make_programme, plan_of, user
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed in the bench")
-pytestmark = pytest.mark.skipif(
-	not (CHROMIUM and CHROMEDRIVER),
-	reason="BROWSER TEST SKIPPED: Debian's chromium and chromium-driver are not installed",
-)
+pytestmark = needs_chromium
 
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
@@ -30,27 +27,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 @pytest.fixture
 def browser(server_url):
-	options = webdriver.ChromeOptions()
-	options.binary_location = CHROMIUM
-	port = server_url.rsplit(":", 1)[1]
-	for argument in (
-		"--headless=new",
-		"--no-sandbox",
-		"--disable-gpu",
-		"--disable-quic",
-		"--no-first-run",
-		"--disable-background-networking",
-		"--disable-component-update",
-		"--disable-sync",
-		"--window-size=390,844",  # a phone
-		f"--host-resolver-rules=MAP {SITE} 127.0.0.1",
-		f"--user-data-dir={tempfile.mkdtemp(prefix='bb-chromium-')}",
-	):
-		options.add_argument(argument)
-	options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-	driver = webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=options)
+	driver = chromium(server_url, "--window-size=390,844", logging=True)  # a phone
 	driver.implicitly_wait(10)
-	driver.base_url = f"http://{SITE}:{port}"
 	yield driver
 	driver.save_screenshot(os.path.join(tempfile.gettempdir(), "borgerbudget-portal-last.png"))
 	driver.quit()
