@@ -128,6 +128,7 @@ def _flush():
 		frappe.db.commit()
 
 
+@frappe.write_only()  # a report run on the read replica still logs on the primary
 def _write(entries):
 	rows = []
 	for entry in entries:

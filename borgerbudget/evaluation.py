@@ -335,6 +335,7 @@ def totals(filters):
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def card_participants_in_course(filters: str | dict | list | None = None) -> dict:
 	check_access()
 	return {
@@ -344,18 +345,21 @@ def card_participants_in_course(filters: str | dict | list | None = None) -> dic
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def card_average_budget(filters: str | dict | list | None = None) -> dict:
 	check_access()
 	return {"value": flt(totals(filters).average_budget), "fieldtype": "Currency"}
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def card_job_or_education_share(filters: str | dict | list | None = None) -> dict:
 	check_access()
 	return {"value": flt(totals(filters).share), "fieldtype": "Percent"}
 
 
 @frappe.whitelist()
+@frappe.read_only()
 def card_yearly_saving(filters: str | dict | list | None = None) -> dict:
 	check_access()
 	return {"value": flt(totals(filters).yearly_saving), "fieldtype": "Currency"}
