@@ -10,6 +10,13 @@ Run from the bench's sites folder, against a site with allow_tests:
 
 The generated rows are written straight into the tables (they are data for the reports, not a
 test of the forms) in one transaction that is rolled back at the end.
+
+With --replica, on a site that scripts/replica sends to a read replica, the reports run there as
+the desk runs them (frappe.read_only()), at 10,000 and at 100,000 participants (100,000 and
+1,000,000 lines), to show the growth. A replica only sees committed rows, so these are committed,
+and deleted again at the end: use a scratch site.
+
+  ../env/bin/python ../apps/borgerbudget/benchmarks/evaluation.py SITE --replica
 """
 
 import random
@@ -42,8 +49,80 @@ BASELINES = {
 }
 
 
+REPLICA_SIZES = ((10_000, 100_000), (100_000, 1_000_000))
+GENERATED = (
+	"Participant",
+	"Budget Plan",
+	"Budget Line",
+	"Course Termination",
+	"Follow-up",
+	"Follow-up Line Result",
+	"Cohort Participant",
+)
+
+
 def main(site, participants=10_000, lines=100_000):
 	run_on_site(site, run, participants, lines)
+
+
+def on_replica(call):
+	"""`call` on a fresh replica connection, as each web request gets one: frappe.read_only() keeps
+	using the primary in a process that has been on the replica once."""
+	for name in ("replica_db", "primary_db"):
+		if hasattr(frappe.local, name):
+			delattr(frappe.local, name)
+	return frappe.read_only()(call)()
+
+
+def run_replica():
+	from frappe.desk.query_report import run as run_report
+
+	from tests.integration import factories
+
+	if not frappe.conf.read_from_replica:
+		sys.exit("This site reads no replica: run scripts/replica for it first.")
+	factories.ensure_test_users()
+	frappe.set_user("Administrator")
+	port = on_replica(lambda: frappe.db.sql("select @@port")[0][0])
+	print(f"reports on the replica at 127.0.0.1:{port}, baselines there too")
+	timings = {}
+	try:
+		for participants, lines in REPLICA_SIZES:
+			frappe.set_user("Administrator")
+			programme = factories.make_programme(
+				programme_name="_Bench Replica " + frappe.generate_hash(length=6)
+			)
+			started = time.perf_counter()
+			counts = generate(programme.name, participants, lines, prefix=f"R{participants // 1000}K")
+			frappe.db.commit()
+			print(
+				f"\n{participants:,} participants: generated and committed in {time.perf_counter() - started:.1f} s: "
+				+ ", ".join(f"{n:,} {what}" for what, n in counts.items())
+			)
+			started = time.perf_counter()
+			position = frappe.db.sql("select @@gtid_binlog_pos")[0][0]
+			assert on_replica(lambda: frappe.db.sql("select master_gtid_wait(%s, 1800)", position)[0][0]) == 0
+			print(f"the replica caught up in {time.perf_counter() - started:.1f} s")
+			frappe.set_user(factories.user("auditor"))
+			timings[participants] = measure(
+				programme.name,
+				report=lambda name, filters: on_replica(lambda: run_report(name, filters=filters)),
+				baseline=lambda sql, filters: on_replica(lambda: frappe.db.sql(sql, filters)),
+			)
+	finally:
+		frappe.set_user("Administrator")
+		started = time.perf_counter()
+		for doctype in GENERATED:
+			frappe.db.sql(f"delete from `tab{doctype}` where name like 'R%%K-%%'")
+		frappe.db.sql("delete from `tabBudget Programme` where programme_name like '\\_Bench Replica %%'")
+		frappe.db.commit()
+		print(f"\ngenerated rows deleted in {time.perf_counter() - started:.1f} s")
+	small, large = (timings[size] for size, _ in REPLICA_SIZES)
+	print(f"\n{'growth 10k -> 100k':<28}{'10k':>9}{'100k':>11}{'growth':>8}")
+	for name in (*REPORTS, "all seven"):
+		print(
+			f"{name:<28}{small[name] * 1000:>7.0f}ms{large[name] * 1000:>9.0f}ms{large[name] / small[name]:>7.1f}x"
+		)
 
 
 def run(participant_count, line_count):
@@ -62,18 +141,30 @@ def run(participant_count, line_count):
 	)
 
 	frappe.set_user(factories.user("auditor"))
-	filters = {"programme": programme.name}
+	measure(
+		programme.name,
+		report=lambda name, filters: run_report(name, filters=filters),
+		baseline=lambda sql, filters: frappe.db.sql(sql, filters),
+	)
+
+
+def measure(programme, report, baseline):
+	"""Each report against its plain aggregate, median of SAMPLES; the times by report."""
+	filters = {"programme": programme}
 	print(f"\n{'report':<28}{'rows':>7}{'report':>11}{'baseline':>11}{'ratio':>8}")
+	times = {}
 	total = base_total = 0.0
 	for name in REPORTS:
-		rows = len(run_report(name, filters=filters)["result"])  # warm the caches once
-		ours = median(lambda: run_report(name, filters=filters))
-		base = median(lambda: frappe.db.sql(BASELINES[name], filters))
-		total, base_total = total + ours, base_total + base
+		rows = len(report(name, filters)["result"])  # warm the caches once
+		ours = median(lambda: report(name, filters))
+		base = median(lambda: baseline(BASELINES[name], filters))
+		total, base_total, times[name] = total + ours, base_total + base, ours
 		print(f"{name:<28}{rows:>7}{ours * 1000:>9.0f}ms{base * 1000:>9.1f}ms{ours / base:>7.1f}x")
 	print(
 		f"{'all seven':<28}{'':>7}{total * 1000:>9.0f}ms{base_total * 1000:>9.1f}ms{total / base_total:>7.1f}x"
 	)
+	times["all seven"] = total
+	return times
 
 
 def median(call):
@@ -85,7 +176,7 @@ def median(call):
 	return statistics.median(times)
 
 
-def generate(programme, participant_count, line_count):
+def generate(programme, participant_count, line_count, prefix="BENCH"):
 	"""Participants through every stage; plans with lines in every category; ended courses; two
 	follow-ups with scores and a verdict on each line; a control group; cohorts."""
 	from borgerbudget import rules
@@ -98,7 +189,7 @@ def generate(programme, participant_count, line_count):
 	people, plans, plan_lines, terminations, follow_ups, results, cohort_rows = [], [], [], [], [], [], []
 	enrolled = []
 	for i in range(participant_count):
-		name = f"BENCH-{i:06d}"
+		name = f"{prefix}-{i:06d}"
 		status = rng.choices(rules.intake.INTAKE_STATUSES, weights=(15, 3, 2, 3, 2, 75))[0]
 		control = status == rules.intake.SCREENING and rng.random() < 0.6
 		person = {
@@ -120,7 +211,7 @@ def generate(programme, participant_count, line_count):
 			enrolled.append(person)
 	per_plan, extra = divmod(line_count, max(len(enrolled), 1))
 	for n, person in enumerate(enrolled):
-		plan = f"PLAN-{person['name']}"
+		plan = f"{prefix}-PLAN-{person['name']}"
 		status = rng.choices(
 			(rules.plan.APPROVED, rules.plan.SUBMITTED, rules.plan.DRAFT, rules.plan.REJECTED),
 			weights=(85, 5, 8, 2),
@@ -140,7 +231,7 @@ def generate(programme, participant_count, line_count):
 		person["course_start_date"] = person["enrolment_date"]
 		ended = status == rules.plan.APPROVED and rng.random() < 0.4
 		if ended:
-			ct = f"BENCH-CT-{n:06d}"
+			ct = f"{prefix}-CT-{n:06d}"
 			person["course_termination"] = ct
 			terminations.append(
 				{
@@ -158,7 +249,7 @@ def generate(programme, participant_count, line_count):
 			cohort_rows.append(
 				{
 					**base,
-					"name": f"BENCH-CP-{n:06d}",
+					"name": f"{prefix}-CP-{n:06d}",
 					"parent": "BENCH-COHORT-" + str(n % 50),
 					"parenttype": "Cohort",
 					"parentfield": "participants",
@@ -168,7 +259,7 @@ def generate(programme, participant_count, line_count):
 			)
 		lines_of_plan = []
 		for idx, amount in enumerate(amounts, 1):
-			line = f"BENCH-L-{n:06d}-{idx:03d}"
+			line = f"{prefix}-L-{n:06d}-{idx:03d}"
 			lines_of_plan.append(line)
 			plan_lines.append(
 				{
@@ -189,7 +280,7 @@ def generate(programme, participant_count, line_count):
 			)
 		if status == rules.plan.APPROVED:
 			for k, days_ago in enumerate((60, 5)):
-				fu = f"BENCH-FU-{n:06d}-{k}"
+				fu = f"{prefix}-FU-{n:06d}-{k}"
 				follow_ups.append(
 					{
 						**base,
@@ -242,4 +333,8 @@ def generate(programme, participant_count, line_count):
 
 if __name__ == "__main__":
 	args = sys.argv[1:]
-	main(args[0], *(int(a) for a in args[1:3]))
+	if "--replica" in args:
+		args.remove("--replica")
+		run_on_site(args[0], run_replica)
+	else:
+		main(args[0], *(int(a) for a in args[1:3]))
