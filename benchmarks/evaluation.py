@@ -17,6 +17,10 @@ the desk runs them (frappe.read_only()), at 10,000 and at 100,000 participants (
 and deleted again at the end: use a scratch site.
 
   ../env/bin/python ../apps/borgerbudget/benchmarks/evaluation.py SITE --replica
+
+To work on one size without generating it each time: --sizes 100000 generates only that size,
+--keep leaves the generated rows (and names their programme), --reuse PROGRAMME measures such a
+programme again (repeatable, with or without --sizes), and --delete only deletes the generated rows.
 """
 
 import random
@@ -49,7 +53,7 @@ BASELINES = {
 }
 
 
-REPLICA_SIZES = ((10_000, 100_000), (100_000, 1_000_000))
+REPLICA_SIZES = (10_000, 100_000)  # participants, with ten budget lines each
 GENERATED = (
 	"Participant",
 	"Budget Plan",
@@ -74,7 +78,9 @@ def on_replica(call):
 	return frappe.read_only()(call)()
 
 
-def run_replica():
+def run_replica(sizes=None, keep=False, reuse=()):
+	"""`sizes`: participant counts to generate (each with ten lines per participant); `reuse`: generated
+	programmes kept by an earlier run (--keep) to measure again; `keep`: leave the generated rows."""
 	from frappe.desk.query_report import run as run_report
 
 	from tests.integration import factories
@@ -87,42 +93,61 @@ def run_replica():
 	print(f"reports on the replica at 127.0.0.1:{port}, baselines there too")
 	timings = {}
 	try:
-		for participants, lines in REPLICA_SIZES:
+		programmes = [
+			(frappe.db.count("Participant", {"programme": programme}), programme) for programme in reuse
+		]
+		for participants in sizes if sizes is not None else REPLICA_SIZES:
 			frappe.set_user("Administrator")
 			programme = factories.make_programme(
 				programme_name="_Bench Replica " + frappe.generate_hash(length=6)
-			)
+			).name
 			started = time.perf_counter()
-			counts = generate(programme.name, participants, lines, prefix=f"R{participants // 1000}K")
+			counts = generate(programme, participants, participants * 10, prefix=f"R{participants // 1000}K")
 			frappe.db.commit()
 			print(
 				f"\n{participants:,} participants: generated and committed in {time.perf_counter() - started:.1f} s: "
 				+ ", ".join(f"{n:,} {what}" for what, n in counts.items())
 			)
-			started = time.perf_counter()
-			position = frappe.db.sql("select @@gtid_binlog_pos")[0][0]
-			assert on_replica(lambda: frappe.db.sql("select master_gtid_wait(%s, 1800)", position)[0][0]) == 0
-			print(f"the replica caught up in {time.perf_counter() - started:.1f} s")
+			programmes.append((participants, programme))
+		started = time.perf_counter()
+		position = frappe.db.sql("select @@gtid_binlog_pos")[0][0]
+		assert on_replica(lambda: frappe.db.sql("select master_gtid_wait(%s, 1800)", position)[0][0]) == 0
+		print(f"the replica caught up in {time.perf_counter() - started:.1f} s")
+		for participants, programme in sorted(programmes):
+			print(f"\n{participants:,} participants: programme {programme}")
 			frappe.set_user(factories.user("auditor"))
 			timings[participants] = measure(
-				programme.name,
+				programme,
 				report=lambda name, filters: on_replica(lambda: run_report(name, filters=filters)),
 				baseline=lambda sql, filters: on_replica(lambda: frappe.db.sql(sql, filters)),
 			)
 	finally:
 		frappe.set_user("Administrator")
-		started = time.perf_counter()
-		for doctype in GENERATED:
-			frappe.db.sql(f"delete from `tab{doctype}` where name like 'R%%K-%%'")
-		frappe.db.sql("delete from `tabBudget Programme` where programme_name like '\\_Bench Replica %%'")
-		frappe.db.commit()
-		print(f"\ngenerated rows deleted in {time.perf_counter() - started:.1f} s")
-	small, large = (timings[size] for size, _ in REPLICA_SIZES)
-	print(f"\n{'growth 10k -> 100k':<28}{'10k':>9}{'100k':>11}{'growth':>8}")
+		if keep:
+			print(
+				"\ngenerated rows kept: measure them again with --reuse PROGRAMME, delete them with --delete"
+			)
+		else:
+			delete_generated()
+	if len(timings) < 2:
+		return
+	(small, small_times), (large, large_times) = sorted(timings.items())[:: len(timings) - 1]
+	print(f"\n{f'growth {small // 1000}k -> {large // 1000}k':<28}{'small':>9}{'large':>11}{'growth':>8}")
 	for name in (*REPORTS, "all seven"):
 		print(
-			f"{name:<28}{small[name] * 1000:>7.0f}ms{large[name] * 1000:>9.0f}ms{large[name] / small[name]:>7.1f}x"
+			f"{name:<28}{small_times[name] * 1000:>7.0f}ms{large_times[name] * 1000:>9.0f}ms"
+			f"{large_times[name] / small_times[name]:>7.1f}x"
 		)
+
+
+def delete_generated():
+	"""The rows --replica generated (their names start R<thousands>K-), committed away."""
+	started = time.perf_counter()
+	for doctype in GENERATED:
+		frappe.db.sql(f"delete from `tab{doctype}` where name like 'R%%K-%%'")
+	frappe.db.sql("delete from `tabBudget Programme` where programme_name like '\\_Bench Replica %%'")
+	frappe.db.commit()
+	print(f"\ngenerated rows deleted in {time.perf_counter() - started:.1f} s")
 
 
 def run(participant_count, line_count):
@@ -331,10 +356,32 @@ def generate(programme, participant_count, line_count, prefix="BENCH"):
 	}
 
 
+def options(args):
+	"""--replica [--sizes 10000,100000] [--reuse PROGRAMME]... [--keep], or --replica --delete."""
+	parsed = {"reuse": []}
+	while args:
+		option = args.pop(0)
+		if option == "--sizes":
+			parsed["sizes"] = [int(size) for size in args.pop(0).split(",") if size]
+		elif option == "--reuse":
+			parsed["reuse"].append(args.pop(0))
+		elif option in ("--keep", "--delete"):
+			parsed[option[2:]] = True
+		else:
+			sys.exit(f"unknown option {option}")
+	if parsed["reuse"] and "sizes" not in parsed:
+		parsed["sizes"] = []  # only the kept programmes
+	return parsed
+
+
 if __name__ == "__main__":
 	args = sys.argv[1:]
 	if "--replica" in args:
 		args.remove("--replica")
-		run_on_site(args[0], run_replica)
+		site, parsed = args[0], options(args[1:])
+		if parsed.pop("delete", False):
+			run_on_site(site, delete_generated)
+		else:
+			run_on_site(site, run_replica, parsed.get("sizes"), parsed.get("keep", False), parsed["reuse"])
 	else:
 		main(args[0], *(int(a) for a in args[1:3]))
