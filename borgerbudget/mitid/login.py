@@ -17,7 +17,7 @@ import requests
 from frappe import _
 from frappe.utils import get_url, now_datetime
 
-from borgerbudget import rules
+from borgerbudget import faults, rules
 from borgerbudget.borgerbudget.doctype.participant_cpr import participant_cpr
 from borgerbudget.borgerbudget.doctype.representative import representative
 from borgerbudget.mitid import oidc
@@ -91,7 +91,9 @@ def redirect(location):
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])
 def start(redirect_to: str | None = None):
-	"""To the broker's MitID login."""
+	"""To the broker's MitID login. The login's state waits in the cache: without the cache, the
+	citizen would come back from MitID to a refusal, so they are told at once to come back later."""
+	faults.require("cache")
 	s = settings()
 	try:
 		begun = oidc.begin(broker(s), broker_metadata(s))

@@ -1,5 +1,6 @@
 """Idempotent factories for integration tests. Nothing here commits unless it says so."""
 
+import os
 import random
 import socket
 import subprocess
@@ -298,14 +299,27 @@ class Api:
 		return self.request("PUT", path, **kwargs)
 
 
-def start_server(
-	sites_path, site, workers=2, threads=4, app="frappe.app:application_with_statics()", pythonpath=None
-):
-	"""A real gunicorn serving the bench's sites (and their assets) on a free port of 127.0.0.1,
-	once it answers: (process, url). A benchmark may serve a variant `app` from `pythonpath`."""
+def free_port():
 	with socket.socket() as s:
 		s.bind(("127.0.0.1", 0))
-		port = s.getsockname()[1]
+		return s.getsockname()[1]
+
+
+def start_server(
+	sites_path,
+	site,
+	workers=2,
+	threads=4,
+	app="frappe.app:application_with_statics()",
+	pythonpath=None,
+	env=None,
+	output=None,
+):
+	"""A real gunicorn serving the bench's sites (and their assets) on a free port of 127.0.0.1,
+	once it answers: (process, url). A benchmark may serve a variant `app` from `pythonpath`;
+	`env` adds to its environment (frappe reads FRAPPE_REDIS_CACHE and FRAPPE_REDIS_QUEUE), and
+	`output` is a file for what it prints."""
+	port = free_port()
 	process = subprocess.Popen(
 		[
 			sys.executable,
@@ -323,8 +337,9 @@ def start_server(
 			app,
 		],
 		cwd=sites_path,
-		stdout=subprocess.DEVNULL,
-		stderr=subprocess.DEVNULL,
+		env={**os.environ, **(env or {})},
+		stdout=output or subprocess.DEVNULL,
+		stderr=subprocess.STDOUT if output else subprocess.DEVNULL,
 	)
 	url = f"http://127.0.0.1:{port}"
 	for _ in range(120):

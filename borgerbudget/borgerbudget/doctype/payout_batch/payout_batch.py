@@ -63,10 +63,20 @@ class PayoutBatch(Document):
 		if len(self.payments) > QUEUE_FROM and not frappe.flags.in_test:
 			self.check_permission("submit")
 			self.check_approver()
-			self.queue_action("submit", timeout=3600)  # the worker runs _submit, as this user
+			self.approve_in_background()
 			frappe.msgprint(_("The batch is being approved in the background."), alert=True)
 			return
 		return self._submit()
+
+	def approve_in_background(self):
+		"""The worker runs _submit, as this user. frappe locks the batch for the job first; when the
+		job cannot be queued (the queue's Redis is down), the lock would keep the batch from being
+		approved for three hours: it goes with the refusal, and the approver can simply try again."""
+		try:
+			self.queue_action("submit", timeout=3600)
+		except Exception:
+			self.unlock()
+			raise
 
 	def check_approver(self):
 		if frappe.session.user == self.owner:
