@@ -259,8 +259,9 @@ def measure(driver, results, page, state, prepare=None):
 
 # Elements that cut their content off sideways (overflow hidden or clip, or an ellipsis), which
 # hides content as surely as scrolling the page: an element that is hidden on purpose (display,
-# visibility, a screen-reader-only text of 1 px) is not counted.
-CLIPPED = """return [...document.querySelectorAll('body *')].filter((e) => {
+# visibility, a screen-reader-only text of 1 px) is not counted, nor a form control, whose value
+# scrolls inside it as one types.
+CLIPPED = """return [...document.querySelectorAll('body *:not(input, textarea, select)')].filter((e) => {
 	const s = getComputedStyle(e);
 	if (s.display === 'none' || s.visibility === 'hidden' || e.closest('[hidden], [aria-hidden=true]')) return false;
 	if (e.clientWidth <= 1 || e.getClientRects().length === 0) return false;
