@@ -81,7 +81,13 @@ def line(plans, **values):
 
 
 def test_the_pages_are_listed_for_the_accessibility_tests():
-	assert {"/my-plan", "/my-timeline", "/my-money"} <= set(CITIZEN_PAGES)
+	assert {"/my-plan", "/my-timeline", "/my-money", "/my-change"} <= set(CITIZEN_PAGES)
+
+
+def test_the_portal_menu_leads_to_the_plan_and_its_changes(api):
+	menu = api("citizen").get("/me").text
+	for route in ("/my-plan", "/my-change", "/my-data"):
+		assert f'href="{route}"' in menu, route
 
 
 def test_the_citizen_sees_their_plan_as_cards_with_a_step_by_step_form(plans, api):
