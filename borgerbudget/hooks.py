@@ -100,8 +100,15 @@ update_website_context = [
 web_include_js = ["/assets/borgerbudget/js/portal_a11y.js"]
 web_include_css = ["/assets/borgerbudget/css/portal_a11y.css"]
 on_login = ["borgerbudget.mitid.login.refuse_citizen_password_login"]
-# The citizen's "Mine data" (borgerbudget/insight.py) in the portal's menu.
-standard_portal_menu_items = [{"title": "My data", "route": "/my-data", "role": "Borgerbudget Citizen"}]
+# The citizen's pages in the portal's menu (the sidebar of /me): the plan, its changes, and "Mine data"
+# (borgerbudget/insight.py). portal_menu_items, not standard_portal_menu_items: frappe v15's
+# Portal Settings.sync_menu drops every synced item without a reference doctype, so a page of the
+# app's own never reached the menu that way.
+portal_menu_items = [
+	{"title": "My data", "route": "/my-data", "role": "Borgerbudget Citizen"},
+	{"title": "My plan", "route": "/my-plan", "role": "Borgerbudget Citizen"},
+	{"title": "Changes to My Plan", "route": "/my-change", "role": "Borgerbudget Citizen"},
+]
 
 # Payouts live in ERPNext's own documents; these keep the budget lines in step with them.
 _invoice_change = "borgerbudget.accounting.purchase_invoice.on_purchase_invoice_change"

@@ -5,19 +5,19 @@ from frappe import _
 from frappe.utils import cstr, flt, fmt_money, format_date
 
 from borgerbudget import rules
+from borgerbudget.input import naming_missing_fields
 
-# Every page a citizen (or their representative) uses, as the routes they open: the accessibility
-# test (tests/integration/test_accessibility.py) visits each one, the readability test reads their
-# texts. A new citizen page joins by being listed here.
-# The citizen's pages, route → what it is for: the accessibility test visits each (a new page joins
-# by being listed here).
+# Every page a citizen (or their representative) uses, route → what it is for: the accessibility
+# test (tests/integration/test_accessibility.py) visits each one, the readability test reads the
+# texts of CITIZEN_TEXT_FILES. A new citizen page joins by being listed here.
 CITIZEN_PAGES = {
 	"/my-plan": "The plan: the budget lines as cards, the four parts, submitting",
 	"/my-timeline": "The Randers timeline: the next three months, the parked lines, successes and frustrations",
 	"/my-money": "The money: each approved line's payout, and receipts for an advance",
+	"/my-change": "Changes to the approved plan: the plan's status, the requests and their state, asking for a change",
 	"/my-budget-plan": "The plan's web form (older links lead on to /my-plan)",
 	"/my-receipts": "Receipts for an advance (web form)",
-	"/plan-change": "Asking for a change to the approved plan (web form)",
+	"/plan-change": "The change request's web form (older links lead on to /my-change)",
 	"/my-email": "The e-mail for notices",
 	"/my-representatives": "The citizen's representatives, and taking a right away",
 	"/act-for": "A representative chooses whose plan to work on",
@@ -46,6 +46,8 @@ CITIZEN_TEXT_FILES = (
 	"www/my_timeline.py",
 	"www/my-money.html",
 	"www/my_money.py",
+	"www/my-change.html",
+	"www/my_change.py",
 	"public/js/citizen_portal.js",
 	"public/js/budget_plan_web_form.js",
 	"public/js/portal_a11y.js",
@@ -490,9 +492,9 @@ def line_values(line) -> dict:
 	values = {field: text_value(line[field]) for field in line if field not in ("amount", "parked")}
 	values.update({field: line[field] for field in ("amount", "parked") if field in line})
 	if "amount" in values:
-		values["amount"] = amount_argument(values["amount"], "Amount")
+		values["amount"] = amount_argument(values["amount"], "Amount", "amount")
 	if values.get("need_date"):
-		values["need_date"] = date_argument(values["need_date"], "Need Date")
+		values["need_date"] = date_argument(values["need_date"], "Need Date", "need_date")
 	if "parked" in values:
 		values["parked"] = 1 if values["parked"] in (1, True, "1", "true", "on") else 0
 	return values
@@ -511,7 +513,8 @@ def save_plan_line(plan: str, line: str | dict, line_name: str | None = None) ->
 		row.update(values)
 	else:
 		row = doc.append("lines", values)
-	doc.save()
+	with naming_missing_fields(doc):
+		doc.save()
 	return row.name
 
 
@@ -548,7 +551,8 @@ def save_plan_parts(plan: str, parts: str | dict) -> str:
 			frappe.throw(_("The goals could not be read."), title=_("Invalid value"))
 		goals = [{key: text_value(goal.get(key)) for key in ("goal", "how_to_measure")} for goal in goals]
 		doc.set("goals", [goal for goal in goals if goal["goal"]])
-	doc.save()
+	with naming_missing_fields(doc):
+		doc.save()
 	return doc.name
 
 
@@ -588,7 +592,7 @@ def timeline_line(doc, row):
 PAGE_MESSAGES = (
 	"Saved.",
 	"Something went wrong. Try again.",
-	"Delete this line?",
+	"Your request is sent to your caseworker.",
 	"Step {0} of {1}",
 	"The file is uploaded.",
 	"Uploading the file …",
@@ -670,11 +674,170 @@ def add_receipt(budget_advance: str, receipt: str | dict) -> str:
 	values = {field: text_value(receipt.get(field)) for field in ("description", "attachment")}
 	values["receipt_date"] = receipt.get("receipt_date")
 	values["amount"] = receipt.get("amount")
-	values["receipt_date"] = date_argument(values["receipt_date"], "Receipt Date")
-	values["amount"] = amount_argument(values["amount"], "Amount")
+	values["receipt_date"] = date_argument(values["receipt_date"], "Receipt Date", "receipt_date")
+	values["amount"] = amount_argument(values["amount"], "Amount", "amount")
 	row = doc.append("receipts", values)
-	doc.save()
+	with naming_missing_fields(doc):
+		doc.save()
 	return row.name
+
+
+def change_view(doc) -> frappe._dict:
+	"""The citizen's page of changes (www/my-change): the plan's status in words, whether a change
+	may be asked for now (the amendment's controller and the permission rule decide), the lines it
+	may be about, and each change asked for with its state in words."""
+	from borgerbudget.borgerbudget.doctype.budget_plan_amendment.budget_plan_amendment import (
+		closed_because,
+	)
+
+	closed = closed_because(doc)
+	new = frappe.get_doc({"doctype": "Budget Plan Amendment", "budget_plan": doc.name})
+	may_ask = not closed and bool(frappe.has_permission("Budget Plan Amendment", "create", doc=new))
+	if doc.status != rules.plan.APPROVED:
+		why_not = _("You can ask for a change when your plan is approved.")
+	elif closed:
+		why_not = closed
+	elif not may_ask:
+		why_not = _("You can see the changes, but not ask for one.")
+	else:
+		why_not = None
+	requests = frappe.get_list(
+		"Budget Plan Amendment",
+		filters={"budget_plan": doc.name},
+		fields=["name", "status", "reason", "creation", "total_before", "total_after"],
+		order_by="creation desc",
+	)
+	return frappe._dict(
+		may_ask=may_ask,
+		why_not=why_not,
+		lines=[
+			frappe._dict(name=row.name, description=row.description, amount=money(doc, row.amount))
+			for row in doc.lines
+			if not row.parked
+		],
+		requests=[
+			frappe._dict(
+				name=request.name,
+				asked_on=format_date(request.creation),
+				reason=request.reason or "",
+				state=change_state(request.status),
+				status=request.status,
+				changes=change_words(doc, request.name),
+				total_before=money(doc, request.total_before),
+				total_after=money(doc, request.total_after),
+			)
+			for request in requests
+		],
+	)
+
+
+def change_state(status) -> str:
+	"""A change's status, in words a citizen reads."""
+	return {
+		rules.amendment.DRAFT: _("Sent. Your caseworker will go through it with you."),
+		rules.amendment.AWAITING_ASSESSMENT: _("Your caseworker is looking at it."),
+		rules.plan.APPROVED: _("Approved. Your plan is changed."),
+		rules.plan.NEEDS_REVISION: _("Not approved as it is. Talk to your caseworker."),
+		rules.plan.REJECTED: _("Not approved. Your plan stays as it is."),
+		rules.amendment.CANCELLED: _("Stopped. Your plan stays as it is."),
+	}.get(status, _(status or ""))
+
+
+def change_words(doc, amendment) -> list[str]:
+	"""What a change does to each line, in words (its diff, as the controller worked it out)."""
+	words = []
+	for change in frappe.get_all(
+		"Budget Plan Amendment Change",
+		filters={"parent": amendment, "parenttype": "Budget Plan Amendment"},
+		fields=["change", "description", "old_amount", "new_amount"],
+		order_by="idx asc",
+	):
+		description = change.description or ""
+		if change.change == rules.amendment.ADDED:
+			words.append(_("New: {0}, {1}").format(description, money(doc, change.new_amount)))
+		elif change.change == rules.amendment.DROPPED:
+			words.append(_("Removed: {0}").format(description))
+		elif flt(change.old_amount) != flt(change.new_amount):
+			words.append(
+				_("{0}: from {1} to {2}").format(
+					description, money(doc, change.old_amount), money(doc, change.new_amount)
+				)
+			)
+		else:
+			words.append(_("{0}: changed").format(description))
+	return words
+
+
+def change_form(doc) -> frappe._dict:
+	"""The choices of the step-by-step change form: those of the line form (categories, routes)."""
+	return line_form(doc)
+
+
+# What the change form sends: which approved line (empty for a new one, or for "something else"),
+# what should happen, and the new line's values; the reason is the amendment's own.
+CHANGE_ACTIONS = ("amount", "remove", "add", "other")
+NEW_LINE_FIELDS = (
+	"description",
+	"category",
+	"amount",
+	"need_date",
+	"payment_route",
+	"supplier_text",
+	"theory_of_change",
+)
+
+
+@frappe.whitelist(methods=["POST"])
+def ask_for_change(plan: str, change: str | dict) -> str:
+	"""A citizen's request to change their approved plan: a Budget Plan Amendment with the plan's
+	lines and the one change asked for, inserted through its controller (the permission rule's create
+	check, the plan's own rules on the plan after the change), as the web form and the desk insert
+	one. It stays a draft: the caseworker goes through it with the citizen and submits it. Returns
+	the amendment's name."""
+	from borgerbudget.input import amount_argument, date_argument
+
+	source = frappe.get_doc("Budget Plan", plan)
+	source.check_permission("read")
+	# The controller copies the participant from the plan when it validates, as on every route.
+	doc = frappe.get_doc({"doctype": "Budget Plan Amendment", "budget_plan": source.name})
+	doc.check_permission("create")  # the permission rule, for this plan's participant
+	doc.copy_lines(source)
+	change = frappe.parse_json(change) or {}
+	if not isinstance(change, dict) or set(change) - {"line", "action", "reason", *NEW_LINE_FIELDS}:
+		frappe.throw(
+			_("These fields cannot be changed here: {0}").format(
+				", ".join(sorted(set(change) - {"line", "action", "reason", *NEW_LINE_FIELDS}))
+				if isinstance(change, dict)
+				else ""
+			),
+			title=_("Invalid value"),
+		)
+	action = change.get("action")
+	if action not in CHANGE_ACTIONS:
+		frappe.throw(_("Choose what you want to change."), title=_("Invalid value"))
+	doc.reason = text_value(change.get("reason"))
+	if action in ("amount", "remove"):
+		row = next(
+			(row for row in doc.lines if row.budget_line and row.budget_line == change.get("line")), None
+		)
+		if not row:
+			frappe.throw(_("This line is not in the plan."), frappe.DoesNotExistError)
+		if action == "remove":
+			doc.remove(row)
+		else:
+			row.amount = amount_argument(change.get("amount"), "Amount", "amount")
+	elif action == "add":
+		values = {field: text_value(change.get(field)) for field in NEW_LINE_FIELDS}
+		values["amount"] = amount_argument(change.get("amount"), "Amount", "amount")
+		values["need_date"] = (
+			date_argument(values["need_date"], "Expected Need Date", "need_date")
+			if values["need_date"]
+			else None
+		)
+		doc.append("lines", {field: value for field, value in values.items() if value not in ("", None)})
+	with naming_missing_fields(doc):
+		doc.insert()
+	return doc.name
 
 
 def page_assets() -> dict:

@@ -77,6 +77,17 @@ def line_problems(
 	return problems
 
 
+# The line's field each problem of line_problems is about (where a form shows it): a route's limit is
+# met by choosing another route.
+PROBLEM_FIELDS = {
+	"amount": "amount",
+	"need_date": "need_date",
+	"reimbursement_limit": "payment_route",
+	"allowance_limit": "payment_route",
+	"goal": "goal",
+}
+
+
 def plan_total(lines: list[Line]) -> float:
 	return round(sum(line.amount or 0 for line in lines), 2)
 

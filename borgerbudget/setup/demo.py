@@ -223,6 +223,7 @@ def make_demo(company=DEFAULT_COMPANY):
 	make_cohort(programmes[0], users)
 	make_follow_up("Camilla Rasmussen", users)
 	make_amendments("Camilla Rasmussen", users)
+	make_change_request("Camilla Rasmussen", CITIZENS[1][0])
 	make_wellbeing_course("Susanne Mikkelsen", users)
 	make_draw(programmes[0], users, team)
 	make_pilot_round(company, users, team)
@@ -629,6 +630,37 @@ def make_amendments(participant_name, users):
 		amendment.insert()
 		amendment.submit()
 	frappe.set_user("Administrator")
+
+
+def make_change_request(participant_name, email):
+	"""The citizen's own request on /my-change, as she asks on the page: the Excel course costs more
+	than planned. It waits as a draft for the caseworker to go through with her."""
+	from borgerbudget.portal import ask_for_change
+
+	plan = frappe.db.get_value(
+		"Budget Plan", {"participant_name": participant_name, "status": rules.plan.APPROVED}
+	)
+	if not plan or frappe.db.exists("Budget Plan Amendment", {"budget_plan": plan, "owner": email}):
+		return
+	line = frappe.db.get_value(
+		"Budget Line",
+		{"parent": plan, "parenttype": "Budget Plan", "description": "Kursus i Excel for lagerfolk"},
+	)
+	if not line:
+		return
+	frappe.set_user(email)
+	try:
+		ask_for_change(
+			plan,
+			{
+				"action": "amount",
+				"line": line,
+				"amount": 4200,
+				"reason": "AOF har sat prisen op. Kurset koster nu 4.200 kr.",
+			},
+		)
+	finally:
+		frappe.set_user("Administrator")
 
 
 def make_wellbeing_course(participant_name, users):

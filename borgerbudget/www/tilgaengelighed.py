@@ -40,6 +40,8 @@ STATES = {
 	"list": "liste",
 	"read": "læst",
 	"error": "fejlbesked",
+	"opened": "åbnet",
+	"dialog": "med spørgsmål før sletning",
 }
 
 
@@ -63,6 +65,12 @@ def get_context(context):
 	context.axe_version = measured.get("axe_version")
 	# Said only when a keyboard-only browser test was part of the measured run.
 	context.keyboard_test = measured.get("keyboard_test")
+	# Reflow (WCAG 1.4.10): how many pages were checked at 320 CSS px, and any that failed.
+	reflow = measured.get("reflow") or {}
+	context.reflow_width = reflow.get("width")
+	context.reflow_pages = len(reflow.get("pages") or [])
+	context.reflow_failing = reflow.get("failing") or []
+	context.complies = context.complies and not context.reflow_failing
 	context.body_name = (
 		frappe.db.get_single_value("Website Settings", "app_name")
 		or frappe.defaults.get_global_default("company")

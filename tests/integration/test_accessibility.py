@@ -49,6 +49,8 @@ REFLOW = (320, 640)
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING = ("serious", "critical")
 ARTEFACTS = os.path.join(SITES_PATH, "test-artefacts", "a11y")
+# Each reflow check of the run: (page, what was found), for the record.
+REFLOWED = []
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +88,8 @@ def cases(site):
 				"amount": 600,
 				"payment_route": rules.plan.REIMBURSEMENT,
 				"category": "Transport",
-			}
+			},
+			{"description": "Truckkursus", "amount": 4000},
 		],
 		user=user("citizen_browser"),
 	)
@@ -113,6 +116,7 @@ def cases(site):
 		approved=approved.name,
 		approval=frappe.db.get_value("Budget Plan Approval", {"budget_plan": approved.name}),
 		advance=advance.name,
+		bus_card=approved.lines[0].name,
 		submitted=submitted.name,
 		team_participant=submitted.participant,
 	)
@@ -140,6 +144,12 @@ def results():
 		"test_the_citizen_completes_a_plan_with_the_keyboard_alone",
 		"axe_version": measured[0]["axe_version"] if measured else None,
 		"browser": chromium_version(),
+		# Reflow (WCAG 1.4.10): the pages checked at 320 CSS px, and those that scrolled sideways.
+		"reflow": {
+			"width": REFLOW[0],
+			"pages": sorted({page for page, _found in REFLOWED}),
+			"failing": sorted({f"{page}: {found}" for page, found in REFLOWED if found is not True}),
+		},
 		"known_noncompliance": [
 			{key: known[key] for key in ("rule", "selectors", "where", "reason")}
 			for known in accessibility.KNOWN_NONCOMPLIANCE
@@ -233,7 +243,7 @@ def measure(driver, results, page, state, prepare=None):
 		driver.save_screenshot(os.path.join(ARTEFACTS, f"{name}-{width}x{height}.png"))
 		results.append(
 			{
-				"page": re.sub(r"/[A-Z][A-Z0-9-]*-\d+(?=/|$)", "/<name>", page.split("?")[0]),
+				"page": page_label(page),
 				"state": state,
 				"size": f"{width}x{height}",
 				"violations": violations,
@@ -247,8 +257,21 @@ def measure(driver, results, page, state, prepare=None):
 		print(f"{page} [{state}] {width}x{height}: {counts}")
 
 
+# Elements that cut their content off sideways (overflow hidden or clip, or an ellipsis), which
+# hides content as surely as scrolling the page: an element that is hidden on purpose (display,
+# visibility, a screen-reader-only text of 1 px) is not counted, nor a form control, whose value
+# scrolls inside it as one types.
+CLIPPED = """return [...document.querySelectorAll('body *:not(input, textarea, select)')].filter((e) => {
+	const s = getComputedStyle(e);
+	if (s.display === 'none' || s.visibility === 'hidden' || e.closest('[hidden], [aria-hidden=true]')) return false;
+	if (e.clientWidth <= 1 || e.getClientRects().length === 0) return false;
+	const cuts = ['hidden', 'clip'].includes(s.overflowX) || s.textOverflow === 'ellipsis';
+	return cuts && e.scrollWidth > e.clientWidth + 1;
+}).map((e) => e.tagName.toLowerCase() + [...e.classList].map((c) => '.' + c).join('')).slice(0, 5);"""
+
+
 def reflows(driver, page, prepare=None):
-	"""At 320 CSS px the page does not scroll sideways."""
+	"""At 320 CSS px the page does not scroll sideways, and cuts nothing off sideways."""
 	set_viewport(driver, *REFLOW)
 	driver.get(driver.base_url + page)
 	wait(driver, settled)
@@ -258,10 +281,20 @@ def reflows(driver, page, prepare=None):
 	widths = driver.execute_script(
 		"return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
 	)
-	driver.save_screenshot(
-		os.path.join(ARTEFACTS, re.sub(r"[^a-z0-9]+", "-", page.lower()).strip("-") + "-320.png")
+	clipped = driver.execute_script(CLIPPED)
+	name = re.sub(r"[^a-z0-9]+", "-", page.lower()).strip("-") + ("-" + prepare.__name__ if prepare else "")
+	driver.save_screenshot(os.path.join(ARTEFACTS, name.replace("_", "-") + "-320.png"))
+	found = (widths[0] <= widths[1] and not clipped) or (
+		f"{page}: {widths[0]} px wide in a {widths[1]} px window"
+		+ (f", cut off: {clipped}" if clipped else "")
 	)
-	return widths[0] <= widths[1] or f"{page}: {widths[0]} px wide in a {widths[1]} px window"
+	REFLOWED.append((page_label(page), found))
+	return found
+
+
+def page_label(page):
+	"""The page without its query and record names, as measured.json and the statement name it."""
+	return re.sub(r"/[A-Z][A-Z0-9-]*-\d+(?=/|$)", "/<name>", page.split("?")[0])
 
 
 def save_with_errors(driver):
@@ -275,6 +308,43 @@ def add_empty_line(driver):
 		"document.querySelector('.web-form [data-fieldname=\"lines\"] .grid-add-row').click()"
 	)
 	save_with_errors(driver)
+
+
+def refused_line(driver):
+	"""The line form on the plan page, sent with an amount over the maximum: the server refuses, and
+	the form shows it at the amount."""
+	driver.execute_script(
+		"""document.querySelector('[data-add-line]').click();
+		const form = document.getElementById('bb-line-form');
+		form.querySelector('[name=description]').value = 'Lastbil';
+		form.querySelector('[name=amount]').value = '9999999';
+		form.querySelectorAll('[data-step]').forEach(() => form.querySelector('[data-step-next]:not([hidden]), [data-step-save]:not([hidden])').click());"""
+	)
+	wait(driver, lambda d: d.find_element(By.ID, "bb-line-error").text)
+
+
+def open_delete_dialog(driver):
+	driver.execute_script("document.querySelector('[data-remove-line]').click()")
+	wait(driver, lambda d: d.execute_script("return document.getElementById('bb-confirm-delete').open"))
+
+
+def fill_change(driver, amount="700"):
+	"""The change form to its last step: the course's amount, and why."""
+	driver.execute_script(
+		"""const form = document.getElementById('bb-change-form');
+		form.querySelectorAll('[name=choice]')[1].checked = true;
+		form.querySelector('[name=amount]').value = arguments[0];
+		form.querySelector('[name=reason]').value = 'Buskortet er blevet dyrere.';
+		for (let i = 0; i < 3; i++) form.querySelector('[data-step-next]:not([hidden])')?.click();""",
+		amount,
+	)
+	wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "#bb-change-form [data-step-save]").is_displayed())
+
+
+def refused_change(driver):
+	fill_change(driver, "9999999")
+	driver.execute_script("document.querySelector('#bb-change-form [data-step-save]').click()")
+	wait(driver, lambda d: d.find_element(By.ID, "bb-change-error").text)
 
 
 def visited(results, page):
@@ -293,12 +363,15 @@ def failures(results):
 def test_every_page_passes_axe_at_both_sizes_and_reflows(browser, cases, results):
 	driver = browser
 	assert set(portal.CITIZEN_PAGES) >= {
+		"/my-plan",
+		"/my-change",
 		"/my-budget-plan",
 		"/my-receipts",
 		"/plan-change",
 		"/tilgaengelighed",
 	}
-	reflow_pages = []
+	# Pages checked for reflow at the end, and the results of states checked as they are reached.
+	reflow_pages, reflow = [], []
 
 	# Pages anyone reaches, before logging in.
 	measure(driver, results, "/tilgaengelighed", "read")
@@ -309,18 +382,38 @@ def test_every_page_passes_axe_at_both_sizes_and_reflows(browser, cases, results
 	plan = f"/my-budget-plan/{cases.plan}/edit"
 	measure(driver, results, plan, "empty")
 	measure(driver, results, plan, "with errors", add_empty_line)
+	my_plan = f"/my-plan?plan={cases.plan}"
+	measure(driver, results, my_plan, "empty")
+	measure(driver, results, my_plan, "with errors", refused_line)
 	frappe.db.rollback()
 	doc = complete(frappe.get_doc("Budget Plan", cases.plan))
 	doc.save()
 	frappe.db.commit()
 	measure(driver, results, plan, "filled")
-	reflow_pages.append(plan)
+	measure(driver, results, my_plan, "filled")
+	measure(driver, results, my_plan, "dialog", open_delete_dialog)
+	reflow_pages += [plan, my_plan]
+	reflow += [reflows(driver, my_plan, refused_line), reflows(driver, my_plan, open_delete_dialog)]
 	measure(driver, results, f"/my-budget-plan/{cases.approved}/edit", "approved")
 	measure(driver, results, "/my-receipts/list", "list")
 	measure(driver, results, f"/my-receipts/{cases.advance}/edit", "filled")
-	change = f"/plan-change/new?budget_plan={cases.approved}"
-	measure(driver, results, change, "empty")
-	measure(driver, results, "/plan-change/new", "with errors", save_with_errors)
+	my_change = f"/my-change?plan={cases.approved}"
+	measure(driver, results, my_change, "empty")
+	measure(driver, results, my_change, "filled", fill_change)
+	measure(driver, results, my_change, "with errors", refused_change)
+	reflow.append(reflows(driver, my_change, refused_change))
+	# A change asked for: the page lists it with its state; the old web form's edit route shows it.
+	frappe.db.rollback()
+	frappe.set_user(user("citizen_browser"))
+	request = portal.ask_for_change(
+		cases.approved,
+		{"action": "amount", "line": cases.bus_card, "amount": 700, "reason": "Buskortet er dyrere."},
+	)
+	frappe.set_user("Administrator")
+	frappe.db.commit()
+	measure(driver, results, my_change, "submitted")
+	change = f"/plan-change/{request}/edit"
+	measure(driver, results, change, "filled")
 	measure(driver, results, "/my-email", "filled")
 	measure(driver, results, "/my-representatives", "empty")
 	measure(driver, results, "/act-for", "empty")
@@ -330,6 +423,7 @@ def test_every_page_passes_axe_at_both_sizes_and_reflows(browser, cases, results
 		"/my-receipts/list",
 		f"/my-receipts/{cases.advance}/edit",
 		change,
+		my_change,
 		"/my-email",
 		"/my-representatives",
 		"/act-for",
@@ -342,13 +436,14 @@ def test_every_page_passes_axe_at_both_sizes_and_reflows(browser, cases, results
 	frappe.set_user("Administrator")
 	frappe.db.commit()
 	measure(driver, results, f"/my-budget-plan/{cases.plan}", "submitted")
+	measure(driver, results, my_plan, "submitted")
 	reflow_pages.append(f"/my-budget-plan/{cases.plan}")
 	# Any other page of portal.CITIZEN_PAGES (a new page joins by being listed there): as it opens.
 	for page in portal.CITIZEN_PAGES:
 		if not visited(results, page):
 			measure(driver, results, page, "opened")
 			reflow_pages.append(page)
-	reflow = [reflows(driver, page) for page in reflow_pages]
+	reflow += [reflows(driver, page) for page in reflow_pages]
 
 	log_in(driver, "caseworker_a")
 	for route in portal.STAFF_WEB_FORMS:
@@ -362,6 +457,18 @@ def test_every_page_passes_axe_at_both_sizes_and_reflows(browser, cases, results
 	measure(driver, results, "/participant-registration/new", "empty")
 	measure(driver, results, "/participant-registration/new", "with errors", save_with_errors)
 	measure(driver, results, f"/participant-registration/{cases.team_participant}/edit", "filled")
+	# Reflow on the caseworkers' web forms too: their lists, forms and tables at 320 CSS px.
+	staff_reflow = [
+		*(f"{route}/list" for route in portal.STAFF_WEB_FORMS),
+		f"/budget-plan/{cases.submitted}/edit",
+		f"/plan-assessment/new?budget_plan={cases.submitted}",
+		f"/plan-assessment/{cases.approval}",
+		"/approval-vote/new",
+		"/participant-registration/new",
+		f"/participant-registration/{cases.team_participant}/edit",
+	]
+	reflow += [reflows(driver, page) for page in staff_reflow]
+	reflow += [reflows(driver, "/plan-assessment/new", save_with_errors)]
 
 	print("\nViolations by rule and impact, all pages:")
 	total = Counter()

@@ -33,6 +33,10 @@ def test_the_statement_follows_the_template_and_shows_the_measurement(server_url
 		assert frappe.utils.escape_html(row["page"]) in page
 	for known in measured["known_noncompliance"]:
 		assert frappe.utils.escape_html(known["where"]) in page
+	# Reflow at 320 CSS px, on the citizens' and the caseworkers' pages.
+	assert f"Vi har tjekket {len(measured['reflow']['pages'])} sider i en bredde på 320 pixels" in page
+	for failing in measured["reflow"]["failing"]:
+		assert frappe.utils.escape_html(failing) in page
 	# Linked from the footer of every portal page.
 	assert (
 		'href="/tilgaengelighed"'
@@ -42,7 +46,22 @@ def test_the_statement_follows_the_template_and_shows_the_measurement(server_url
 
 def test_measured_json_holds_what_the_statement_needs():
 	measured = accessibility.load_measured()
-	assert set(measured) >= {"measured_on", "axe_version", "browser", "known_noncompliance", "pages"}
+	assert set(measured) >= {
+		"measured_on",
+		"axe_version",
+		"browser",
+		"known_noncompliance",
+		"pages",
+		"reflow",
+	}
+	from borgerbudget import portal
+
+	pages = {row["page"] for row in measured["pages"]}
+	# Every citizen page and caseworker web form was measured, and checked for reflow.
+	for page in [*portal.CITIZEN_PAGES, *portal.STAFF_WEB_FORMS]:
+		assert any(p == page or p.startswith(page + "/") for p in pages), page
+		assert any(p == page or p.startswith(page + "/") for p in measured["reflow"]["pages"]), page
+	assert measured["reflow"]["failing"] == []
 	for row in measured["pages"]:
 		assert set(row) >= {"page", "state", "size", "violations"}
 		# Nothing serious or critical is left unmeasured: any such would fail the browser test.

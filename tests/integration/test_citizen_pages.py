@@ -81,7 +81,13 @@ def line(plans, **values):
 
 
 def test_the_pages_are_listed_for_the_accessibility_tests():
-	assert {"/my-plan", "/my-timeline", "/my-money"} <= set(CITIZEN_PAGES)
+	assert {"/my-plan", "/my-timeline", "/my-money", "/my-change"} <= set(CITIZEN_PAGES)
+
+
+def test_the_portal_menu_leads_to_the_plan_and_its_changes(api):
+	menu = api("citizen").get("/me").text
+	for route in ("/my-plan", "/my-change", "/my-data"):
+		assert f'href="{route}"' in menu, route
 
 
 def test_the_citizen_sees_their_plan_as_cards_with_a_step_by_step_form(plans, api):
@@ -323,3 +329,205 @@ def test_the_citizen_adds_a_receipt_on_the_money_page(advance, api):
 	doc = frappe.get_doc("Budget Advance", advance.advance)
 	assert [(row.description, row.amount) for row in doc.receipts] == [("Buskort for en måned", 450)]
 	assert "Buskort for en måned" in citizen.get("/my-money", params={"plan": advance.plan}).text
+
+
+def fields_of(response):
+	"""The fields the server names in its refusal: [(doctype or None, fieldname)]."""
+	body = response.json()
+	return [
+		(field.get("doctype"), field["fieldname"])
+		for m in json.loads(body.get("_server_messages") or "[]")
+		for field in json.loads(m).get("fields") or []
+	]
+
+
+def test_a_refusal_names_the_field_it_is_about(plans, api):
+	"""The step form shows a refusal at its question: the server names the field, structured."""
+	citizen = api("citizen_2")  # whose plan is still a draft
+	cases = {
+		("Budget Line", "amount"): line(plans, amount=60000),  # over the maximum
+		("Budget Line", "need_date"): line(plans, need_date=str(add_days(plans.course_start, -400))),
+		("Budget Line", "payment_route"): line(plans, payment_route=rules.plan.REIMBURSEMENT, amount=5000),
+		(None, "amount"): line(plans, amount="mange"),  # refused before any document holds it
+		("Budget Line", "description"): line(plans, description=""),  # frappe's own mandatory check
+	}
+	for expected, values in cases.items():
+		response = post(citizen, "save_plan_line", plan=plans.citizen_2, line=values)
+		assert response.status_code == 417, (expected, response.text)
+		assert expected in fields_of(response), (expected, response.text)
+
+
+@pytest.fixture(scope="module")
+def approved(site):
+	"""An approved plan of the citizen (a course and a bus card), and a representative with the scope
+	Read for it (committed)."""
+	from tests.integration.factories import approved_plan
+
+	frappe.set_user("Administrator")
+	programme = make_programme(maximum_per_participant=20000, reimbursement_limit=1000)
+	plan = approved_plan(
+		programme,
+		lines=[
+			{"description": "Truckkursus", "amount": 4000},
+			{
+				"description": "Buskort",
+				"amount": 600,
+				"payment_route": rules.plan.REIMBURSEMENT,
+				"category": "Transport",
+			},
+		],
+		user=user("citizen"),
+	)
+	frappe.get_doc(
+		{
+			"doctype": "Representative",
+			"participant": plan.participant,
+			"representative": user("representative_read"),
+			"scope": rules.representation.READ,
+			"legal_basis": rules.representation.POWER_OF_ATTORNEY,
+			"basis_reference": "FM-TEST-2",
+		}
+	).insert()
+	frappe.db.commit()
+	yield frappe._dict(
+		plan=plan.name,
+		lines={row.description: row.name for row in plan.lines},
+		course_start=plan.course_start_date,
+	)
+	frappe.set_user("Administrator")
+	frappe.db.rollback()
+	remove_programme(programme.name)
+	frappe.db.commit()
+
+
+def requests_of(plan):
+	frappe.db.rollback()
+	return frappe.get_all(
+		"Budget Plan Amendment",
+		filters={"budget_plan": plan},
+		fields=["name", "status", "reason", "owner", "docstatus"],
+		order_by="creation asc",
+	)
+
+
+def changes_of(name):
+	return [
+		(c.change, c.description, c.old_amount, c.new_amount)
+		for c in frappe.get_doc("Budget Plan Amendment", name).changes
+	]
+
+
+CHANGE_FORM = '<form class="bb-step-form" id="bb-change-form"'
+
+
+def test_the_citizen_asks_for_a_change_on_their_own_page(plans, approved, api):
+	citizen = api("citizen")
+	page = citizen.get("/my-change", params={"plan": approved.plan})
+	assert page.status_code == 200, page.text
+	assert CHANGE_FORM in page.text and "Buskort" in page.text
+	assert "You have not asked for a change." in page.text
+	# The plan's page and the old web form lead here.
+	assert f"/my-change?plan={approved.plan}" in citizen.get("/my-plan", params={"plan": approved.plan}).text
+	old = citizen.get("/plan-change/new", params={"budget_plan": approved.plan})
+	assert old.url.endswith(f"/my-change?plan={approved.plan}"), old.url
+	# A plan that is not approved: the page says when a change can be asked for, and offers no form.
+	draft = citizen.get("/my-change", params={"plan": plans.citizen}).text
+	assert "You can ask for a change when your plan is approved." in draft and CHANGE_FORM not in draft
+	response = post(citizen, "ask_for_change", plan=plans.citizen, change={"action": "other", "reason": "x"})
+	assert response.status_code == 417 and "Only an approved plan" in message(response), response.text
+
+	# Bad input: a clear message naming the field, and nothing saved.
+	before = len(requests_of(approved.plan))
+	bus = {"action": "amount", "line": approved.lines["Buskort"]}
+	refusals = {
+		("must be a number", (None, "amount")): {**bus, "amount": "mange", "reason": "Dyrere"},
+		("over the programme's maximum", ("Budget Line", "amount")): {
+			"action": "amount",
+			"line": approved.lines["Truckkursus"],
+			"amount": 30000,
+			"reason": "Dyrere",
+		},
+		("at most", ("Budget Line", "payment_route")): {**bus, "amount": 1500, "reason": "Dyrere"},
+		("Why the Plan Should Change", ("Budget Plan Amendment", "reason")): {**bus, "amount": 900},
+		(
+			"Theory of Change",
+			("Budget Plan Amendment Line", "theory_of_change"),
+		): {"action": "add", "description": "Sko", "amount": 500, "reason": "Til lageret"},
+		("Choose what you want to change", None): {"action": "guess", "reason": "x"},
+		("cannot be changed here: approved", None): {**bus, "amount": 900, "reason": "x", "approved": 1},
+	}
+	for (expected, field), change in refusals.items():
+		response = post(citizen, "ask_for_change", plan=approved.plan, change=change)
+		assert response.status_code == 417, (expected, response.text)
+		assert expected in message(response), (expected, message(response))
+		if field:
+			assert field in fields_of(response), (expected, fields_of(response))
+	response = post(citizen, "ask_for_change", plan=approved.plan, change={**bus, "line": "x", "reason": "x"})
+	assert response.status_code == 404
+	assert len(requests_of(approved.plan)) == before
+
+	# Three requests: a new amount, a new expense, and something else in the citizen's own words.
+	for change in (
+		{**bus, "amount": "900", "reason": "Buskortet er blevet dyrere."},
+		{
+			"action": "add",
+			"line": "",
+			"description": "Sikkerhedssko",
+			"category": "Andre udgifter",
+			"amount": "700",
+			"need_date": str(add_days(approved.course_start, 5)),
+			"payment_route": rules.plan.SUPPLIER_INVOICE,
+			"supplier_text": "Skobutikken",
+			"theory_of_change": "Lageret kræver sikkerhedssko.",
+			"reason": "Jeg har fået job på et lager.",
+		},
+		{"action": "other", "line": "", "reason": "Jeg vil tale om kurset."},
+	):
+		response = post(citizen, "ask_for_change", plan=approved.plan, change=change)
+		assert response.status_code == 200, response.text
+	made = requests_of(approved.plan)
+	assert [(r.status, r.docstatus, r.owner) for r in made] == [
+		(rules.amendment.DRAFT, 0, user("citizen"))
+	] * 3
+	assert changes_of(made[0].name) == [(rules.amendment.CHANGED, "Buskort", 600, 900)]
+	assert changes_of(made[1].name) == [(rules.amendment.ADDED, "Sikkerhedssko", 0, 700)]
+	assert changes_of(made[2].name) == []
+	new_line = frappe.get_doc("Budget Plan Amendment", made[1].name).lines[-1]
+	assert (new_line.category, new_line.supplier_text, str(new_line.need_date)) == (
+		"Andre udgifter",
+		"Skobutikken",
+		str(add_days(approved.course_start, 5)),
+	)
+	# The caseworker has it in their list, as from every other route.
+	assert frappe.db.exists("ToDo", {"reference_name": made[0].name, "allocated_to": user("caseworker_a")})
+
+	page = citizen.get("/my-change", params={"plan": approved.plan}).text
+	assert page.count('class="bb-card"') == 3
+	assert "Sent. Your caseworker will go through it with you." in page
+	assert "Buskortet er blevet dyrere." in page and "Sikkerhedssko" in page
+	assert "Your caseworker writes it with you." in page  # the request without lines
+
+	# A decided change reads as decided.
+	frappe.db.set_value(
+		"Budget Plan Amendment", made[2].name, {"status": rules.plan.REJECTED, "docstatus": 1}
+	)
+	frappe.db.commit()
+	assert (
+		"Not approved. Your plan stays as it is."
+		in citizen.get("/my-change", params={"plan": approved.plan}).text
+	)
+
+
+def test_others_are_refused_a_change(approved, api):
+	change = {"action": "amount", "line": approved.lines["Buskort"], "amount": 800, "reason": "Hacked"}
+	before = len(requests_of(approved.plan))
+	other = api("citizen_2")
+	assert other.get("/my-change", params={"plan": approved.plan}).status_code == 403
+	assert post(other, "ask_for_change", plan=approved.plan, change=change).status_code == 403
+	# A representative with the scope Read sees the page without the form, and is refused.
+	helper = api("representative_read")
+	page = helper.get("/my-change", params={"plan": approved.plan})
+	assert page.status_code == 200, page.text
+	assert CHANGE_FORM not in page.text and "You can see the changes, but not ask for one." in page.text
+	assert post(helper, "ask_for_change", plan=approved.plan, change=change).status_code == 403
+	assert len(requests_of(approved.plan)) == before

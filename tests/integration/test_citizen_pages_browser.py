@@ -213,18 +213,19 @@ def test_the_citizen_completes_a_plan_on_a_phone(browser, fresh_plan, tmp_path):
 		if number == 1:
 			screenshot(driver, "line-step-6")
 			form.find_element(By.CSS_SELECTOR, "[data-step-save]").click()
-			error = WebDriverWait(driver, 30).until(lambda d: d.find_element(By.ID, "bb-line-error").text)
-			assert "maksimum" in error, error
-			field = form.find_element(By.ID, "bb-line-theory_of_change")
-			assert "bb-line-error" in field.get_attribute("aria-describedby")
-			assert field.get_attribute("aria-invalid") == "true"
+			# The server refuses the amount: the form goes back to the amount's step, shows the
+			# message there, tied to the field, and puts the focus on it.
+			refused_at(driver, "bb-line-amount", "bb-line-error", "Trin 2 af 6", "maksimum")
+			theory = form.find_element(By.ID, "bb-line-theory_of_change")
+			assert theory.get_attribute("aria-invalid") is None  # only the field it is about
 			screenshot(driver, "line-error")
-			for _step in range(4):
-				form.find_element(By.CSS_SELECTOR, "[data-step-back]").click()
 			amount.clear()
 			amount.send_keys(line["amount"])
 			for _step in range(4):
 				next_step.click()
+			# A new step clears the refusal.
+			assert not form.find_element(By.ID, "bb-line-error").text
+			assert amount.get_attribute("aria-invalid") is None
 		form.find_element(By.CSS_SELECTOR, "[data-step-save]").click()
 		saved(driver)
 
@@ -258,8 +259,27 @@ def test_the_citizen_completes_a_plan_on_a_phone(browser, fresh_plan, tmp_path):
 	screenshot(driver, "timeline")
 
 
+def refused_at(driver, field_id, error_id, step, words):
+	"""The server's refusal is shown at `field_id`: its step is the one shown, the message is in the
+	live region `error_id` and describes the field, which is marked invalid and has the focus."""
+	error = WebDriverWait(driver, 30).until(lambda d: d.find_element(By.ID, error_id).text)
+	assert words in error, error
+	field = driver.find_element(By.ID, field_id)
+	assert field.is_displayed()
+	assert driver.switch_to.active_element == field, driver.switch_to.active_element.get_attribute(
+		"outerHTML"
+	)
+	assert error_id in field.get_attribute("aria-describedby").split()
+	assert field.get_attribute("aria-invalid") == "true"
+	box = driver.find_element(By.ID, error_id)
+	assert box.get_attribute("role") == "alert" and box.is_displayed()
+	form = field.find_element(By.XPATH, "./ancestor::form")
+	assert step in form.find_element(By.CSS_SELECTOR, ".bb-step-count").text
+
+
 class Keyboard:
-	"""Tab, Shift+Tab, Enter and Space, and typing text: nothing else reaches the page."""
+	"""Tab, Shift+Tab, Enter and Space, and typing text: nothing else reaches the page, but Escape to
+	close a dialog, the arrow keys to choose in a group of radio buttons, and Backspace to erase."""
 
 	def __init__(self, driver):
 		self.driver = driver
@@ -364,3 +384,193 @@ def test_the_citizen_completes_a_plan_with_the_keyboard_alone(browser, fresh_pla
 	check_submitted(fresh_plan)
 	frappe.db.rollback()
 	assert [row.parked for row in frappe.get_doc("Budget Plan", fresh_plan.name).lines] == [0, 1]
+
+
+@pytest.fixture
+def plan_with_lines(fresh_plan):
+	"""The fresh plan with the two lines already in it (committed)."""
+	frappe.set_user("Administrator")
+	doc = frappe.get_doc("Budget Plan", fresh_plan.name)
+	for number, line in enumerate(LINES, 1):
+		doc.append(
+			"lines",
+			{
+				"description": line["description"],
+				"category": line["category"],
+				"amount": line["amount"],
+				"need_date": add_days(doc.course_start_date, 10 * number),
+				"supplier_text": line["supplier"],
+			},
+		)
+	doc.save()
+	frappe.db.commit()
+	return doc
+
+
+def test_the_citizen_deletes_a_line_in_a_dialog_with_the_keyboard(browser, plan_with_lines):
+	"""The question before a line is deleted is a modal dialog: it has a name, the focus moves into
+	it, Escape cancels and gives the focus back to the button that opened it."""
+	driver = browser
+	log_in(driver)
+	driver.get(driver.base_url + "/my-plan")
+	keys = Keyboard(driver)
+	first = plan_with_lines.lines[0].name
+	trigger = f'[data-remove-line="{first}"]'
+	dialog = driver.find_element(By.ID, "bb-confirm-delete")
+
+	keys.tab_to(trigger)
+	keys.press(Keys.ENTER)
+	WebDriverWait(driver, 10).until(lambda d: dialog.get_attribute("open") is not None)
+	title = driver.find_element(By.ID, dialog.get_attribute("aria-labelledby"))
+	assert title.text == "Vil du slette udgiften?"
+	assert "Truckcertifikat" in dialog.text
+	# The focus is in the dialog, on the safe choice; Tab stays inside the modal dialog.
+	assert keys.focused("#bb-confirm-delete [data-dialog-cancel]")
+	for _ in range(4):
+		keys.press(Keys.TAB)
+		assert driver.execute_script(
+			"return document.getElementById('bb-confirm-delete').contains(document.activeElement)"
+		) or keys.focused("body"), driver.switch_to.active_element.get_attribute("outerHTML")
+	screenshot(driver, "delete-dialog")
+	keys.press(Keys.ESCAPE)
+	WebDriverWait(driver, 10).until(lambda d: dialog.get_attribute("open") is None)
+	assert keys.focused(trigger)
+	frappe.db.rollback()
+	assert len(frappe.get_doc("Budget Plan", plan_with_lines.name).lines) == 2
+
+	# "No, keep it" as well gives the focus back.
+	keys.press(Keys.ENTER)
+	assert keys.focused("#bb-confirm-delete [data-dialog-cancel]")
+	keys.press(Keys.SPACE)
+	WebDriverWait(driver, 10).until(lambda d: dialog.get_attribute("open") is None)
+	assert keys.focused(trigger)
+
+	# And deleting.
+	keys.press(Keys.ENTER)
+	keys.tab_to("#bb-confirm-delete [data-dialog-confirm]")
+	keys.press(Keys.ENTER)
+	saved(driver)
+	frappe.db.rollback()
+	assert [row.description for row in frappe.get_doc("Budget Plan", plan_with_lines.name).lines] == [
+		"Arbejdssko"
+	]
+	assert [
+		card.find_element(By.TAG_NAME, "h3").text
+		for card in driver.find_elements(By.CSS_SELECTOR, ".bb-card")
+	] == ["Arbejdssko"]
+
+
+@pytest.fixture
+def approved_plan_of_browser_citizen(site):
+	"""An approved plan of the browser citizen (a course and a bus card), who reads Danish (committed)."""
+	from tests.integration.factories import approved_plan
+
+	frappe.set_user("Administrator")
+	frappe.db.set_value("User", user("citizen_browser"), "language", "da")
+	programme = make_programme(maximum_per_participant=20000)
+	plan = approved_plan(
+		programme,
+		lines=[
+			{"description": "Truckkursus", "amount": 4000},
+			{
+				"description": "Buskort",
+				"amount": 600,
+				"payment_route": rules.plan.REIMBURSEMENT,
+				"category": "Transport",
+			},
+		],
+		user=user("citizen_browser"),
+	)
+	frappe.db.commit()
+	yield plan
+	frappe.set_user("Administrator")
+	frappe.db.rollback()
+	remove_programme(programme.name)
+	frappe.db.commit()
+
+
+THEORY_OF_CHANGE = "Forandringsteori"  # the field's label in Danish, as frappe names a missing value
+
+
+def test_the_citizen_asks_for_a_change_with_the_keyboard_alone(browser, approved_plan_of_browser_citizen):
+	"""On an approved plan: from the plan's page to the change page, a new amount for the course, a
+	refusal from the server shown at the amount, and the request sent and listed with its state."""
+	driver = browser
+	plan = approved_plan_of_browser_citizen
+	log_in(driver)
+	driver.get(driver.base_url + f"/my-plan?plan={plan.name}")
+	keys = Keyboard(driver)
+	keys.tab_to(f'a[href="/my-change?plan={plan.name}"]')
+	keys.press(Keys.ENTER)
+	WebDriverWait(driver, 20).until(lambda d: "/my-change" in d.current_url)
+	assert "Du har ikke bedt om en ændring." in driver.find_element(By.ID, "bb-change-page").text
+	assert "Godkendt" in driver.find_element(By.ID, "bb-change-page").text
+	no_horizontal_scroll(driver)
+
+	# Step 1: which line. Tab reaches the group on the chosen line (the first); the arrow chooses.
+	keys.tab_to("input[name=choice]:checked")
+	assert keys.focused("#bb-change-line-1")
+	keys.tab_to("[data-step-next]")
+	keys.press(Keys.ENTER)
+	assert keys.focused("#bb-change-action-amount")  # step 2: what should happen
+	assert "Trin 2 af 4" in driver.find_element(By.ID, "bb-change-step-count").text
+	keys.tab_to("[data-step-next]")
+	keys.press(Keys.ENTER)
+	assert keys.focused("#bb-change-amount")  # step 3: the new amount, over the maximum
+	keys.type("30000" + Keys.ENTER)
+	assert keys.focused("#bb-change-reason")  # step 4: why
+	keys.type("Kurset er blevet dyrere.")
+	keys.tab_to("[data-step-save]")
+	keys.press(Keys.ENTER)
+	refused_at(driver, "bb-change-amount", "bb-change-error", "Trin 3 af 4", "maksimum")
+	screenshot(driver, "change-error")
+	keys.press(*[Keys.BACKSPACE] * 5)
+	assert driver.find_element(By.ID, "bb-change-amount").get_attribute("value") == ""
+	keys.type("4500" + Keys.ENTER)
+	assert keys.focused("#bb-change-reason")
+	assert driver.find_element(By.ID, "bb-change-reason").get_attribute("value") == "Kurset er blevet dyrere."
+	keys.tab_to("[data-step-save]")
+	keys.press(Keys.ENTER)
+	saved(driver, "Dit ønske er sendt til din jobkonsulent.")
+
+	card = driver.find_element(By.CSS_SELECTOR, "#bb-change-page .bb-card")
+	assert "Sendt. Din jobkonsulent gennemgår den med dig." in card.text
+	assert "Truckkursus: fra" in card.text and "Kurset er blevet dyrere." in card.text
+	no_horizontal_scroll(driver)
+	driver.set_window_size(320, 800)
+	no_horizontal_scroll(driver)
+	driver.set_window_size(*PHONE)
+	screenshot(driver, "change-sent")
+	frappe.db.rollback()
+	[request] = frappe.get_all(
+		"Budget Plan Amendment", filters={"budget_plan": plan.name}, fields=["name", "status", "owner"]
+	)
+	assert (request.status, request.owner) == (rules.amendment.DRAFT, user("citizen_browser"))
+	assert [
+		(c.change, c.description, c.old_amount, c.new_amount)
+		for c in frappe.get_doc("Budget Plan Amendment", request.name).changes
+	] == [(rules.amendment.CHANGED, "Truckkursus", 4000, 4500)]
+
+	# A new expense, choosing with the arrow keys: its steps are asked, and a refusal about a field of
+	# the new line (no reason why it helps) goes back to that step.
+	keys.tab_to("input[name=choice]:checked")
+	keys.press(Keys.ARROW_DOWN, Keys.ARROW_DOWN)
+	assert keys.focused("#bb-change-new")
+	keys.tab_to("[data-step-next]")
+	keys.press(Keys.ENTER)
+	assert keys.focused("#bb-change-description")
+	keys.type("Sikkerhedssko")
+	keys.tab_to("[data-step-next]")
+	keys.press(Keys.ENTER)
+	keys.type("700" + Keys.ENTER)  # the amount
+	keys.press(Keys.ENTER)  # no date
+	assert keys.focused("input[name=payment_route]:checked")  # the shop sends the bill
+	keys.tab_to("[data-step-next]")
+	keys.press(Keys.ENTER)
+	assert keys.focused("#bb-change-theory_of_change")
+	keys.tab_to("[data-step-next]")
+	keys.press(Keys.ENTER)
+	keys.type("Lageret kræver sikkerhedssko.")
+	keys.tab_to("[data-step-save]")
+	keys.press(Keys.ENTER)
+	refused_at(driver, "bb-change-theory_of_change", "bb-change-error", "Trin 6 af 7", THEORY_OF_CHANGE)

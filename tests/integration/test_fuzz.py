@@ -356,7 +356,8 @@ def test_text_is_stored_as_given_and_shown_escaped(target, api):
 
 
 def test_the_citizens_pages_with_bad_input(target, api):
-	"""The methods behind /my-plan (borgerbudget/portal.py) take whatever a page could send."""
+	"""The methods behind /my-plan and /my-change (borgerbudget/portal.py) take whatever a page
+	could send."""
 	citizen = api("citizen")
 	method = "/api/method/borgerbudget.portal."
 
@@ -374,6 +375,14 @@ def test_the_citizens_pages_with_bad_input(target, api):
 				method + "save_plan_parts", **as_json({"plan": target.plan, "parts": parts})
 			),
 			"save_plan_parts",
+		)
+		# /my-change: the values are read before the amendment's controller refuses the draft plan.
+		change = {"action": "add", "reason": text, **line}
+		check(
+			lambda: citizen.post(
+				method + "ask_for_change", **as_json({"plan": target.plan, "change": change})
+			),
+			"ask_for_change",
 		)
 
 	always = [

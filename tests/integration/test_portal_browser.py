@@ -348,21 +348,35 @@ def test_citizen_asks_for_a_change_to_the_approved_plan(browser, citizen_approve
 	driver = browser
 	log_in(driver, "citizen_browser")
 
+	# The old plan form's link, and the old web form's new request, lead to the change page.
 	driver.get(driver.base_url + f"/my-budget-plan/{citizen_approved_plan}/edit")
 	click(driver, wait_for(driver, ".payout-overview").find_element(By.LINK_TEXT, "Bed om en ændring"))
-	WebDriverWait(driver, 20).until(lambda d: "/plan-change/new" in d.current_url)
-	assert (
-		driver.find_element(By.CSS_SELECTOR, ".web-form-title h1").text == "Ændr min plan"
-	)  # not "Ny Change My Plan"
-	fill(wait_for(driver, ".web-form"), "reason", "Buskortet koster mere end planlagt.", tag="textarea")
-	save_web_form(driver)
+	WebDriverWait(driver, 20).until(
+		lambda d: d.current_url.endswith(f"/my-change?plan={citizen_approved_plan}")
+	)
+	driver.get(driver.base_url + f"/plan-change/new?budget_plan={citizen_approved_plan}")
+	WebDriverWait(driver, 20).until(
+		lambda d: d.current_url.endswith(f"/my-change?plan={citizen_approved_plan}")
+	)
 
-	frappe.db.rollback()
-	request = frappe.get_last_doc("Budget Plan Amendment", filters={"budget_plan": citizen_approved_plan})
+	# A request asked for on the page (tests/integration/test_citizen_pages_browser.py drives it),
+	# with no line changed yet ...
+	frappe.set_user(user("citizen_browser"))
+	from borgerbudget.portal import ask_for_change
+
+	name = ask_for_change(
+		citizen_approved_plan, {"action": "other", "reason": "Buskortet koster mere end planlagt."}
+	)
+	frappe.set_user("Administrator")
+	frappe.db.commit()
+	request = frappe.get_doc("Budget Plan Amendment", name)
 	assert [row.description for row in request.lines] == ["Truckkursus", "Buskort"]
 
-	# Second step: the lines, copied from the plan, to change.
+	# ... whose lines an old link to the web form's edit route still changes.
 	driver.get(driver.base_url + f"/plan-change/{request.name}/edit")
+	assert (
+		driver.find_element(By.CSS_SELECTOR, ".web-form-title h1").text == "Ændr min plan"
+	)  # not "Change My Plan"
 	lines = wait_for(driver, '.web-form [data-fieldname="lines"]')
 	row = lines.find_elements(By.CSS_SELECTOR, ".grid-body .grid-row")[1]
 	click(driver, row.find_element(By.CSS_SELECTOR, ".row-index"))

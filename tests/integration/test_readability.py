@@ -12,6 +12,7 @@ import re
 import frappe
 
 from borgerbudget import portal, rules
+from borgerbudget.borgerbudget.doctype.budget_plan_amendment.budget_plan_amendment import closed_because
 
 MIN_WORDS = 6
 APP = os.path.dirname(portal.__file__)
@@ -57,14 +58,29 @@ def citizen_texts():
 			]
 	texts += [("portal.SCRIPT_MESSAGES", text) for text in portal.SCRIPT_MESSAGES if text not in STAFF_ONLY]
 	texts += [("portal.A11Y_MESSAGES", text) for text in portal.A11Y_MESSAGES.values()]
-	for function in (portal.get_payout_overview, portal.describe_payout, portal.set_my_email):
-		texts += [(f"portal.{function.__name__}", text) for text in literals(inspect.getsource(function))]
+	for function in (
+		portal.get_payout_overview,
+		portal.describe_payout,
+		portal.set_my_email,
+		portal.change_view,
+		portal.change_state,
+		portal.change_words,
+		portal.ask_for_change,
+		portal.save_plan_line,
+		closed_because,
+	):
+		texts += [
+			(f"{function.__module__}.{function.__name__}", text)
+			for text in literals(inspect.getsource(function))
+		]
 	return texts
 
 
 def test_the_collection_finds_the_citizens_texts():
 	texts = [text for _where, text in citizen_texts()]
 	assert "Receipt due by {0}" in texts  # portal.py
+	assert "Your caseworker is looking at it." in texts  # the change page's states (portal.py)
+	assert "Ask for a change" in texts  # www/my-change.html
 	assert any(text.startswith("You logged in with MitID") for text in texts)  # the MitID page
 	assert any(text.startswith("Write your own plan") for text in texts)  # the plan's introduction
 	assert any(text.startswith("Your budget plan has been approved") for text in texts)  # a notification

@@ -194,6 +194,17 @@ def test_line_problems():
 		("reimbursement_limit", 2),
 		("goal", 3),
 	]
+	# Each problem names the line's field a form shows it at.
+	assert [
+		rules.plan.PROBLEM_FIELDS[code]
+		for code, _index in rules.plan.line_problems(lines, 3000, start, end, ["Job"])
+	] == [
+		"amount",
+		"need_date",
+		"payment_route",
+		"goal",
+	]
+	assert rules.plan.PROBLEM_FIELDS["allowance_limit"] == "payment_route"
 
 
 def test_the_receipt_free_allowance_stays_within_the_programmes_limit():

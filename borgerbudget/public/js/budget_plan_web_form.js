@@ -78,7 +78,7 @@ frappe.ready(() => {
 			if (rows) {
 				$summary.after(
 					`<div class="payout-overview"><h5>${__("Your money")}</h5><table class="table table-sm">${rows}</table>
-					<a class="btn btn-sm btn-default" href="/plan-change/new?budget_plan=${encodeURIComponent(doc.name)}">${__(
+					<a class="btn btn-sm btn-default" href="/my-change?plan=${encodeURIComponent(doc.name)}">${__(
 						"Ask for a change"
 					)}</a></div>`
 				);

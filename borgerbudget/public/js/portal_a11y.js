@@ -2,6 +2,7 @@
 // measured by tests/integration/test_accessibility.py:
 // - every form control gets a name: its field's label (aria-labelledby), in a grid its column's
 //   heading, row checkboxes "Select row" (1.3.1, 4.1.2);
+// - a child table that scrolls sideways on a narrow screen can be scrolled from the keyboard (2.1.1);
 // - a field frappe marks as wrong gets aria-invalid and a message tied to it by aria-describedby,
 //   and frappe's error dialogs are read out through a live region (3.3.1, 4.1.3).
 // frappe draws its forms after load and again on every change, so this runs on each change.
@@ -52,6 +53,23 @@
 		});
 		root.querySelectorAll("a.print-btn:not([aria-label])").forEach((link) => {
 			link.setAttribute("aria-label", words().print || "Print");
+		});
+	}
+
+	// A child table that scrolls sideways inside itself (portal_a11y.css, below 768 px) takes the
+	// focus, so the arrow keys scroll it (2.1.1); it is named by its field's label.
+	function scrollable_tables(root) {
+		root.querySelectorAll(".web-form .form-grid-container").forEach((container) => {
+			const scrolls = container.scrollWidth > container.clientWidth + 1;
+			if (scrolls && !container.hasAttribute("tabindex")) {
+				const field = container.closest(".frappe-control[data-fieldname]");
+				const label = field && field.querySelector(".control-label, label");
+				container.setAttribute("tabindex", "0");
+				container.setAttribute("role", "region");
+				if (text(label)) container.setAttribute("aria-labelledby", id_for(label, "bb-label"));
+			} else if (!scrolls && container.getAttribute("tabindex") === "0") {
+				["tabindex", "role", "aria-labelledby"].forEach((name) => container.removeAttribute(name));
+			}
 		});
 	}
 
@@ -107,6 +125,7 @@
 	function run() {
 		pending = false;
 		name_controls(document);
+		scrollable_tables(document);
 		mark_errors(document);
 		announce(document);
 	}
@@ -117,6 +136,7 @@
 	}
 	function start() {
 		run();
+		window.addEventListener("resize", schedule);
 		new MutationObserver(schedule).observe(document.body, {
 			childList: true,
 			subtree: true,

@@ -10,7 +10,7 @@ from frappe.model.document import Document
 from frappe.utils import cstr, flt, fmt_money, format_date, getdate, now_datetime
 
 from borgerbudget import accounting, rules
-from borgerbudget.input import date_argument
+from borgerbudget.input import date_argument, throw_at
 from borgerbudget.permissions import is_caseworker
 
 # What the citizen writes; locked once the plan is submitted for assessment.
@@ -131,11 +131,12 @@ class BudgetPlan(Document):
 			file = frappe.get_doc("File", name) if name else None
 			# A file the user cannot read is refused, so no one can pull another citizen's file into a plan.
 			if not file or not file.has_permission("read"):
-				frappe.throw(
+				throw_at(
+					[(row, "quote")],
 					_("Line {0} ({1}): the quote is not a file you have uploaded.").format(
 						row.idx, row.description
 					),
-					frappe.PermissionError,
+					exc=frappe.PermissionError,
 				)
 			if file.is_private and (file.attached_to_doctype, file.attached_to_name) == (
 				self.doctype,
@@ -190,7 +191,8 @@ class BudgetPlan(Document):
 			),
 		}
 		if problems:
-			frappe.throw(
+			throw_at(
+				[(self.lines[index], rules.plan.PROBLEM_FIELDS[code]) for code, index in problems],
 				"<br>".join(messages[code](self.lines[index]) for code, index in problems),
 				title=_("Budget lines need changes"),
 			)
@@ -199,7 +201,9 @@ class BudgetPlan(Document):
 		self.total_amount = rules.plan.plan_total(to_lines(self.lines))
 		self.remaining_amount = flt(self.maximum_amount) - self.total_amount
 		if self.total_amount > flt(self.maximum_amount):
-			frappe.throw(
+			# Every line's amount makes the total: a form shows it at the amount of the line it edits.
+			throw_at(
+				[(row, "amount") for row in self.lines],
 				_("The budget total {0} is over the programme's maximum of {1}.").format(
 					fmt_money(self.total_amount, currency=self.currency),
 					fmt_money(self.maximum_amount, currency=self.currency),

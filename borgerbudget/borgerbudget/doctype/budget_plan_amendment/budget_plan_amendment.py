@@ -13,6 +13,7 @@ from frappe.utils import cstr, flt, fmt_money, getdate, now_datetime
 
 from borgerbudget import accounting, rules
 from borgerbudget.borgerbudget.doctype.budget_plan.budget_plan import new_from_plan
+from borgerbudget.input import throw_at
 from borgerbudget.permissions import is_citizen
 
 # The budget line's fields an amendment may change.
@@ -84,24 +85,18 @@ class BudgetPlanAmendment(Document):
 			frappe.get_cached_value("Budget Programme", plan.programme, "amendment_green_threshold")
 		)
 		if self.is_new() and not self.lines:
-			for row in plan.lines:
-				if not row.parked:
-					self.append("lines", {"budget_line": row.name, **{f: row.get(f) for f in LINE_FIELDS}})
+			self.copy_lines(plan)
+
+	def copy_lines(self, plan):
+		"""The plan's lines as they stand, to change; parked lines stay outside any change."""
+		for row in plan.lines:
+			if not row.parked:
+				self.append("lines", {"budget_line": row.name, **{f: row.get(f) for f in LINE_FIELDS}})
 
 	def validate_plan_open(self, plan):
-		if plan.status != rules.plan.APPROVED:
-			frappe.throw(
-				_("Only an approved plan can be changed this way; {0} is {1}.").format(
-					plan.name, _(plan.status)
-				),
-				title=_("Plan not approved"),
-			)
-		if frappe.db.get_value("Participant", plan.participant, "course_termination"):
-			frappe.throw(
-				_("The course of {0} has ended; the plan can no longer be changed.").format(
-					plan.participant_name
-				)
-			)
+		closed = closed_because(plan)
+		if closed:
+			frappe.throw(closed, title=_("Plan not approved") if plan.status != rules.plan.APPROVED else None)
 
 	def set_changes(self, plan):
 		"""The diff against the plan as approved now, and the route it takes."""
@@ -153,7 +148,9 @@ class BudgetPlanAmendment(Document):
 		too_low = rules.amendment.below_used(changes, used)
 		if too_low:
 			descriptions = {row.name: row.description for row in plan.lines}
-			frappe.throw(
+			keys = {change.key for change in too_low}
+			throw_at(
+				[(row, "amount") for row in self.lines if row.budget_line in keys],
 				"<br>".join(
 					_("{0}: {1} has been invoiced or committed, so it cannot go below that.").format(
 						frappe.bold(descriptions[change.key]),
@@ -321,6 +318,20 @@ class BudgetPlanAmendment(Document):
 				fmt_money(self.change_size, currency=self.currency),
 			),
 		)
+
+
+def closed_because(plan) -> str | None:
+	"""Why `plan` cannot be changed by an amendment now (None: it can): the citizen's page asks
+	before it offers the form, the controller refuses with the same words."""
+	if plan.status != rules.plan.APPROVED:
+		return _("Only an approved plan can be changed this way; {0} is {1}.").format(
+			plan.name, _(plan.status)
+		)
+	if frappe.db.get_value("Participant", plan.participant, "course_termination"):
+		return _("The course of {0} has ended; the plan can no longer be changed.").format(
+			plan.participant_name
+		)
+	return None
 
 
 def line_values(row):
