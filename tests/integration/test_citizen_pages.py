@@ -449,10 +449,21 @@ def test_the_citizen_asks_for_a_change_on_their_own_page(plans, approved, api):
 		},
 		("at most", ("Budget Line", "payment_route")): {**bus, "amount": 1500, "reason": "Dyrere"},
 		("Why the Plan Should Change", ("Budget Plan Amendment", "reason")): {**bus, "amount": 900},
-		(
-			"Theory of Change",
-			("Budget Plan Amendment Line", "theory_of_change"),
-		): {"action": "add", "description": "Sko", "amount": 500, "reason": "Til lageret"},
+		# A new expense needs what a budget line requires, or it would fail when approved.
+		("A new expense needs: Category, Expected Need Date", ("Budget Plan Amendment Line", "category")): {
+			"action": "add",
+			"description": "Sko",
+			"amount": 500,
+			"reason": "Til lageret",
+		},
+		("Theory of Change", ("Budget Plan Amendment Line", "theory_of_change")): {
+			"action": "add",
+			"description": "Sko",
+			"category": "Andre udgifter",
+			"need_date": str(add_days(approved.course_start, 5)),
+			"amount": 500,
+			"reason": "Til lageret",
+		},
 		("Choose what you want to change", None): {"action": "guess", "reason": "x"},
 		("cannot be changed here: approved", None): {**bus, "amount": 900, "reason": "x", "approved": 1},
 	}

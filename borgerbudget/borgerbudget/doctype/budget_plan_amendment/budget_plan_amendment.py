@@ -45,7 +45,31 @@ class BudgetPlanAmendment(Document):
 		if self.docstatus.is_draft():
 			self.status = rules.amendment.DRAFT
 		self.validate_plan_open(plan)
+		self.check_new_lines()
 		self.check_amended_plan(plan, self.set_changes(plan))
+
+	def check_new_lines(self):
+		"""A line added here needs what a budget line requires (frappe's `reqd` on Budget Line), or
+		the change would be accepted now and fail when it is approved."""
+		amendment_line = frappe.get_meta("Budget Plan Amendment Line")
+		required = [
+			df
+			for df in frappe.get_meta("Budget Line").get("fields", {"reqd": 1})
+			if amendment_line.has_field(df.fieldname)
+		]
+		missing = [
+			(row, df)
+			for row in self.lines
+			if not row.budget_line
+			for df in required
+			if not row.get(df.fieldname)
+		]
+		if missing:
+			throw_at(
+				[(row, df.fieldname) for row, df in missing],
+				_("A new expense needs: {0}.").format(", ".join(_(df.label) for _row, df in missing)),
+				title=_("Missing Values Required"),
+			)
 
 	def onload(self):
 		self.set_onload("next_step", self.get_next_step())
