@@ -294,6 +294,7 @@ def generate(programme, participant_count, line_count, prefix="BENCH"):
 					"parenttype": "Budget Plan",
 					"parentfield": "lines",
 					"idx": idx,
+					"programme": programme,
 					"description": f"Line {idx}",
 					"category": rng.choice(categories),
 					"amount": amount,

@@ -35,12 +35,21 @@ STAGE = f"""case
 	else '{rules.evaluation.WRITING_PLAN}' end"""
 
 
+WHOLE_PROGRAMME = "p.programme = %(programme)s"
+
+
 def scope(filters):
 	"""A SQL condition on participant `p` for the report filters and the user's own permissions."""
+	conditions, filters = scope_conditions(filters)
+	return " and ".join(["1 = 1", *conditions]), filters
+
+
+def scope_conditions(filters):
+	"""scope()'s conditions, as a list: [WHOLE_PROGRAMME] alone is a whole programme."""
 	filters = frappe._dict(filters or {})
-	conditions = ["1 = 1"]
+	conditions = []
 	if filters.programme:
-		conditions.append("p.programme = %(programme)s")
+		conditions.append(WHOLE_PROGRAMME)
 	if filters.cohort:
 		conditions.append(
 			"exists (select 1 from `tabCohort Participant` cp where cp.participant = p.name and cp.parent = %(cohort)s)"
@@ -59,7 +68,7 @@ def scope(filters):
 		visible = permissions.visible_participant_condition("p.name")
 		if visible:
 			conditions.append(visible)
-	return " and ".join(conditions), filters
+	return conditions, filters
 
 
 def stage_counts(filters=None):
@@ -76,22 +85,29 @@ def stage_counts(filters=None):
 	return {stage: cint(counts.get(stage)) for stage in rules.evaluation.STAGES}
 
 
-def plans_in_scope(condition):
-	"""The plans of the participants `condition` (from scope()) selects. The reports read the lines of
-	these plans from the lines' evaluation index alone, instead of joining a million lines to their
-	plans one by one (each plan has one participant, so the sums are those of that join)."""
-	return f"""select bp.name from `tabBudget Plan` bp join `tabParticipant` p on p.name = bp.participant
-		where {condition}"""
+def line_scope(filters):
+	"""A SQL condition on budget line `bl` (of a plan) for the report filters and the user's own
+	permissions. A whole programme the user sees entire is read by the lines' own programme, from
+	their programme index in the order the reports group (0.3 s for a million lines); anything
+	narrower through the plans of the participants in scope, from the lines' evaluation index, instead
+	of joining each line to its plan and participant (each plan has one participant, so the sums are
+	those of that join)."""
+	conditions, values = scope_conditions(filters)
+	if conditions == [WHOLE_PROGRAMME]:
+		return "bl.programme = %(programme)s and bl.parenttype = 'Budget Plan'", values
+	plans = f"""select bp.name from `tabBudget Plan` bp join `tabParticipant` p on p.name = bp.participant
+		where {" and ".join(["1 = 1", *conditions])}"""
+	return f"bl.parenttype = 'Budget Plan' and bl.parent in ({plans})", values
 
 
 def spend_by_category(filters=None):
 	"""The approved lines of approved plans per category: approved, invoiced and paid."""
-	condition, values = scope(filters)
+	condition, values = line_scope(filters)
 	return frappe.db.sql(
 		f"""select coalesce(bl.category, '') as category, count(*) as line_count,
 			sum(bl.amount) as approved, sum(bl.invoiced_amount) as invoiced, sum(bl.paid_amount) as paid
 		from `tabBudget Line` bl
-		where bl.parenttype = 'Budget Plan' and bl.approved = 1 and bl.parent in ({plans_in_scope(condition)})
+		where bl.approved = 1 and {condition}
 		group by bl.category order by approved desc""",
 		values,
 		as_dict=True,
@@ -179,13 +195,12 @@ def termination_reasons(filters=None):
 def theory_of_change(filters=None):
 	"""Per category, the latest follow-up verdict on each line's theory of change (kept on the line by
 	the follow-up), and the money invoiced on the lines with each verdict: spend linked to outcomes."""
-	condition, values = scope(filters)
+	condition, values = line_scope(filters)
 	rows = frappe.db.sql(
 		f"""select coalesce(bl.category, '') as category, bl.theory_of_change_result as held,
 			count(*) as line_count, sum(bl.invoiced_amount) as invoiced
 		from `tabBudget Line` bl
-		where bl.parenttype = 'Budget Plan' and coalesce(bl.theory_of_change_result, '') != ''
-			and bl.parent in ({plans_in_scope(condition)})
+		where coalesce(bl.theory_of_change_result, '') != '' and {condition}
 		group by bl.category, bl.theory_of_change_result""",
 		values,
 		as_dict=True,

@@ -137,6 +137,42 @@ def test_spend_by_category(programme):
 	]
 
 
+def test_the_lines_are_summed_as_joined_to_their_participants_on_both_paths(programme):
+	"""A whole programme's lines are read by their own programme (the fast path), a narrower scope
+	through its participants' plans; both give what joining each line to its participant gives."""
+
+	def joined(route=None):
+		return frappe.db.sql(
+			"""select coalesce(bl.category, '') as category, sum(bl.approved = 1),
+				sum(if(bl.approved = 1, bl.amount, 0)), sum(if(bl.approved = 1, bl.invoiced_amount, 0)),
+				sum(if(bl.approved = 1, bl.paid_amount, 0)), sum(coalesce(bl.theory_of_change_result, '') != '')
+			from `tabBudget Line` bl join `tabBudget Plan` bp on bp.name = bl.parent
+			join `tabParticipant` p on p.name = bp.participant
+			where p.programme = %s and (%s is null or p.recruitment_route = %s)
+			group by category having sum(bl.approved = 1) > 0 order by category""",
+			(programme.name, route, route),
+		)
+
+	def ours(**filters):
+		spend = {r.category: r for r in evaluation.spend_by_category(filters)}
+		verdicts = {r.category: r.lines for r in evaluation.theory_of_change(filters)}
+		return tuple(
+			(c, r.line_count, r.approved, r.invoiced, r.paid, verdicts.get(c, 0))
+			for c, r in sorted(spend.items())
+		)
+
+	frappe.set_user(user("auditor"))
+	whole = {"programme": programme.name}
+	assert evaluation.line_scope(whole)[0].startswith("bl.programme = ")
+	assert ours(**whole) == tuple(tuple(row) for row in joined()) and joined()
+	routes = frappe.get_all(
+		"Participant", {"programme": programme.name}, pluck="recruitment_route", distinct=True
+	)
+	for route in filter(None, routes):
+		assert "bl.parent in" in evaluation.line_scope({**whole, "recruitment_route": route})[0]
+		assert ours(**whole, recruitment_route=route) == tuple(tuple(row) for row in joined(route))
+
+
 def test_outcomes_against_the_control_group_and_the_reference_rate(programme):
 	result = report("Programme Outcomes", programme)
 	[row] = result["result"]

@@ -73,6 +73,8 @@ class BudgetPlan(Document):
 		programme = frappe.get_cached_doc("Budget Programme", participant.programme)
 		self.participant_name = participant.full_name
 		self.programme = participant.programme
+		for line in self.lines:
+			line.programme = self.programme
 		self.method = programme.method
 		self.currency = programme.currency
 		self.maximum_amount = programme.maximum_per_participant
