@@ -50,17 +50,22 @@ has_permission = {
 	# A citizen's file is reached through its record, not by having uploaded it.
 	"File": "borgerbudget.permissions.file_has_permission",
 }
+# A request that loses the database answers clearly (borgerbudget/lost_database.py): frappe has no
+# hook for a failing request, so this wraps frappe.app's error handling and commit once per process.
 # While the Redis cache is down, no change is made; with the queue down, an enqueue fails inside
 # its request, not after the request's commit (borgerbudget/faults.py).
 before_request = [
+	"borgerbudget.lost_database.install",
 	"borgerbudget.faults.refuse_changes_without_cache",
 	"borgerbudget.faults.check_queue_at_enqueue",
 ]
-# A request failed while a Redis server is down: the clear 503 first (borgerbudget/faults.py).
-# Then the retry, so that the filter sees the answer that is sent.
+# A request failed while a Redis server is down, or whose commit lost the database: the clear 503
+# first (borgerbudget/faults.py, borgerbudget/lost_database.py). Then the retry, so that the filter
+# sees the answer that is sent.
 # Then the record of who opened a citizen's record (borgerbudget/access_log.py).
 after_request = [
 	"borgerbudget.faults.answer_outage",
+	"borgerbudget.lost_database.answer_lost_commit",
 	"borgerbudget.retry.rerun_rest_write",
 	"borgerbudget.permissions.filter_response",
 	"borgerbudget.access_log.after_request",

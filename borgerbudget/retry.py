@@ -3,8 +3,8 @@
 Two transactions that lock rows in crossing order (here: ERPNext's own documents and their
 ledgers, which the app does not order) make MariaDB roll one of them back whole (error 1213).
 Nothing of it is kept, so running the same request again is safe: the desk's and the API's save,
-submit, cancel and workflow calls, the web forms and the app's own money methods go through
-`retrying`, and frappe's own REST writes (/api/resource) are run again after the fact by
+submit, cancel and workflow calls, the web forms, the app's own money methods and the citizen
+portal's saves go through `retrying`, and frappe's own REST writes (/api/resource) are run again after the fact by
 `rerun_rest_write`. A retry is written to the Error Log ("Deadlock retried"), where an admin sees how often
 it happens; only when every attempt meets a deadlock does the user get a clear "the system was
 busy, nothing was saved" (HTTP 409), never a traceback.
@@ -92,6 +92,8 @@ def rerun_rest_write(response, request):
 	from frappe.api import handle
 	from frappe.app import handle_exception, make_form_dict
 
+	from borgerbudget.lost_database import is_lost
+
 	def once():
 		frappe.local.response = frappe._dict({"docs": []})
 		frappe.local.error_log = []
@@ -102,13 +104,14 @@ def rerun_rest_write(response, request):
 		return answer
 
 	label = f"{request.method} {request.path}"
-	frappe.db.rollback()
-	pause(label, 1)
 	try:
+		frappe.db.rollback()
+		pause(label, 1)
 		answer = attempts(once, label, first=2)
 	except Exception as error:
-		frappe.db.rollback()
-		answer = handle_exception(error)
+		if not is_lost(error):
+			frappe.db.rollback()
+		answer = handle_exception(error)  # frappe's, as the app wraps it for a lost database
 	response.status_code = answer.status_code
 	response.headers = answer.headers
 	response.set_data(answer.get_data())
