@@ -6,6 +6,7 @@ from frappe.utils import cstr, flt, fmt_money, format_date
 
 from borgerbudget import rules
 from borgerbudget.input import naming_missing_fields
+from borgerbudget.retry import retrying
 
 # Every page a citizen (or their representative) uses, route → what it is for: the accessibility
 # test (tests/integration/test_accessibility.py) visits each one, the readability test reads the
@@ -501,6 +502,7 @@ def line_values(line) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@retrying
 def save_plan_line(plan: str, line: str | dict, line_name: str | None = None) -> str:
 	"""Add a budget line to the plan, or change one (`line_name`), through the plan's controller:
 	the same checks as the desk and REST. Returns the line's name."""
@@ -519,6 +521,7 @@ def save_plan_line(plan: str, line: str | dict, line_name: str | None = None) ->
 
 
 @frappe.whitelist(methods=["POST"])
+@retrying
 def remove_plan_line(plan: str, line_name: str) -> str:
 	doc = writable_plan(plan)  # the permission rule: write on this plan, or refused
 	rows = [row for row in doc.lines if row.name != line_name]
@@ -530,6 +533,7 @@ def remove_plan_line(plan: str, line_name: str) -> str:
 
 
 @frappe.whitelist(methods=["POST"])
+@retrying
 def save_plan_parts(plan: str, parts: str | dict) -> str:
 	"""Write the plan's own parts (why, goals, strategy, successes and frustrations) through the
 	plan's controller. Only the parts sent are changed."""
@@ -557,6 +561,7 @@ def save_plan_parts(plan: str, parts: str | dict) -> str:
 
 
 @frappe.whitelist(methods=["POST"])
+@retrying
 def submit_plan(plan: str) -> str:
 	"""Send the plan to the caseworker (Budget Plan.submit_for_assessment), if it is complete."""
 	doc = writable_plan(plan)  # the permission rule: write on this plan, or refused
@@ -656,6 +661,7 @@ RECEIPT_FIELDS = ("receipt_date", "description", "amount", "attachment")
 
 
 @frappe.whitelist(methods=["POST"])
+@retrying
 def add_receipt(budget_advance: str, receipt: str | dict) -> str:
 	"""Add a receipt to an advance through its controller (the citizen may add receipts, nothing
 	else). Returns the receipt's name."""
@@ -788,6 +794,7 @@ NEW_LINE_FIELDS = (
 
 
 @frappe.whitelist(methods=["POST"])
+@retrying
 def ask_for_change(plan: str, change: str | dict) -> str:
 	"""A citizen's request to change their approved plan: a Budget Plan Amendment with the plan's
 	lines and the one change asked for, inserted through its controller (the permission rule's create
