@@ -317,7 +317,8 @@ def start_server(
 ):
 	"""A real gunicorn serving the bench's sites (and their assets) on a free port of 127.0.0.1,
 	once it answers: (process, url). A benchmark may serve a variant `app` from `pythonpath`;
-	`env` adds to its environment (frappe reads FRAPPE_REDIS_CACHE and FRAPPE_REDIS_QUEUE), and
+	`env` adds to its environment (frappe reads FRAPPE_REDIS_CACHE, FRAPPE_REDIS_QUEUE,
+	FRAPPE_DB_HOST and FRAPPE_DB_PORT over the site config), and
 	`output` is a file for what it prints."""
 	port = free_port()
 	process = subprocess.Popen(
