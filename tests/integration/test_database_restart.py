@@ -1,7 +1,7 @@
 """Faults that lose nothing: MariaDB is restarted while 20 saves are in flight over HTTP.
 
 The shared database server is never touched: the test runs on a private MariaDB holding a copy of
-the test site's database (tests/integration/private_mariadb.py), served by a real gunicorn. Ten
+the test site's database (tests/integration/private_servers.py), served by a real gunicorn. Ten
 citizens save their plans with child rows (five through REST with three budget lines each, five
 through the portal's save_plan_parts with three goals each) and finance submits ten Purchase
 Invoices against budget lines (each written back to its line), all at once; once the first has
@@ -29,7 +29,7 @@ import requests
 from frappe.utils import add_days
 
 from borgerbudget import consistency, lost_database
-from tests.integration import factories, load, private_mariadb
+from tests.integration import factories, load, private_servers
 from tests.integration.conftest import SITES_PATH
 from tests.integration.factories import Api
 
@@ -42,12 +42,12 @@ M = "/api/method/"
 def world(site):
 	"""The copy, its data (made on the copy only: nothing is written to the shared database) and a
 	gunicorn on it with a thread for each request."""
-	if not (private_mariadb.MARIADBD and shutil.which("mariadb-install-db")):
+	if not (private_servers.MARIADBD and shutil.which("mariadb-install-db")):
 		pytest.fail("The MariaDB server's programs (mariadbd, mariadb-install-db) are not installed")
 	began = time.monotonic()
-	with private_mariadb.site_copy(frappe.conf) as copy:
+	with private_servers.site_copy(frappe.conf) as copy:
 		copied = time.monotonic()
-		with private_mariadb.frappe_on(copy):
+		with private_servers.frappe_on(copy):
 			data = build()
 		built = time.monotonic()
 		process, url = factories.start_server(SITES_PATH, site, workers=4, threads=5, env=copy.env)
@@ -244,7 +244,7 @@ def test_a_database_restart_during_20_saves_loses_nothing_and_the_server_goes_on
 
 	began = time.monotonic()
 	maybe = []
-	with private_mariadb.frappe_on(world.private):
+	with private_servers.frappe_on(world.private):
 		for k, (kind, me, _save, _api) in enumerate(calls):
 			saved = (plan_saved if kind == "plan" else invoice_saved)(me, results[k][0])
 			if outcomes[k] == "saved":
@@ -270,7 +270,7 @@ def test_a_database_restart_during_20_saves_loses_nothing_and_the_server_goes_on
 			answer = save(api, me, k, again[k])
 			assert answer.status_code == 200, (k, describe(answer))
 	timings["failed saves sent again"] = time.monotonic() - began
-	with private_mariadb.frappe_on(world.private):
+	with private_servers.frappe_on(world.private):
 		for k, token in again.items():
 			kind, me, _save, _api = calls[k]
 			assert (plan_saved if kind == "plan" else invoice_saved)(me, token), f"{kind} {k} sent again"
@@ -399,6 +399,6 @@ def test_while_the_database_is_away_every_request_gets_the_clear_answer_and_work
 
 	# And work goes on, on the same gunicorn.
 	assert citizen_save(citizen, me, 0, "dbr-back").status_code == 200
-	with private_mariadb.frappe_on(world.private):
+	with private_servers.frappe_on(world.private):
 		assert not plan_saved(me, "dbr-waited") and plan_saved(me, "dbr-back")
 		assert not frappe.get_all("Purchase Invoice", filters={"bill_no": "dbr-away"})

@@ -33,6 +33,7 @@ from tests.integration.factories import (
 	start_server,
 	user,
 )
+from tests.integration.private_servers import PrivateRedis
 from tests.integration.test_payout import invoice, invoice_plan
 
 PAGE = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -42,43 +43,6 @@ PAYMENT_RUN = "/api/method/borgerbudget.accounting.start_payment_run"
 SAVE_PARTS = "/api/method/borgerbudget.portal.save_plan_parts"
 NOT_SAVED = "Part of the system is down right now, and nothing was saved. Please try again in a few minutes."
 DOWN = "Part of the system is down right now. Please try again in a few minutes."
-
-
-class PrivateRedis:
-	"""A redis-server of the test's own on 127.0.0.1, without persistence, stopped and started again
-	on the same port."""
-
-	def __init__(self, directory, name):
-		self.directory, self.name, self.port = directory, name, free_port()
-		self.process = None
-
-	@property
-	def url(self):
-		return f"redis://127.0.0.1:{self.port}"
-
-	def start(self):
-		self.process = subprocess.Popen(
-			[
-				*(shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1"),
-				*("--save", "", "--appendonly", "no", "--dir", self.directory),
-				*("--logfile", os.path.join(self.directory, f"{self.name}.log")),
-			],
-			start_new_session=True,
-		)
-		client = redis.Redis(port=self.port)
-		deadline = time.monotonic() + 10
-		while True:
-			try:
-				client.ping()
-				return
-			except redis.ConnectionError:
-				assert time.monotonic() < deadline, f"redis-server ({self.name}) did not start"
-				time.sleep(0.05)
-
-	def stop(self):
-		if self.process and self.process.poll() is None:
-			self.process.terminate()
-			self.process.wait(10)
 
 
 @pytest.fixture(scope="module")

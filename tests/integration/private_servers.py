@@ -1,5 +1,6 @@
-"""A MariaDB server of the test's own, holding a copy of the test site's database, for faults that
-must not touch the shared server (stopping and restarting it).
+"""Servers of the test's own, for faults that must not touch the shared ones (stopping and
+restarting them): a Redis (`PrivateRedis`), and a MariaDB server holding a copy of the test site's
+database.
 
 `site_copy(conf)` installs a data directory in a temporary folder, starts `mariadbd` on a free port
 of 127.0.0.1, copies the site's database into it (a consistent `mariadb-dump` of the shared server,
@@ -15,12 +16,12 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 
 import pymysql
+import redis
 
 from tests.integration.factories import free_port
 
@@ -157,23 +158,41 @@ class PrivateMariaDB:
 		return time.monotonic() - began
 
 
-def start_redis(folder):
-	"""A Redis for the copy's cache and queue, keeping nothing on disk: (process, url)."""
-	port = free_port()
-	process = subprocess.Popen(
-		["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-		cwd=folder,
-		stdout=subprocess.DEVNULL,
-		stderr=subprocess.DEVNULL,
-		start_new_session=True,
-	)
-	deadline = time.monotonic() + 30
-	while True:
-		with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-			return process, f"redis://127.0.0.1:{port}"
-		if process.poll() is not None or time.monotonic() > deadline:
-			raise RuntimeError("redis-server did not start")
-		time.sleep(0.05)
+class PrivateRedis:
+	"""A redis-server of the test's own on 127.0.0.1, without persistence, stopped and started again
+	on the same port."""
+
+	def __init__(self, directory, name):
+		self.directory, self.name, self.port = directory, name, free_port()
+		self.process = None
+
+	@property
+	def url(self):
+		return f"redis://127.0.0.1:{self.port}"
+
+	def start(self):
+		self.process = subprocess.Popen(
+			[
+				*(shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1"),
+				*("--save", "", "--appendonly", "no", "--dir", self.directory),
+				*("--logfile", os.path.join(self.directory, f"{self.name}.log")),
+			],
+			start_new_session=True,
+		)
+		client = redis.Redis(port=self.port)
+		deadline = time.monotonic() + 10
+		while True:
+			try:
+				client.ping()
+				return
+			except redis.ConnectionError:
+				assert time.monotonic() < deadline, f"redis-server ({self.name}) did not start"
+				time.sleep(0.05)
+
+	def stop(self):
+		if self.process and self.process.poll() is None:
+			self.process.terminate()
+			self.process.wait(10)
 
 
 @contextlib.contextmanager
@@ -185,12 +204,14 @@ def site_copy(conf):
 
 	folder = tempfile.mkdtemp(prefix="bb-private-mariadb-")
 	db = PrivateMariaDB(folder)
-	redis = None
+	cache = None
 	try:
 		db.install()
 		db.start()
 		seconds = db.copy_database(conf)
-		redis, redis_url = start_redis(folder)
+		cache = PrivateRedis(folder, "redis")
+		cache.start()
+		redis_url = cache.url
 		yield _dict(
 			db=db,
 			seconds=seconds,
@@ -203,9 +224,8 @@ def site_copy(conf):
 		)
 	finally:
 		db.stop()
-		if redis:
-			redis.terminate()
-			redis.wait(10)
+		if cache:
+			cache.stop()
 		shutil.rmtree(folder, ignore_errors=True)
 
 
