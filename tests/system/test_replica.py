@@ -12,6 +12,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 import requests
 
 from tests.system.test_setup import BENCH_DIR, BENCH_USER, DEMO_SITE, pytestmark, run  # noqa: F401
@@ -108,7 +109,15 @@ def caught_up():
 	assert replica(f"select master_gtid_wait('{position}', 60)") == "0", "the replica did not catch up"
 
 
-def test_reports_read_the_replica_which_nobody_writes():
+@pytest.fixture
+def removed_afterwards():
+	"""The replica is removed after the test, also when it fails (the test's last step removes it)."""
+	yield
+	if Path(SOCKET).parent.exists():
+		subprocess.run(["bash", "scripts/replica", "--remove"], cwd=REPO, capture_output=True, timeout=600)
+
+
+def test_reports_read_the_replica_which_nobody_writes(removed_afterwards):
 	first = run("bash", "scripts/replica", env={"SITE": DEMO_SITE})
 	assert "Slave_SQL_Running: Yes" in first, first
 	again = run("bash", "scripts/replica", env={"SITE": DEMO_SITE})
