@@ -489,9 +489,6 @@ def approved_plan_of_browser_citizen(site):
 	frappe.db.commit()
 
 
-THEORY_OF_CHANGE = "Forandringsteori"  # the field's label in Danish, as frappe names a missing value
-
-
 def test_the_citizen_asks_for_a_change_with_the_keyboard_alone(browser, approved_plan_of_browser_citizen):
 	"""On an approved plan: from the plan's page to the change page, a new amount for the course, a
 	refusal from the server shown at the amount, and the request sent and listed with its state."""
@@ -551,8 +548,9 @@ def test_the_citizen_asks_for_a_change_with_the_keyboard_alone(browser, approved
 		for c in frappe.get_doc("Budget Plan Amendment", request.name).changes
 	] == [(rules.amendment.CHANGED, "Truckkursus", 4000, 4500)]
 
-	# A new expense, choosing with the arrow keys: its steps are asked, and a refusal about a field of
-	# the new line (no reason why it helps) goes back to that step.
+	# A new expense, choosing with the arrow keys: its steps are asked, and a refusal about fields of
+	# the new line (no type of expense, no date: what a budget line requires) goes back to the step of
+	# the first of them.
 	keys.tab_to("input[name=choice]:checked")
 	keys.press(Keys.ARROW_DOWN, Keys.ARROW_DOWN)
 	assert keys.focused("#bb-change-new")
@@ -573,4 +571,6 @@ def test_the_citizen_asks_for_a_change_with_the_keyboard_alone(browser, approved
 	keys.type("Lageret kræver sikkerhedssko.")
 	keys.tab_to("[data-step-save]")
 	keys.press(Keys.ENTER)
-	refused_at(driver, "bb-change-theory_of_change", "bb-change-error", "Trin 6 af 7", THEORY_OF_CHANGE)
+	refused_at(
+		driver, "bb-change-category", "bb-change-error", "Trin 2 af 7", "Kategori, Forventet behovsdato"
+	)
