@@ -49,6 +49,7 @@ CITIZEN_TEXT_FILES = (
 	"www/my_money.py",
 	"www/my-change.html",
 	"www/my_change.py",
+	"templates/bb_plan_page.html",
 	"public/js/citizen_portal.js",
 	"public/js/budget_plan_web_form.js",
 	"public/js/portal_a11y.js",
@@ -782,15 +783,8 @@ def change_form(doc) -> frappe._dict:
 # What the change form sends: which approved line (empty for a new one, or for "something else"),
 # what should happen, and the new line's values; the reason is the amendment's own.
 CHANGE_ACTIONS = ("amount", "remove", "add", "other")
-NEW_LINE_FIELDS = (
-	"description",
-	"category",
-	"amount",
-	"need_date",
-	"payment_route",
-	"supplier_text",
-	"theory_of_change",
-)
+# A new line's own values: no goal, quote or parking yet (the caseworker adds them with the citizen).
+NEW_LINE_FIELDS = tuple(field for field in LINE_FIELDS if field not in ("goal", "quote", "parked"))
 
 
 @frappe.whitelist(methods=["POST"])

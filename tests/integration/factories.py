@@ -187,6 +187,20 @@ def submitted_plan(programme, lines=(), **values):
 	return plan
 
 
+def course_and_bus_card():
+	"""An approved plan's usual two lines: a course paid on the supplier's invoice, and a bus card the
+	citizen is reimbursed for (a new list each time: saving a plan marks the dicts)."""
+	return [
+		{"description": "Truckkursus", "amount": 4000},
+		{
+			"description": "Buskort",
+			"amount": 600,
+			"payment_route": rules.plan.REIMBURSEMENT,
+			"category": "Transport",
+		},
+	]
+
+
 def approved_plan(programme, lines=(), **values):
 	"""A plan approved green by caseworker A, reloaded as Administrator."""
 	from frappe.model.workflow import apply_workflow

@@ -10,6 +10,7 @@ from frappe.utils import add_days
 
 from borgerbudget import rules
 from borgerbudget.portal import CITIZEN_PAGES
+from tests.integration import factories
 from tests.integration.factories import make_enrolled, make_programme, plan_of, remove_programme, user
 
 METHOD = "/api/method/borgerbudget.portal."
@@ -367,15 +368,7 @@ def approved(site):
 	programme = make_programme(maximum_per_participant=20000, reimbursement_limit=1000)
 	plan = approved_plan(
 		programme,
-		lines=[
-			{"description": "Truckkursus", "amount": 4000},
-			{
-				"description": "Buskort",
-				"amount": 600,
-				"payment_route": rules.plan.REIMBURSEMENT,
-				"category": "Transport",
-			},
-		],
+		lines=factories.course_and_bus_card(),
 		user=user("citizen"),
 	)
 	frappe.get_doc(

@@ -12,6 +12,7 @@ import pytest
 from frappe.utils import add_days
 
 from borgerbudget import rules
+from tests.integration import factories
 from tests.integration.browser import (  # noqa: F401 (skips without selenium)
 	CHROMIUM,
 	chromium,
@@ -470,15 +471,7 @@ def approved_plan_of_browser_citizen(site):
 	programme = make_programme(maximum_per_participant=20000)
 	plan = approved_plan(
 		programme,
-		lines=[
-			{"description": "Truckkursus", "amount": 4000},
-			{
-				"description": "Buskort",
-				"amount": 600,
-				"payment_route": rules.plan.REIMBURSEMENT,
-				"category": "Transport",
-			},
-		],
+		lines=factories.course_and_bus_card(),
 		user=user("citizen_browser"),
 	)
 	frappe.db.commit()

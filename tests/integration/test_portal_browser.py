@@ -9,6 +9,7 @@ import pytest
 from frappe.utils import formatdate
 
 from borgerbudget import rules
+from tests.integration import factories
 from tests.integration.browser import (  # noqa: F401 (skips without selenium)
 	CHROMIUM,
 	chromium,
@@ -325,15 +326,7 @@ def citizen_approved_plan(site):
 	programme = make_programme()
 	plan = approved_plan(
 		programme,
-		lines=[
-			{"description": "Truckkursus", "amount": 4000},
-			{
-				"description": "Buskort",
-				"amount": 600,
-				"payment_route": rules.plan.REIMBURSEMENT,
-				"category": "Transport",
-			},
-		],
+		lines=factories.course_and_bus_card(),
 		user=user("citizen_browser"),
 	)
 	frappe.db.commit()
